@@ -1,0 +1,195 @@
+import { readFileSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
+import { Agent, request, type Dispatcher } from 'undici';
+import { CtmplError, isAbortError, messageOf } from '../../errors.js';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface EtcdTlsOptions {
+  readonly caFile?: string;
+  readonly certFile?: string;
+  readonly keyFile?: string;
+  readonly serverName?: string;
+  /** False accepts any server certificate (confd's insecure skip verify). */
+  readonly verify: boolean;
+}
+
+export interface EtcdOptions {
+  /** Client URLs or host:port ("http://127.0.0.1:2379", "127.0.0.1:2379"); tried in order. */
+  readonly nodes: readonly string[];
+  readonly username?: string;
+  readonly password?: string;
+  readonly tls?: EtcdTlsOptions;
+  readonly log?: (level: LogLevel, message: string) => void;
+  /** Called with the gateway path ("/v3/kv/range") before every HTTP request; for tests and metrics. */
+  readonly onRequest?: (path: string) => void;
+}
+
+/** etcd answers errors as `{error, message, code}` with a gRPC status code. */
+const GRPC_UNAUTHENTICATED = 16;
+const UNARY_TIMEOUT_MS = 30_000;
+
+interface GatewayFailure {
+  readonly status: number;
+  readonly code: number | undefined;
+  readonly message: string;
+}
+
+/**
+ * The etcd v3 JSON gateway over undici with its own Agent: node failover, auth tokens, JSON calls
+ * and newline-delimited JSON streams. Every error is a CtmplError('BACKEND') naming the node.
+ */
+export class EtcdGateway {
+  readonly description: string;
+  readonly #options: EtcdOptions;
+  readonly #nodes: readonly string[];
+  readonly #agent: Agent;
+  #current = 0;
+  /** Simple tokens are node-local, so a token is only good for the node that issued it. */
+  #token: { readonly node: string; readonly value: string } | undefined;
+
+  constructor(options: EtcdOptions) {
+    if (options.nodes.length === 0) throw new CtmplError('BACKEND', 'etcd: no nodes given');
+    this.#options = options;
+    this.#nodes = options.nodes.map((node) => normalizeNode(node, options.tls !== undefined));
+    this.description = `etcd ${this.#nodes.join(',')}`;
+    this.#agent = new Agent({ connect: tlsConnectOptions(options.tls) });
+  }
+
+  /** POSTs `body` to `path` and returns the JSON answer; fails over to the next node on connection errors. */
+  async call<T>(path: string, body: unknown, signal: AbortSignal): Promise<T> {
+    const response = await this.#send(path, body, signal, false);
+    return (await response.body.json()) as T;
+  }
+
+  /** POSTs `body` to a streaming `path` and yields each JSON line until the stream ends or `signal` aborts. */
+  async *stream(path: string, body: unknown, signal: AbortSignal): AsyncGenerator<unknown> {
+    const local = new AbortController();
+    const abort = () => local.abort();
+    signal.addEventListener('abort', abort, { once: true });
+    const node = () => this.#nodes[this.#current];
+    try {
+      const response = await this.#send(path, body, local.signal, true);
+      const decoder = new StringDecoder('utf8');
+      let pending = '';
+      for await (const chunk of response.body) {
+        pending += decoder.write(chunk as Buffer);
+        const lines = pending.split('\n');
+        pending = lines.pop() ?? '';
+        for (const line of lines) if (line.trim()) yield JSON.parse(line) as unknown;
+      }
+    } catch (error) {
+      if (signal.aborted || local.signal.aborted) return;
+      if (error instanceof CtmplError) throw error;
+      throw new CtmplError('BACKEND', `etcd ${node()}: ${path}: ${messageOf(error)}`, { cause: error });
+    } finally {
+      signal.removeEventListener('abort', abort);
+      // Leaving the loop early (compaction, consumer stopped) must close the HTTP stream.
+      local.abort();
+    }
+  }
+
+  /** Closes every connection, streams included. */
+  async close(): Promise<void> {
+    await this.#agent.destroy();
+  }
+
+  async #send(path: string, body: unknown, signal: AbortSignal, isStream: boolean): Promise<Dispatcher.ResponseData> {
+    let lastError: unknown;
+    for (let tried = 0; tried < this.#nodes.length; tried += 1) {
+      const index = (this.#current + tried) % this.#nodes.length;
+      const node = this.#nodes[index]!;
+      try {
+        const response = await this.#sendTo(node, path, body, signal, isStream);
+        this.#current = index;
+        return response;
+      } catch (error) {
+        if (signal.aborted || isAbortError(error) || error instanceof CtmplError) throw error;
+        lastError = new CtmplError('BACKEND', `etcd ${node}: ${messageOf(error)}`, { cause: error });
+        this.#options.log?.('warn', `etcd ${node}: ${messageOf(error)}; trying the next node`);
+      }
+    }
+    throw lastError;
+  }
+
+  /** One request to one node; re-authenticates once when the token was rejected. */
+  async #sendTo(node: string, path: string, body: unknown, signal: AbortSignal, isStream: boolean) {
+    for (let attempt = 1; ; attempt += 1) {
+      const token = await this.#tokenFor(node, signal);
+      const response = await this.#post(node, path, body, signal, isStream, token);
+      if (response.statusCode === 200) return response;
+      const failure = await readFailure(response);
+      if (failure.code === GRPC_UNAUTHENTICATED && token !== undefined && attempt === 1) {
+        this.#options.log?.('debug', `etcd ${node}: ${failure.message}; authenticating again`);
+        this.#token = undefined;
+        continue;
+      }
+      throw new CtmplError('BACKEND', `etcd ${node}: ${path}: ${failure.message}`);
+    }
+  }
+
+  async #tokenFor(node: string, signal: AbortSignal): Promise<string | undefined> {
+    const { username, password } = this.#options;
+    if (!username) return undefined;
+    if (this.#token?.node === node) return this.#token.value;
+    const response = await this.#post(node, '/v3/auth/authenticate', { name: username, password: password ?? '' }, signal, false);
+    if (response.statusCode !== 200) {
+      const failure = await readFailure(response);
+      throw new CtmplError('BACKEND', `etcd ${node}: authentication failed: ${failure.message}`);
+    }
+    const answer = (await response.body.json()) as { token?: string };
+    if (!answer.token) throw new CtmplError('BACKEND', `etcd ${node}: authentication failed: auth is not enabled`);
+    this.#token = { node, value: answer.token };
+    return answer.token;
+  }
+
+  #post(node: string, path: string, body: unknown, signal: AbortSignal, isStream: boolean, token?: string) {
+    this.#options.onRequest?.(path);
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (token) headers.authorization = token;
+    return request(`${node}${path}`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(body),
+      dispatcher: this.#agent,
+      signal,
+      headersTimeout: UNARY_TIMEOUT_MS,
+      // A watch may stay silent for hours; only unary calls get a body timeout.
+      bodyTimeout: isStream ? 0 : UNARY_TIMEOUT_MS,
+    });
+  }
+}
+
+async function readFailure(response: Dispatcher.ResponseData): Promise<GatewayFailure> {
+  const text = await response.body.text();
+  try {
+    const json = JSON.parse(text) as { error?: string; message?: string; code?: number };
+    return { status: response.statusCode, code: json.code, message: json.message ?? json.error ?? text };
+  } catch {
+    return { status: response.statusCode, code: undefined, message: `HTTP ${response.statusCode}: ${text.slice(0, 200)}` };
+  }
+}
+
+/** "127.0.0.1:2379" → "http://127.0.0.1:2379" (https with TLS); no trailing slash. */
+export function normalizeNode(node: string, isTls: boolean): string {
+  const trimmed = node.trim().replace(/\/+$/, '');
+  return /^https?:\/\//.test(trimmed) ? trimmed : `${isTls ? 'https' : 'http'}://${trimmed}`;
+}
+
+function tlsConnectOptions(tls: EtcdTlsOptions | undefined) {
+  if (!tls) return {};
+  const read = (file: string | undefined) => {
+    try {
+      return file ? readFileSync(file) : undefined;
+    } catch (error) {
+      throw new CtmplError('BACKEND', `etcd: tls: ${messageOf(error)}`, { cause: error });
+    }
+  };
+  return {
+    ca: read(tls.caFile),
+    cert: read(tls.certFile),
+    key: read(tls.keyFile),
+    servername: tls.serverName,
+    rejectUnauthorized: tls.verify,
+  };
+}

@@ -1,0 +1,135 @@
+import type { Dependency } from '../dependency.js';
+import { normalizeKvPath } from '../dependency.js';
+
+/**
+ * What an etcd dependency reads: one key, or a prefix and everything under "prefix/". A prefix
+ * never matches its siblings ("/app" does not see "/apple").
+ */
+export type EtcdQuery =
+  | { readonly kind: 'get'; readonly key: string }
+  | { readonly kind: 'list'; readonly prefix: string; readonly children: string };
+
+/** A key range of the gateway, base64 encoded; no `range_end` means the single key. */
+export interface KeyRange {
+  readonly key: string;
+  readonly range_end?: string;
+}
+
+/** The keys of a query at one revision, sorted by key. */
+export interface KvState {
+  readonly revision: string;
+  readonly entries: ReadonlyMap<string, string>;
+}
+
+/** One event of a watch answer, as the gateway sends it (PUT, the default, has no `type`). */
+export interface WatchEventJson {
+  readonly type?: 'PUT' | 'DELETE';
+  readonly kv: { readonly key: string; readonly value?: string; readonly mod_revision?: string };
+}
+
+/** Returns the query of a kv.get or kv.list dependency. */
+export function queryOf(dep: Dependency & { type: 'kv.get' | 'kv.list' }): EtcdQuery {
+  if (dep.type === 'kv.get') return { kind: 'get', key: normalizeKvPath(dep.key) };
+  const prefix = normalizeKvPath(dep.prefix);
+  return { kind: 'list', prefix, children: prefix === '/' ? '/' : `${prefix}/` };
+}
+
+/** True when `key` belongs to the query's data. */
+export function isInQuery(query: EtcdQuery, key: string): boolean {
+  if (query.kind === 'get') return key === query.key;
+  return key === query.prefix || key.startsWith(query.children);
+}
+
+/** The ranges a snapshot reads: the children, then (for a non-root prefix) the prefix key itself. */
+export function readRanges(query: EtcdQuery): KeyRange[] {
+  if (query.kind === 'get') return [{ key: encode(query.key) }];
+  const children = { key: encode(query.children), range_end: prefixEnd(query.children) };
+  return query.prefix === '/' ? [children] : [children, { key: encode(query.prefix) }];
+}
+
+/** The one range a watch covers; events outside the query are filtered with `isInQuery`. */
+export function watchRange(query: EtcdQuery): KeyRange {
+  if (query.kind === 'get') return { key: encode(query.key) };
+  // [prefix, end of "prefix/") holds the prefix key, its children, and a few siblings like "prefix-x".
+  return { key: encode(query.prefix), range_end: prefixEnd(query.children) };
+}
+
+/** The data a template sees: the value or null for kv.get, the sorted map for kv.list. */
+export function dataOf(query: EtcdQuery, state: KvState): string | null | ReadonlyMap<string, string> {
+  return query.kind === 'get' ? (state.entries.get(query.key) ?? null) : state.entries;
+}
+
+/**
+ * Applies watch events to a state. Returns the same entries object when nothing in the query
+ * changed, so callers can tell a no-op batch from a change without comparing maps.
+ */
+export function applyEvents(
+  query: EtcdQuery,
+  entries: ReadonlyMap<string, string>,
+  events: readonly WatchEventJson[],
+): ReadonlyMap<string, string> {
+  let next: Map<string, string> | undefined;
+  let hasNewKeys = false;
+  for (const event of events) {
+    const key = decode(event.kv.key);
+    if (!isInQuery(query, key)) continue;
+    const current = next ?? entries;
+    if (event.type === 'DELETE') {
+      if (!current.has(key)) continue;
+      next ??= new Map(entries);
+      next.delete(key);
+    } else {
+      const value = decode(event.kv.value ?? '');
+      if (current.get(key) === value) continue;
+      hasNewKeys ||= !current.has(key);
+      next ??= new Map(entries);
+      next.set(key, value);
+    }
+  }
+  if (!next) return entries;
+  return hasNewKeys ? sortEntries(next) : next;
+}
+
+/** The highest mod_revision among events, or undefined when there are none. */
+export function lastRevision(events: readonly WatchEventJson[]): string | undefined {
+  let last: bigint | undefined;
+  for (const event of events) {
+    const revision = event.kv.mod_revision ? BigInt(event.kv.mod_revision) : undefined;
+    if (revision !== undefined && (last === undefined || revision > last)) last = revision;
+  }
+  return last?.toString();
+}
+
+/** True when two states hold the same keys and values. */
+export function isSameEntries(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
+  if (a === b) return true;
+  if (a.size !== b.size) return false;
+  for (const [key, value] of a) if (b.get(key) !== value) return false;
+  return true;
+}
+
+/** Returns a map sorted by key (code unit order, the same order deltas keep). */
+export function sortEntries(entries: Iterable<readonly [string, string]>): Map<string, string> {
+  return new Map([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+export function encode(text: string): string {
+  return Buffer.from(text, 'utf8').toString('base64');
+}
+
+export function decode(base64: string): string {
+  return Buffer.from(base64, 'base64').toString('utf8');
+}
+
+/** The base64 range_end that covers every key starting with `prefix` (etcd's GetPrefixRangeEnd). */
+export function prefixEnd(prefix: string): string {
+  const bytes = Buffer.from(prefix, 'utf8');
+  for (let i = bytes.length - 1; i >= 0; i -= 1) {
+    if (bytes[i]! < 0xff) {
+      const end = bytes.subarray(0, i + 1);
+      end[i] = bytes[i]! + 1;
+      return end.toString('base64');
+    }
+  }
+  return Buffer.from([0]).toString('base64');
+}

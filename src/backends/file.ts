@@ -1,0 +1,141 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { watch } from 'chokidar';
+import { parse } from 'yaml';
+import { CtmplError, messageOf } from '../errors.js';
+import type { Backend, Snapshot } from './backend.js';
+import type { Dependency } from './dependency.js';
+import { contentSnapshot, kvData } from './kv-data.js';
+
+export interface FileBackendOptions {
+  /** YAML or JSON files, or directories searched recursively for *.yaml, *.yml, *.json. */
+  readonly files: readonly string[];
+}
+
+const dataExtensions = new Set(['.yaml', '.yml', '.json']);
+
+/**
+ * confd's file backend: every file is flattened into "/a/b" → "value" (nested maps join with
+ * "/", list items use their index, scalars print as strings) and later files override earlier
+ * ones. Changes are seen by watching the files.
+ */
+export function createFileBackend(options: FileBackendOptions): Backend {
+  if (options.files.length === 0) throw new CtmplError('USAGE', 'file backend: no data file given (use -file PATH)');
+  const description = `file ${options.files.join(',')}`;
+  return {
+    description,
+    supports: (dep) => dep.type === 'kv.get' || dep.type === 'kv.list',
+    async snapshot(dep) {
+      return contentSnapshot(kvData(await readAll(options.files), dep));
+    },
+    changes: (dep, cursor, signal) => followFiles(options.files, dep, cursor, signal),
+    async close() {},
+  } satisfies Backend;
+}
+
+async function* followFiles(files: readonly string[], dep: Dependency, cursor: string, signal: AbortSignal): AsyncGenerator<Snapshot> {
+  const watcher = watch([...files], { ignoreInitial: true, awaitWriteFinish: { stabilityThreshold: 50, pollInterval: 10 } });
+  let wake: (() => void) | undefined;
+  // Re-read once the watcher is ready: a write between the snapshot and now is not lost.
+  let dirty = true;
+  const onEvent = () => {
+    dirty = true;
+    wake?.();
+  };
+  watcher.on('all', onEvent);
+  signal.addEventListener('abort', onEvent, { once: true });
+  try {
+    await new Promise<void>((resolve) => {
+      watcher.once('ready', () => resolve());
+      signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    let last = cursor;
+    while (!signal.aborted) {
+      if (!dirty) await new Promise<void>((resolve) => (wake = resolve));
+      dirty = false;
+      if (signal.aborted) return;
+      const snapshot = contentSnapshot(kvData(await readAll(files), dep));
+      if (snapshot.cursor !== last) {
+        last = snapshot.cursor;
+        yield snapshot;
+      }
+    }
+  } finally {
+    signal.removeEventListener('abort', onEvent);
+    await watcher.close();
+  }
+}
+
+/** Reads and flattens every data file into one map. */
+export async function readAll(files: readonly string[]): Promise<Map<string, string>> {
+  const all = new Map<string, string>();
+  for (const path of await expandPaths(files)) {
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      throw new CtmplError('BACKEND', `file ${path}: cannot read: ${messageOf(error)}`, { cause: error });
+    }
+    let document: unknown;
+    try {
+      document = parse(text, { version: '1.1', merge: true });
+    } catch (error) {
+      throw new CtmplError('BACKEND', `file ${path}: invalid YAML/JSON: ${messageOf(error).split('\n')[0]}`, { cause: error });
+    }
+    flatten(document, '', all);
+  }
+  return all;
+}
+
+async function expandPaths(paths: readonly string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const path of paths) {
+    let info;
+    try {
+      info = await stat(path);
+    } catch (error) {
+      throw new CtmplError('BACKEND', `file ${path}: ${messageOf(error)}`, { cause: error });
+    }
+    if (!info.isDirectory()) {
+      files.push(path);
+      continue;
+    }
+    const entries = await readdir(path, { withFileTypes: true, recursive: true });
+    files.push(
+      ...entries
+        .filter((entry) => entry.isFile() && dataExtensions.has(extname(entry.name)))
+        .map((entry) => join(entry.parentPath ?? entry.path, entry.name))
+        .sort(),
+    );
+  }
+  return files;
+}
+
+/** confd's nodeWalk: maps join keys with "/", lists use indexes, null is dropped. */
+export function flatten(node: unknown, key: string, out: Map<string, string>): void {
+  if (node === null || node === undefined) return;
+  if (Array.isArray(node)) {
+    node.forEach((item, index) => flatten(item, `${key}/${index}`, out));
+  } else if (node instanceof Map) {
+    for (const [k, v] of node) flatten(v, joinKey(key, String(k)), out);
+  } else if (typeof node === 'object') {
+    for (const [k, v] of Object.entries(node)) flatten(v, joinKey(key, k), out);
+  } else if (typeof node === 'number') {
+    out.set(key || '/', formatNumber(node));
+  } else {
+    out.set(key || '/', String(node));
+  }
+}
+
+function joinKey(parent: string, child: string): string {
+  const joined = `${parent}/${child}`.replace(/\/+/g, '/');
+  return joined.length > 1 ? joined.replace(/\/$/, '') : joined;
+}
+
+/** Go's strconv.FormatFloat(f, 'f', -1, 64): never an exponent. */
+function formatNumber(value: number): string {
+  if (Number.isInteger(value) && Math.abs(value) < 1e21) return value.toFixed(0);
+  const text = String(value);
+  if (!/e/i.test(text)) return text;
+  return value.toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 20 });
+}

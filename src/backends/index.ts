@@ -1,0 +1,76 @@
+import { readFile } from 'node:fs/promises';
+import type { Config } from '../config/config.js';
+import { CtmplError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { Backend } from './backend.js';
+import { withRegistratorServices } from './registrator.js';
+
+/**
+ * The only place that knows every backend. Each is imported lazily, so a once-mode run loads
+ * just the backend it uses.
+ */
+export async function createBackend(config: Config, env: Readonly<Record<string, string | undefined>>, logger: Logger): Promise<Backend> {
+  const log = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => logger[level]('backend', message);
+  switch (config.backend) {
+    case 'file': {
+      const { createFileBackend } = await import('./file.js');
+      return withRegistratorServices(createFileBackend({ files: config.files }), config.servicesPrefix);
+    }
+    case 'env': {
+      const { createEnvBackend } = await import('./env.js');
+      return withRegistratorServices(createEnvBackend({ env }), config.servicesPrefix);
+    }
+    case 'etcd':
+    case 'etcdv3': {
+      const { createEtcdBackend } = await import('./etcd.js');
+      const nodes = config.nodes.length > 0 ? config.nodes : ['http://127.0.0.1:2379'];
+      return withRegistratorServices(
+        createEtcdBackend({ nodes, ...credentials(config), ...tlsOf(config), log }),
+        config.servicesPrefix,
+      );
+    }
+    case 'redis': {
+      const { createRedisBackend } = await import('./redis.js');
+      const nodes = config.nodes.length > 0 ? config.nodes : ['127.0.0.1:6379'];
+      return withRegistratorServices(
+        createRedisBackend({
+          nodes,
+          ...(config.password !== undefined ? { password: config.password } : {}),
+          separator: config.separator,
+          pollIntervalMs: config.interval * 1000,
+          log,
+        }),
+        config.servicesPrefix,
+      );
+    }
+    case 'consul': {
+      const { createConsulBackend } = await import('./consul.js');
+      const address = config.nodes[0] ?? env.CONSUL_HTTP_ADDR ?? '127.0.0.1:8500';
+      const token = config.token ?? (config.tokenFile ? (await readFile(config.tokenFile, 'utf8')).trim() : undefined);
+      return createConsulBackend({
+        address,
+        env,
+        ...(token !== undefined ? { token } : {}),
+        ...(config.username !== undefined ? { auth: { username: config.username, password: config.password ?? '' } } : {}),
+        ...tlsOf(config),
+        ...(config.maxStaleMs !== undefined ? { maxStaleMs: config.maxStaleMs } : {}),
+        log,
+      });
+    }
+    default:
+      throw new CtmplError('USAGE', `unknown backend "${String(config.backend)}"`);
+  }
+}
+
+function credentials(config: Config): { username?: string; password?: string } {
+  return {
+    ...(config.username !== undefined ? { username: config.username } : {}),
+    ...(config.password !== undefined ? { password: config.password } : {}),
+  };
+}
+
+/** TLS settings only when some were given: their presence alone switches a bare host:port to https. */
+function tlsOf(config: Config): { tls?: Config['tls'] } {
+  const { caFile, certFile, keyFile, serverName, verify } = config.tls;
+  return caFile || certFile || keyFile || serverName || !verify ? { tls: config.tls } : {};
+}

@@ -1,0 +1,101 @@
+import { createClient } from 'redis';
+import { CtmplError, messageOf } from '../../errors.js';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface RedisOptions {
+  /** "host:port", "host:port/db", or a unix socket path ("/run/redis.sock", "/run/redis.sock/2"); tried in order. */
+  readonly nodes: readonly string[];
+  readonly password?: string;
+  /** confd's -separator: keys stored as "app:port" are read as the path "/app/port". Default "/". */
+  readonly separator?: string;
+  /** How often to re-read when the server offers neither keyspace notifications nor tracking. Default 1000. */
+  readonly pollIntervalMs?: number;
+  readonly log?: (level: LogLevel, message: string) => void;
+}
+
+/** One node of the `nodes` option, as given and as parsed. */
+export interface RedisNode {
+  readonly address: string;
+  readonly socket: { readonly host: string; readonly port: number } | { readonly path: string };
+  readonly db: number;
+}
+
+export type RedisClient = ReturnType<typeof createClient>;
+
+const CONNECT_TIMEOUT_MS = 5_000;
+
+/** Parses "host:port", "host:port/db", "host", or a unix socket path with an optional "/db". */
+export function parseNode(address: string): RedisNode {
+  const text = address.trim().replace(/^redis:\/\//, '');
+  const dbMatch = /^(.*)\/(\d+)$/.exec(text);
+  const target = dbMatch ? dbMatch[1]! : text;
+  const db = dbMatch ? Number(dbMatch[2]) : 0;
+  if (target.startsWith('/')) return { address, socket: { path: target }, db };
+  const portMatch = /^(.*):(\d+)$/.exec(target);
+  const host = (portMatch ? portMatch[1]! : target).replace(/^\[(.*)\]$/, '$1') || '127.0.0.1';
+  return { address, socket: { host, port: portMatch ? Number(portMatch[2]) : 6379 }, db };
+}
+
+/** True when Redis refused our credentials (its error codes WRONGPASS, NOAUTH, or a rejected AUTH). */
+export function isAuthError(error: unknown): boolean {
+  return /^(WRONGPASS|NOAUTH|NOPERM)|^ERR (AUTH|invalid password)/.test(messageOf(error));
+}
+
+/** Wraps any failure as a CtmplError('BACKEND') naming the node; auth failures say so. */
+export function backendError(node: RedisNode, error: unknown): CtmplError {
+  if (error instanceof CtmplError) return error;
+  const what = isAuthError(error) ? `authentication failed: ${messageOf(error)}` : messageOf(error);
+  return new CtmplError('BACKEND', `redis ${node.address}: ${what}`, { cause: error });
+}
+
+/**
+ * Connects to one node. The client never reconnects or queues commands while offline: a lost
+ * connection fails the next command, and the retry wrapper decides when to try again.
+ */
+export async function connectNode(node: RedisNode, password: string | undefined, extra: { RESP?: 3 } = {}): Promise<RedisClient> {
+  const client = createClient({
+    socket: { ...node.socket, connectTimeout: CONNECT_TIMEOUT_MS, reconnectStrategy: false },
+    database: node.db,
+    disableOfflineQueue: true,
+    disableClientInfo: true,
+    ...(password ? { password } : {}),
+    ...(extra.RESP === 3 ? { RESP: 3, emitInvalidate: true } : {}),
+  }) as RedisClient;
+  // Without a listener an 'error' event would crash the process; the failing command reports it.
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    // Without a password a protected server accepts the connection and refuses the first command.
+    await client.ping();
+    return client;
+  } catch (error) {
+    closeClient(client);
+    throw backendError(node, error);
+  }
+}
+
+/** Connects to the first node that answers; an auth failure stops the search (the next node would refuse too). */
+export async function connectAny(
+  nodes: readonly RedisNode[],
+  password: string | undefined,
+  log: (level: LogLevel, message: string) => void,
+  extra: { RESP?: 3 } = {},
+): Promise<{ client: RedisClient; node: RedisNode }> {
+  let lastError: unknown;
+  for (const node of nodes) {
+    try {
+      return { client: await connectNode(node, password, extra), node };
+    } catch (error) {
+      if (isAuthError((error as Error).cause)) throw error;
+      lastError = error;
+      log('warn', `redis ${node.address}: ${messageOf(error)}; trying the next node`);
+    }
+  }
+  throw lastError;
+}
+
+/** Closes a client without waiting for a server that may be gone. */
+export function closeClient(client: { isOpen: boolean; destroy(): void }): void {
+  if (client.isOpen) client.destroy();
+}

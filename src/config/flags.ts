@@ -1,0 +1,112 @@
+import yargs, { type Options } from 'yargs';
+import { CtmplError } from '../errors.js';
+
+/**
+ * Every command-line flag. Go-style single-dash long flags (`-onetime`, `-confdir x`,
+ * `-onetime=true`) and double-dash alike: yargs with short-option-groups off reads `-confdir`
+ * as one long option.
+ */
+const flagDefinitions = {
+  backend: { type: 'string', describe: 'backend: file, env, etcd (etcdv3), redis, consul' },
+  confdir: { type: 'string', describe: 'directory holding conf.d/ and templates/ (default /etc/confd)' },
+  'config-file': { type: 'string', describe: 'config file (default <confdir>/ctmpl.toml, else <confdir>/confd.toml)' },
+  onetime: { type: 'boolean', describe: 'render once, run commands, exit' },
+  once: { type: 'boolean', describe: 'same as -onetime (consul-template)' },
+  noop: { type: 'boolean', describe: 'dry run: print a diff per file, write nothing, run nothing' },
+  dry: { type: 'boolean', describe: 'same as -noop (consul-template)' },
+  watch: { type: 'boolean', describe: 'follow the backend change feed (default for -template runs)' },
+  interval: { type: 'number', describe: 'poll every N seconds (confd interval mode, default 600)' },
+  prefix: { type: 'string', describe: 'key prefix applied to every resource' },
+  file: { type: 'string', array: true, describe: 'file backend: YAML/JSON file or directory (repeatable)' },
+  node: { type: 'string', array: true, describe: 'backend address (repeatable)' },
+  'consul-addr': { type: 'string', describe: 'Consul address (consul-template); implies -backend consul' },
+  template: { type: 'string', array: true, describe: 'consul-template spec "src:dest[:command]" (repeatable)' },
+  flavor: { type: 'string', describe: 'function flavor: confd or consul-template' },
+  'log-level': { type: 'string', describe: 'debug, info, warn, error' },
+  'log-format': { type: 'string', describe: 'text or json' },
+  'command-timeout': { type: 'string', describe: 'timeout of check and reload commands (default 60s)' },
+  'lookup-timeout': { type: 'string', describe: 'once mode: give up waiting for missing data after this (default 10s)' },
+  wait: { type: 'string', describe: 'quiescence MIN[:MAX], e.g. 2s:10s' },
+  'initial-wait': { type: 'boolean', describe: 'apply -wait to the first render too (default true)' },
+  'reload-error-fatal': { type: 'boolean', describe: 'exit when a reload command fails (default: log and go on)' },
+  'services-prefix': { type: 'string', describe: 'registrator key layout root for `service` on etcd/redis/file (default /services)' },
+  'function-denylist': { type: 'string', array: true, describe: 'glob of template functions to refuse (repeatable)' },
+  'sandbox-path': { type: 'string', describe: 'the `file` function may only read below this path' },
+  separator: { type: 'string', describe: 'redis key separator (default /)' },
+  scheme: { type: 'string', describe: 'scheme for -node addresses without one: http or https (confd)' },
+  username: { type: 'string', describe: 'backend user name' },
+  password: { type: 'string', describe: 'backend password' },
+  'auth-token': { type: 'string', describe: 'backend token (Consul ACL token)' },
+  'consul-token': { type: 'string', describe: 'Consul ACL token (also CONSUL_HTTP_TOKEN)' },
+  'token-file': { type: 'string', describe: 'file holding the backend token' },
+  'client-cert': { type: 'string', describe: 'TLS client certificate' },
+  'client-key': { type: 'string', describe: 'TLS client key' },
+  'client-ca-keys': { type: 'string', describe: 'TLS CA certificate' },
+  'tls-server-name': { type: 'string', describe: 'TLS server name' },
+  'tls-skip-verify': { type: 'boolean', describe: 'do not verify the server certificate' },
+  'max-stale': { type: 'string', describe: 'Consul: allow stale reads up to this age' },
+  'retry-max': { type: 'number', describe: 'give up after N failed backend attempts (default: never)' },
+  'status-addr': { type: 'string', describe: 'serve /health and /metrics on host:port' },
+  version: { type: 'boolean', describe: 'print the version and exit' },
+  help: { type: 'boolean', describe: 'show this help' },
+} as const satisfies Record<string, Options>;
+
+export type FlagName = keyof typeof flagDefinitions;
+export type ParsedFlags = { [K in FlagName]?: (typeof flagDefinitions)[K] extends { array: true } ? string[] : (typeof flagDefinitions)[K]['type'] extends 'boolean' ? boolean : (typeof flagDefinitions)[K]['type'] extends 'number' ? number : string };
+
+const examples: [string, string][] = [
+  ['ctmpl -onetime -confdir . -backend file -file examples/data.yaml', 'render the conf.d resources once from a YAML file'],
+  ['ctmpl -backend etcd -node http://127.0.0.1:2379 -interval 10', 'confd style: conf.d/*.toml resources, poll etcd every 10 s'],
+  ['ctmpl -template "in.ctmpl:out.conf:nginx -s reload"', 'consul-template style, watching Consul'],
+  ['ctmpl -onetime -noop -backend file -file data.yaml', 'dry run: print a diff per file, write nothing'],
+];
+
+function buildParser(argv: readonly string[]) {
+  return yargs([...argv])
+    .scriptName('ctmpl')
+    .usage('Usage: ctmpl [flags]\n\nRenders config files from templates and data in Consul, etcd, Redis, files or the environment.')
+    .parserConfiguration({ 'short-option-groups': false, 'camel-case-expansion': false, 'boolean-negation': false, 'duplicate-arguments-array': true })
+    .version(false)
+    .help(false)
+    .options(flagDefinitions)
+    .example(examples)
+    .strict()
+    .wrap(100)
+    .exitProcess(false);
+}
+
+/** Returns the usage text with every flag and the examples. */
+export function usageText(): Promise<string> {
+  return buildParser([]).getHelp();
+}
+
+/**
+ * Parses argv into flags. Throws CtmplError('USAGE') for an unknown flag, a missing value or
+ * a stray argument.
+ */
+export function parseFlags(argv: readonly string[]): ParsedFlags {
+  let failure: string | undefined;
+  const parsed = buildParser(argv)
+    .fail((message) => {
+      failure = message;
+    })
+    .parseSync() as Record<string, unknown>;
+  if (failure) throw new CtmplError('USAGE', failure);
+  const positional = parsed._ as unknown[];
+  if (positional.length > 0) throw new CtmplError('USAGE', `unexpected argument: ${String(positional[0])}`);
+  for (const [name, definition] of Object.entries(flagDefinitions)) {
+    const value = parsed[name];
+    if (definition.type === 'string' && !('array' in definition) && Array.isArray(value)) {
+      throw new CtmplError('USAGE', `flag -${name} given more than once`);
+    }
+    if (definition.type === 'number' && typeof value === 'number' && Number.isNaN(value)) {
+      throw new CtmplError('USAGE', `flag -${name}: not a number`);
+    }
+    if (definition.type === 'string' && value === '' && ['backend', 'confdir', 'config-file'].includes(name)) {
+      throw new CtmplError('USAGE', `flag -${name} needs a value`);
+    }
+  }
+  const flags: Record<string, unknown> = {};
+  for (const name of Object.keys(flagDefinitions)) if (parsed[name] !== undefined) flags[name] = parsed[name];
+  return flags as ParsedFlags;
+}

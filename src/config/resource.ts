@@ -1,0 +1,44 @@
+import { extname } from 'node:path';
+import type { Flavor } from '../template/functions/context.js';
+import type { Wait } from './wait.js';
+
+export type Dialect = 'go' | 'handlebars';
+
+/**
+ * One template to keep rendered: from a conf.d TOML file (confd) or a -template spec / [[template]]
+ * block (consul-template). Paths are absolute; keys and prefix are already joined.
+ */
+export interface Resource {
+  /** Where it was declared, for messages: "conf.d/nginx.toml" or "-template in.ctmpl:out.conf". */
+  readonly origin: string;
+  readonly src: string;
+  readonly dest: string;
+  /** confd `keys`, joined with the prefix; absent: dependencies come from the template itself. */
+  readonly keys?: readonly string[];
+  readonly prefix: string;
+  readonly mode?: number;
+  readonly uid?: number;
+  readonly gid?: number;
+  readonly checkCmd?: string;
+  readonly reloadCmd?: string;
+  readonly dialect: Dialect;
+  readonly flavor: Flavor;
+  readonly leftDelim?: string;
+  readonly rightDelim?: string;
+  readonly wait?: Wait;
+  readonly commandTimeoutMs?: number;
+  readonly errorOnMissingKey: boolean;
+  readonly backup: boolean;
+}
+
+/** Picks the dialect from the source's extension: Handlebars for .hbs/.handlebars, else Go. */
+export function dialectOf(src: string): Dialect {
+  const ext = extname(src).toLowerCase();
+  return ext === '.hbs' || ext === '.handlebars' ? 'handlebars' : 'go';
+}
+
+/** Joins key paths the way confd's path.Join("/", a, b) does. */
+export function joinKeyPath(...parts: string[]): string {
+  const segments = parts.flatMap((part) => part.split('/')).filter((segment) => segment !== '' && segment !== '.');
+  return `/${segments.join('/')}`;
+}

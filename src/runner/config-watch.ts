@@ -1,0 +1,13 @@
+import { watch } from 'chokidar';
+import pDebounce from 'p-debounce';
+
+/**
+ * Calls `reload` (debounced) whenever a file under `paths` changes, e.g. conf.d/ and
+ * templates/, until `signal` aborts. Edits made by editors in several writes apply once.
+ */
+export function watchConfiguration(paths: readonly string[], reload: () => Promise<void>, signal: AbortSignal): void {
+  const debounced = pDebounce(reload, 200);
+  const watcher = watch([...paths], { ignoreInitial: true });
+  watcher.on('all', () => void debounced());
+  signal.addEventListener('abort', () => void watcher.close(), { once: true });
+}

@@ -1,0 +1,128 @@
+import type { Backend } from '../backends/backend.js';
+import { dependencyKey, type Dependency } from '../backends/dependency.js';
+import { exponentialBackoff, sleep } from '../backends/retry.js';
+import { CtmplError, isAbortError, messageOf } from '../errors.js';
+import type { PreparedResource } from './prepare.js';
+import { processResource, runReloads, type ProcessOptions } from './process.js';
+import { SnapshotStore } from './snapshot-store.js';
+
+export interface OnceOptions extends ProcessOptions {
+  readonly backend: Backend;
+  readonly lookupTimeoutMs: number;
+  readonly signal: AbortSignal;
+}
+
+export interface OnceResult {
+  readonly failures: readonly CtmplError[];
+  readonly wouldChange: boolean;
+}
+
+/**
+ * Renders every resource once (consul-template's n-pass model: render, fetch what was missing,
+ * render again), writes what changed, then runs each distinct reload command once. Data that
+ * never arrives fails the resource after the lookup timeout instead of hanging.
+ */
+export async function runOnce(prepared: readonly PreparedResource[], options: OnceOptions): Promise<OnceResult> {
+  const store = new SnapshotStore();
+  const deadline = AbortSignal.any([options.signal, AbortSignal.timeout(options.lookupTimeoutMs)]);
+  const failures: CtmplError[] = [];
+  const outputs = new Map<PreparedResource, string>();
+  let pending = [...prepared];
+  while (pending.length > 0) {
+    const waiting = new Map<string, Dependency>();
+    const missingOf = new Map<PreparedResource, string[]>();
+    const stillPending: PreparedResource[] = [];
+    for (const item of pending) {
+      try {
+        const result = item.template.render(store.data, item.renderOptions);
+        if (result.output !== undefined) outputs.set(item, result.output);
+        else {
+          stillPending.push(item);
+          missingOf.set(item, [...result.missing.keys()]);
+          for (const [key, dep] of result.missing) waiting.set(key, dep);
+        }
+      } catch (error) {
+        failures.push(asCtmplError(error, item));
+      }
+    }
+    pending = stillPending;
+    if (pending.length === 0) break;
+    try {
+      await Promise.all([...waiting.values()].map((dep) => fetchOrAwaitChange(dep, store, options.backend, deadline)));
+    } catch (error) {
+      for (const item of pending) failures.push(missingFailure(item, missingOf.get(item) ?? [], error, options));
+      break;
+    }
+  }
+  return finishPass(prepared, outputs, failures, options);
+}
+
+async function finishPass(
+  prepared: readonly PreparedResource[],
+  outputs: ReadonlyMap<PreparedResource, string>,
+  failures: CtmplError[],
+  options: OnceOptions,
+): Promise<OnceResult> {
+  let wouldChange = false;
+  const reloads: { command: string; timeoutMs: number }[] = [];
+  for (const item of prepared) {
+    const output = outputs.get(item);
+    if (output === undefined) continue;
+    try {
+      const outcome = await processResource(item.resource, output, options);
+      wouldChange ||= outcome.wouldRender;
+      if (outcome.didRender && item.resource.reloadCmd) {
+        reloads.push({ command: item.resource.reloadCmd, timeoutMs: item.resource.commandTimeoutMs ?? options.commandTimeoutMs });
+      }
+    } catch (error) {
+      failures.push(asCtmplError(error, item));
+    }
+  }
+  failures.push(...(await runReloads(reloads, options.logger)).map((failure) => failure.error));
+  return { failures, wouldChange };
+}
+
+/** Reads a dependency not seen yet; for one seen but unusable (a missing key), waits for its next change. */
+async function fetchOrAwaitChange(dep: Dependency, store: SnapshotStore, backend: Backend, signal: AbortSignal): Promise<void> {
+  if (!backend.supports(dep)) {
+    throw new CtmplError('TEMPLATE_EXEC', `${dependencyKey(dep)} is not supported by the ${backend.description} backend`);
+  }
+  const cursor = store.cursorOf(dep);
+  if (cursor === undefined) {
+    store.set(dep, await withRetries(() => backend.snapshot(dep, signal), signal));
+    return;
+  }
+  for await (const snapshot of backend.changes(dep, cursor, signal)) {
+    store.set(dep, snapshot);
+    return;
+  }
+  signal.throwIfAborted();
+}
+
+/** Retries a backend read with backoff until it succeeds or the signal (the lookup deadline) fires. */
+async function withRetries<T>(read: () => Promise<T>, signal: AbortSignal): Promise<T> {
+  const policy = exponentialBackoff({ baseMs: 100, maxMs: 2000, maxAttempts: Infinity });
+  let lastError: unknown;
+  for (let attempt = 1; !signal.aborted; attempt++) {
+    try {
+      return await read();
+    } catch (error) {
+      if (signal.aborted || isAbortError(error)) break;
+      lastError = error;
+      await sleep(policy.delay(attempt) ?? 0, signal);
+    }
+  }
+  throw lastError ?? signal.reason;
+}
+
+function missingFailure(item: PreparedResource, missing: readonly string[], error: unknown, options: OnceOptions): CtmplError {
+  const subject = item.resource.dest;
+  if (error instanceof CtmplError && error.code !== 'ABORTED') return new CtmplError(error.code, `${subject}: ${error.message}`, { cause: error });
+  if (options.signal.aborted) return new CtmplError('ABORTED', `${subject}: interrupted`);
+  return new CtmplError('TEMPLATE_MISSING', `${subject}: no data for ${missing.join(', ')} after ${options.lookupTimeoutMs / 1000}s (-lookup-timeout)`, { cause: error });
+}
+
+function asCtmplError(error: unknown, item: PreparedResource): CtmplError {
+  if (error instanceof CtmplError) return error;
+  return new CtmplError('WRITE', `${item.resource.dest}: ${messageOf(error)}`, { cause: error });
+}

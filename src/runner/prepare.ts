@@ -1,0 +1,55 @@
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { Config } from '../config/config.js';
+import type { Resource } from '../config/resource.js';
+import { CtmplError, messageOf } from '../errors.js';
+import { compileTemplate, type CompiledTemplate, type RenderOptions } from '../template/render.js';
+
+/** A resource with its template parsed and its render options fixed. */
+export interface PreparedResource {
+  readonly resource: Resource;
+  readonly template: CompiledTemplate;
+  readonly renderOptions: RenderOptions;
+}
+
+/**
+ * Reads and parses every resource's template. Any failure rejects the whole set, so a run
+ * with one broken template writes nothing.
+ */
+export async function prepareResources(
+  resources: readonly Resource[],
+  config: Config,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<PreparedResource[]> {
+  return Promise.all(resources.map((resource) => prepareResource(resource, config, env)));
+}
+
+export async function prepareResource(
+  resource: Resource,
+  config: Config,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<PreparedResource> {
+  let text: string;
+  try {
+    text = await readFile(resource.src, 'utf8');
+  } catch (error) {
+    throw new CtmplError('CONFIG', `${resource.origin}: template ${resource.src}: ${messageOf(error)}`, { cause: error });
+  }
+  const template = compileTemplate({
+    name: basename(resource.src),
+    text,
+    dialect: resource.dialect,
+    flavor: resource.flavor,
+    ...(resource.leftDelim ? { leftDelim: resource.leftDelim } : {}),
+    ...(resource.rightDelim ? { rightDelim: resource.rightDelim } : {}),
+    errorOnMissingKey: resource.errorOnMissingKey,
+  });
+  const renderOptions: RenderOptions = {
+    env,
+    prefix: resource.prefix,
+    ...(resource.keys ? { keys: resource.keys } : {}),
+    ...(config.sandboxPath ? { sandboxPath: config.sandboxPath } : {}),
+    denylist: config.functionDenylist,
+  };
+  return { resource, template, renderOptions };
+}

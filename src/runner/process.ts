@@ -1,0 +1,86 @@
+import type { Resource } from '../config/resource.js';
+import { CtmplError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { assertCommandOk, checkCommandFor, runCommand } from './commands.js';
+import { describePlan } from './diff.js';
+import { commitFile, discardStaged, planWrite, readDestination, stageFile, type WritePlan } from './writer.js';
+
+export interface ProcessOptions {
+  readonly noop: boolean;
+  readonly commandTimeoutMs: number;
+  readonly logger: Logger;
+  /** Where -noop prints its diffs. */
+  readonly stdout: { write(text: string): unknown; isTTY?: boolean };
+}
+
+/** What processing one rendered resource did (`wouldRender` in a dry run). */
+export interface ProcessOutcome {
+  readonly didRender: boolean;
+  readonly wouldRender: boolean;
+}
+
+/**
+ * The story of one file, as confd's sync: plan → stage → check → commit. A failed check
+ * leaves the destination untouched and throws CtmplError('CHECK'); the reload is the pass's.
+ */
+export async function processResource(resource: Resource, output: string, options: ProcessOptions): Promise<ProcessOutcome> {
+  const plan = planWrite(await readDestination(resource.dest), output, resource);
+  if (!plan.wouldRender) {
+    options.logger.debug('runner', `${resource.dest}: unchanged`);
+    return { didRender: false, wouldRender: false };
+  }
+  if (options.noop) {
+    options.stdout.write(describePlan(plan, Boolean(options.stdout.isTTY)));
+    options.logger.info('runner', `${resource.dest}: would change (dry run)`);
+    return { didRender: false, wouldRender: true };
+  }
+  const staged = await stageFile(plan);
+  try {
+    await checkStaged(resource, staged, options);
+  } catch (error) {
+    await discardStaged(staged);
+    throw error;
+  }
+  await commitFile(staged, plan, { backup: resource.backup });
+  options.logger.info('runner', `${resource.dest}: ${describeChange(plan)}`);
+  return { didRender: true, wouldRender: true };
+}
+
+async function checkStaged(resource: Resource, staged: string, options: ProcessOptions): Promise<void> {
+  if (!resource.checkCmd) return;
+  const timeoutMs = resource.commandTimeoutMs ?? options.commandTimeoutMs;
+  const result = await runCommand(checkCommandFor(resource.checkCmd, staged), timeoutMs);
+  assertCommandOk(result, timeoutMs, 'CHECK', resource.dest);
+}
+
+function describeChange(plan: WritePlan): string {
+  if (plan.destination.content === undefined) return 'created';
+  return plan.contentChanged ? 'updated' : `mode/owner updated to 0${plan.mode.toString(8)}`;
+}
+
+export interface ReloadFailure {
+  readonly command: string;
+  readonly error: CtmplError;
+}
+
+/** Runs each distinct reload command once, in order; returns the failures (never throws). */
+export async function runReloads(
+  reloads: readonly { command: string; timeoutMs: number }[],
+  logger: Logger,
+): Promise<ReloadFailure[]> {
+  const failures: ReloadFailure[] = [];
+  const seen = new Set<string>();
+  for (const { command, timeoutMs } of reloads) {
+    if (seen.has(command)) continue;
+    seen.add(command);
+    const result = await runCommand(command, timeoutMs);
+    try {
+      assertCommandOk(result, timeoutMs, 'RELOAD', 'reload');
+      logger.info('runner', `reload: "${command}" ok`);
+    } catch (error) {
+      logger.error('runner', (error as CtmplError).message);
+      failures.push({ command, error: error as CtmplError });
+    }
+  }
+  return failures;
+}

@@ -1,0 +1,134 @@
+import { randomBytes } from 'node:crypto';
+import { chown, copyFile, mkdir, open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { CtmplError, messageOf } from '../errors.js';
+
+/** Mode and owner a destination should end up with; absent fields keep the current file's. */
+export interface Permissions {
+  readonly mode?: number;
+  readonly uid?: number;
+  readonly gid?: number;
+}
+
+/** The destination as it is on disk now (`content` undefined: it does not exist). */
+export interface Destination {
+  readonly path: string;
+  readonly content?: Buffer;
+  readonly mode?: number;
+  readonly uid?: number;
+  readonly gid?: number;
+}
+
+/** What writing `output` would change, like consul-template's RenderResult. */
+export interface WritePlan {
+  readonly destination: Destination;
+  readonly content: Buffer;
+  readonly mode: number;
+  readonly uid?: number;
+  readonly gid?: number;
+  readonly contentChanged: boolean;
+  readonly permissionsChanged: boolean;
+  /** True when anything differs: the file would be (re)written. */
+  readonly wouldRender: boolean;
+}
+
+const defaultMode = 0o644;
+
+/** Reads the destination's bytes, mode and owner; a missing file is not an error. */
+export async function readDestination(path: string): Promise<Destination> {
+  try {
+    const [content, info] = await Promise.all([readFile(path), stat(path)]);
+    return { path, content, mode: info.mode & 0o7777, uid: info.uid, gid: info.gid };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { path };
+    throw new CtmplError('WRITE', `${path}: cannot read destination: ${messageOf(error)}`, { cause: error });
+  }
+}
+
+/** Compares the rendered output and wanted permissions with the destination. */
+export function planWrite(destination: Destination, output: string, wanted: Permissions): WritePlan {
+  const content = Buffer.from(output);
+  const mode = wanted.mode ?? destination.mode ?? defaultMode;
+  const uid = wanted.uid ?? destination.uid;
+  const gid = wanted.gid ?? destination.gid;
+  const exists = destination.content !== undefined;
+  const contentChanged = !exists || !destination.content!.equals(content);
+  const permissionsChanged =
+    exists && (mode !== destination.mode || (wanted.uid !== undefined && wanted.uid !== destination.uid) || (wanted.gid !== undefined && wanted.gid !== destination.gid));
+  return {
+    destination,
+    content,
+    mode,
+    ...(uid !== undefined ? { uid } : {}),
+    ...(gid !== undefined ? { gid } : {}),
+    contentChanged,
+    permissionsChanged,
+    wouldRender: contentChanged || permissionsChanged,
+  };
+}
+
+/**
+ * Writes the planned content to a temp file beside the destination (same filesystem, so the
+ * rename is atomic), fsyncs it, and gives it the planned mode and owner. Returns its path.
+ */
+export async function stageFile(plan: WritePlan): Promise<string> {
+  const dest = plan.destination.path;
+  const staged = join(dirname(dest), `.${basename(dest)}.ctmpl-${randomBytes(4).toString('hex')}`);
+  try {
+    await mkdir(dirname(dest), { recursive: true });
+    const handle = await open(staged, 'wx', plan.mode);
+    try {
+      await handle.writeFile(plan.content);
+      await handle.chmod(plan.mode);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await setOwner(staged, plan);
+    return staged;
+  } catch (error) {
+    await discardStaged(staged);
+    if (error instanceof CtmplError) throw error;
+    throw new CtmplError('WRITE', `${dest}: cannot stage: ${messageOf(error)}`, { cause: error });
+  }
+}
+
+async function setOwner(path: string, plan: WritePlan): Promise<void> {
+  if (plan.uid === undefined && plan.gid === undefined) return;
+  const uid = plan.uid ?? -1;
+  const gid = plan.gid ?? -1;
+  try {
+    await chown(path, uid, gid);
+  } catch (error) {
+    const explicit = plan.uid !== plan.destination.uid || plan.gid !== plan.destination.gid;
+    // Keeping another user's ownership needs root; without it the file simply becomes ours.
+    if (explicit) throw new CtmplError('WRITE', `${plan.destination.path}: cannot set owner ${uid}:${gid}: ${messageOf(error)}`, { cause: error });
+  }
+}
+
+/**
+ * Moves the staged file into place with an atomic rename. A bind-mounted destination
+ * refuses the rename (EBUSY): then the bytes are copied over it in place.
+ */
+export async function commitFile(staged: string, plan: WritePlan, options: { backup?: boolean } = {}): Promise<void> {
+  const dest = plan.destination.path;
+  try {
+    if (options.backup && plan.destination.content !== undefined) await copyFile(dest, `${dest}.bak`);
+    await rename(staged, dest);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EBUSY') {
+      await discardStaged(staged);
+      throw new CtmplError('WRITE', `${dest}: cannot write: ${messageOf(error)}`, { cause: error });
+    }
+    try {
+      await writeFile(dest, plan.content);
+    } finally {
+      await discardStaged(staged);
+    }
+  }
+}
+
+/** Removes a staged file, ignoring one that is already gone. */
+export async function discardStaged(staged: string): Promise<void> {
+  await unlink(staged).catch(() => undefined);
+}

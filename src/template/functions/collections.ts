@@ -1,0 +1,144 @@
+import { goFunc, GoChannel, GoFloat, type FuncMap, type GoStruct, type GoValue } from '../go/values.js';
+import { goTypeName, quoteAny } from './go-format.js';
+import { typeNameOf } from './methods.js';
+import { parseInt64 } from './strconv.js';
+import { wrapError } from './encoding.js';
+
+/** Lists and maps: membership, explode, merge, loop, reverse, sorting, map. */
+
+function sameElement(element: GoValue, v: GoValue): boolean {
+  if (typeof element === 'number') return typeof v === 'number' && element === v;
+  if (element instanceof GoFloat) return v instanceof GoFloat && element.value === v.value;
+  return typeof element === 'string' && typeof v === 'string' && element === v;
+}
+
+/** consul-template's in: element of a list (same kind), or substring of a string. */
+export function isIn(l: GoValue, v: GoValue): boolean {
+  if (Array.isArray(l)) return l.some((element) => sameElement(element, v));
+  if (typeof l === 'string') return typeof v === 'string' && l.includes(v);
+  return false;
+}
+
+/** containsAll/Any/None/NotAll, as consul-template's containsSomeFunc(retTrue, invert). */
+function containsSome(isRetTrue: boolean, isInverted: boolean) {
+  return goFunc(['[]any', 'any'], (v: GoValue[], l: GoValue) => {
+    for (const item of v ?? []) if (isIn(l, item) !== isInverted) return !isRetTrue;
+    return isRetTrue;
+  });
+}
+
+function explodeInto(m: Map<string, GoValue>, k: string, v: GoValue, p: string): void {
+  const slash = k.indexOf('/');
+  if (slash === -1) {
+    if (k !== '') m.set(k, v);
+    return;
+  }
+  const top = k.slice(0, slash);
+  if (!m.has(top)) m.set(top, new Map());
+  const nest = m.get(top);
+  if (!(nest instanceof Map)) {
+    throw new Error(`not a map: ${quoteAny(p)}: ${quoteAny(top)} already has value ${quoteAny(nest as GoValue)}`);
+  }
+  explodeInto(nest as Map<string, GoValue>, k.slice(slash + 1), v, k);
+}
+
+/** consul-template's explode: KeyPairs → nested maps by "/". */
+export function explode(pairs: readonly GoStruct[]): ReadonlyMap<string, GoValue> {
+  const m = new Map<string, GoValue>();
+  for (const pair of pairs ?? []) {
+    const key = String(pair.Key);
+    wrapError('explode', () => (explodeInto(m, key, pair.Value, key), null));
+  }
+  return m;
+}
+
+/** consul-template's explodeMap: flat "a/b" keys → nested maps. */
+export function explodeMap(input: ReadonlyMap<string, GoValue>): ReadonlyMap<string, GoValue> {
+  const m = new Map<string, GoValue>();
+  for (const key of [...input.keys()].sort()) {
+    wrapError('explodeMap', () => (explodeInto(m, key, input.get(key), key), null));
+  }
+  return m;
+}
+
+const isEmptyValue = (v: GoValue) =>
+  v === null || v === undefined || v === '' || v === 0 || v === false || (v instanceof Map && v.size === 0);
+
+/** mergo.Map semantics: src fills dst's missing/empty keys (overrides them all with `isOverride`). */
+export function mergeMaps(dst: ReadonlyMap<string, GoValue>, src: ReadonlyMap<string, GoValue>, isOverride: boolean): Map<string, GoValue> {
+  const out = new Map(dst);
+  for (const [k, v] of src) {
+    const current = out.get(k);
+    if (current instanceof Map && v instanceof Map) out.set(k, mergeMaps(current, v, isOverride));
+    else if (isEmptyValue(current) || (isOverride && !isEmptyValue(v))) out.set(k, v);
+  }
+  return out;
+}
+
+function loopBound(v: GoValue): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string') return wrapError('parseInt', () => parseInt64(v)) as number;
+  throw new Error(`loop: bad argument type: ${goTypeName(v)}`);
+}
+
+/** consul-template's loop: a channel of [start, stop) (start defaults to 0). */
+export function loop(...args: GoValue[]): GoChannel {
+  if (args.length < 1 || args.length > 2) {
+    throw new Error(`loop: wrong number of arguments, expected 1 or 2, but got ${args.length}`);
+  }
+  const [start, stop] = args.length === 1 ? [0, loopBound(args[0])] : [loopBound(args[0]), loopBound(args[1])];
+  function* count() {
+    for (let i = start; i < stop; i++) yield i;
+  }
+  return new GoChannel(count());
+}
+
+const isKVPairs = (v: readonly GoValue[]) => v.every((e) => typeNameOf(e) === 'memkv.KVPair');
+
+/** confd's reverse: a reversed copy of a []string or []KVPair; anything else unchanged. */
+export function reverse(values: GoValue): GoValue {
+  if (!Array.isArray(values)) return values;
+  const list = values as readonly GoValue[];
+  if (list.every((e) => typeof e === 'string') || isKVPairs(list)) return [...list].reverse();
+  return values;
+}
+
+/** confd's map: key/value arguments → map[string]interface{}. */
+export function createMap(...values: GoValue[]): ReadonlyMap<string, GoValue> {
+  if (values.length % 2 !== 0) throw new Error('invalid map call');
+  const map = new Map<string, GoValue>();
+  for (let i = 0; i < values.length; i += 2) {
+    const key = values[i];
+    if (typeof key !== 'string') throw new Error('map keys must be strings');
+    map.set(key, values[i + 1]);
+  }
+  return map;
+}
+
+/** Go's len(s) counts bytes. */
+const byByteLength = (a: string, b: string) => Buffer.byteLength(a) - Buffer.byteLength(b);
+
+/** The collection functions (shared by both flavors except consul-template's `contains`). */
+export function collectionFuncs(): FuncMap {
+  return {
+    in: goFunc(['any', 'any'], isIn),
+    containsAll: containsSome(true, true),
+    containsAny: containsSome(false, false),
+    containsNone: containsSome(true, false),
+    containsNotAll: containsSome(false, true),
+    explode: goFunc(['any'], explode),
+    explodeMap: goFunc(['map'], explodeMap),
+    mergeMap: goFunc(['map', 'map'], (dst, src) => mergeMaps(dst, src, false)),
+    mergeMapWithOverride: goFunc(['map', 'map'], (dst, src) => mergeMaps(dst, src, true)),
+    loop: goFunc([], loop, 'any'),
+    reverse: goFunc(['any'], reverse),
+    sortByLength: goFunc(['[]string'], (values: string[]) => [...values].sort(byByteLength)),
+    sortKVByLength: goFunc(['any'], (pairs: GoStruct[]) =>
+      [...(pairs ?? [])].sort((a, b) => byByteLength(String(a.Key), String(b.Key))),
+    ),
+    map: goFunc([], createMap, 'any'),
+  };
+}
+
+/** consul-template's contains: `contains needle list-or-string` (pipe-friendly `in`). */
+export const consulContains = goFunc(['any', 'any'], (v: GoValue, l: GoValue) => isIn(l, v));

@@ -1,0 +1,40 @@
+import type { Dependency } from '../../backends/dependency.js';
+
+/** Which tool's meaning the five disputed names (`ls split join contains trimSuffix`) take. */
+export type Flavor = 'confd' | 'consul-template';
+
+/**
+ * What data functions read through. The renderer implements it over the snapshots it was given:
+ * `read` records `dep` as used and returns its data, or records it as missing and returns
+ * `undefined` when there is no snapshot yet (consul-template's n-pass model). Functions then
+ * return their zero value and the render result reports the missing dependencies.
+ */
+export interface DataReader {
+  read(dep: Dependency): unknown;
+  /**
+   * Marks a dependency whose data exists but cannot be used yet (consul-template's `key` on a
+   * key that does not exist, `safeLs` on an empty prefix): the render reports it missing and
+   * the runner waits for a change instead of writing.
+   */
+  markMissing(dep: Dependency): void;
+}
+
+/** Everything a function set needs to know about the render it runs in. */
+export interface FunctionContext {
+  readonly flavor: Flavor;
+  readonly data: DataReader;
+  /** Environment for env/getenv/mustEnv. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** confd resource prefix ("/" when none); confd-flavor keys are relative to it. */
+  readonly prefix: string;
+  /**
+   * confd resource `keys` (already joined with the prefix). When present, confd data functions
+   * read from `kv.list` of each of these, as confd does; when absent, each function call records
+   * its own dependency.
+   */
+  readonly keys?: readonly string[];
+  /** `-sandbox-path`: `file` may only read below it. */
+  readonly sandboxPath?: string;
+  /** `-function-denylist` globs: matching functions fail when called. */
+  readonly denylist: readonly string[];
+}

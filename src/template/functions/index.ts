@@ -1,0 +1,88 @@
+import { goFunc, type FuncMap } from '../go/values.js';
+import { collectionFuncs } from './collections.js';
+import type { DataReader, Flavor, FunctionContext } from './context.js';
+import { encodingFuncs } from './encoding.js';
+import { envFuncs } from './env.js';
+import { flavorFuncs } from './flavors.js';
+import { confdKvFuncs } from './kv-confd.js';
+import { consulKvFuncs } from './kv-consul.js';
+import { confdMathFuncs, consulMathFuncs } from './math.js';
+import { netFuncs, type Resolver } from './net.js';
+import { scratchFuncs } from './scratch.js';
+import { serviceFuncs } from './services.js';
+import { stringFuncs } from './strings.js';
+import { timeFuncs } from './time.js';
+
+export { GO_METHODS, methodOf } from './methods.js';
+
+/** Impure collaborators, injectable for tests. */
+export interface FuncMapOptions {
+  readonly now?: () => number;
+  readonly resolver?: Resolver;
+}
+
+/** Every function of both tools, shared names in their consul-template meaning (overridden next). */
+function allFuncs(ctx: FunctionContext, options: FuncMapOptions): FuncMap {
+  return {
+    ...confdKvFuncs(ctx),
+    ...confdMathFuncs(),
+    ...consulKvFuncs(ctx),
+    ...consulMathFuncs(),
+    ...serviceFuncs(ctx),
+    ...stringFuncs(),
+    ...encodingFuncs(),
+    ...collectionFuncs(),
+    ...envFuncs(ctx),
+    ...netFuncs(options.resolver),
+    ...timeFuncs(options.now),
+    ...scratchFuncs(),
+  };
+}
+
+/** Translates a -function-denylist glob (`*`, `?`) into a whole-name RegExp. */
+function denylistPattern(glob: string): RegExp {
+  const source = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.');
+  return new RegExp(`^${source}$`);
+}
+
+function applyDenylist(funcs: FuncMap, denylist: readonly string[]): FuncMap {
+  if (denylist.length === 0) return funcs;
+  const patterns = denylist.map(denylistPattern);
+  const out: Record<string, FuncMap[string]> = { ...funcs };
+  for (const name of Object.keys(out)) {
+    if (!patterns.some((p) => p.test(name))) continue;
+    out[name] = goFunc(
+      [],
+      () => {
+        throw new Error(`function ${name} is denied`);
+      },
+      'any',
+    );
+  }
+  return out;
+}
+
+/**
+ * The template functions of `ctx.flavor`: every function of confd and consul-template, the
+ * shared names (`ls split join contains trimSuffix add …`, see flavors.ts) in the flavor's
+ * meaning, with `ctx.denylist` applied (a denied function fails when called). Data functions
+ * only record dependencies through `ctx.data`.
+ */
+export function createFuncMap(ctx: FunctionContext, options: FuncMapOptions = {}): FuncMap {
+  const funcs = { ...allFuncs(ctx, options), ...flavorFuncs(ctx.flavor, ctx) };
+  return applyDenylist(funcs, ctx.denylist);
+}
+
+const NO_DATA: DataReader = { read: () => undefined, markMissing: () => undefined };
+const namesByFlavor = new Map<Flavor, ReadonlySet<string>>();
+
+/** The names `flavor` defines (denied ones included: they exist, they just fail). */
+export function functionNames(flavor: Flavor): ReadonlySet<string> {
+  let names = namesByFlavor.get(flavor);
+  if (!names) {
+    const ctx: FunctionContext = { flavor, data: NO_DATA, env: {}, prefix: '/', denylist: [] };
+    names = new Set(Object.keys(createFuncMap(ctx)));
+    namesByFlavor.set(flavor, names);
+  }
+  return names;
+}

@@ -1,0 +1,43 @@
+import { GO_TYPE_NAME, type GoFunc, type GoStruct, type GoValue } from '../go/values.js';
+
+/**
+ * Go values with methods (consul-template's `*Scratch`, confd's `time.Time`).
+ *
+ * A value with methods is a GoStruct carrying its methods under the GO_METHODS symbol:
+ *   `{ [GO_TYPE_NAME]: '*template.Scratch', [GO_METHODS]: { Set: GoFunc, Get: GoFunc, … } }`
+ * plus any exported fields as ordinary string keys. Go's exec looks a `.Name` up as a method
+ * first and as a field second; `{{ scratch.Set "k" "v" }}` evaluates `scratch` (a zero-argument
+ * function), then calls method `Set` with the arguments, checked against the method's `params`
+ * as for any GoFunc. A `String` method with no parameters is Go's fmt.Stringer: printing the
+ * value prints what it returns.
+ */
+export const GO_METHODS: unique symbol = Symbol('goMethods');
+
+export type GoMethods = Readonly<Record<string, GoFunc>>;
+
+/** Builds a value of Go type `typeName` with `methods` and (optionally) exported `fields`. */
+export function goObject(
+  typeName: string,
+  methods: GoMethods,
+  fields: Readonly<Record<string, GoValue>> = {},
+): GoStruct {
+  return { ...fields, [GO_TYPE_NAME]: typeName, [GO_METHODS]: methods } as GoStruct;
+}
+
+/** Returns the method `name` of a value, or undefined when it has none by that name. */
+export function methodOf(value: GoValue, name: string): GoFunc | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const methods = (value as { [GO_METHODS]?: GoMethods })[GO_METHODS];
+  return methods && Object.hasOwn(methods, name) ? methods[name] : undefined;
+}
+
+/** Builds a struct value of Go type `typeName` (fields in the given order). */
+export function goStruct(typeName: string, fields: Readonly<Record<string, GoValue>>): GoStruct {
+  return { ...fields, [GO_TYPE_NAME]: typeName } as GoStruct;
+}
+
+/** Returns the Go type name a struct was built with, if any. */
+export function typeNameOf(value: GoValue): string | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof Map) return undefined;
+  return (value as GoStruct)[GO_TYPE_NAME];
+}

@@ -1,0 +1,377 @@
+/**
+ * Go's fmt for template values: Sprint, Sprintln, Sprintf with the %v layouts (`[a b]`,
+ * `map[a:1 b:2]`, `{a b}`, `<nil>`), the printf verbs, flags, width and precision, and the
+ * `%!d(string=x)` error forms.
+ */
+import { compareStrings, isStruct, typeName } from './reflect.js';
+import { canBackquote, formatFloat, quote, quoteRune, type FloatFormat } from './strconv.js';
+import { GO_TYPE_NAME, GoChannel, GoFloat, type GoStruct, type GoValue } from './values.js';
+
+/** A pseudo address, for the values Go prints as pointers (channels, nested struct pointers). */
+const FAKE_POINTER = '0xc000010000';
+
+const runeCount = (s: string): number => (/^[\x00-\x7f]*$/.test(s) ? s.length : [...s].length);
+
+/** %T: the Go type of a value, `<nil>` for nil. */
+export function typeString(value: GoValue): string {
+  return value === null || value === undefined ? '<nil>' : typeName(value);
+}
+
+class Printer {
+  out = '';
+  plus = false;
+  minus = false;
+  sharp = false;
+  space = false;
+  zero = false;
+  plusV = false;
+  sharpV = false;
+  wid = 0;
+  widPresent = false;
+  prec = 0;
+  precPresent = false;
+
+  clearFlags(): void {
+    this.plus = this.minus = this.sharp = this.space = this.zero = false;
+    this.plusV = this.sharpV = this.widPresent = this.precPresent = false;
+    this.wid = this.prec = 0;
+  }
+
+  /** Writes s padded to the width, counted in runes. */
+  pad(s: string): void {
+    const width = this.widPresent ? this.wid - runeCount(s) : 0;
+    if (width <= 0) this.out += s;
+    else if (this.minus) this.out += s + ' '.repeat(width);
+    else this.out += (this.zero ? '0' : ' ').repeat(width) + s;
+  }
+
+  truncate(s: string): string {
+    if (!this.precPresent) return s;
+    return [...s].slice(0, this.prec).join('');
+  }
+
+  printArg(arg: GoValue, verb: string, depth = 0): void {
+    if (arg === null || arg === undefined) {
+      if (verb === 'T' || verb === 'v') this.pad('<nil>');
+      else this.badVerb(verb, arg);
+      return;
+    }
+    if (verb === 'T') {
+      this.pad(typeString(arg));
+      return;
+    }
+    if (typeof arg === 'boolean') {
+      if (verb === 't' || verb === 'v') this.pad(String(arg));
+      else this.badVerb(verb, arg);
+    } else if (typeof arg === 'number') {
+      this.printInteger(arg, verb);
+    } else if (arg instanceof GoFloat) {
+      this.printFloat(arg.value, verb);
+    } else if (typeof arg === 'string') {
+      this.printString(arg, verb);
+    } else {
+      this.printComposite(arg, verb, depth);
+    }
+  }
+
+  badVerb(verb: string, arg: GoValue): void {
+    this.out += `%!${verb}(`;
+    if (arg === null || arg === undefined) this.out += '<nil>';
+    else {
+      this.out += typeName(arg) + '=';
+      this.printArg(arg, 'v');
+    }
+    this.out += ')';
+  }
+
+  printInteger(n: number, verb: string): void {
+    switch (verb) {
+      case 'v': case 'd': return this.fmtInteger(n, 10, verb, '0123456789abcdef');
+      case 'b': return this.fmtInteger(n, 2, verb, '01');
+      case 'o': case 'O': return this.fmtInteger(n, 8, verb, '01234567');
+      case 'x': return this.fmtInteger(n, 16, verb, '0123456789abcdef');
+      case 'X': return this.fmtInteger(n, 16, verb, '0123456789ABCDEF');
+      case 'c': return this.pad(validRune(n) ? String.fromCodePoint(n) : '\ufffd');
+      case 'q': return this.pad(quoteRune(n, this.plus));
+      case 'U': return this.fmtUnicode(n);
+    }
+    this.badVerb(verb, n);
+  }
+
+  fmtInteger(n: number, base: number, verb: string, digitSet: string): void {
+    const negative = n < 0;
+    if (this.precPresent && this.prec === 0 && n === 0) {
+      const oldZero = this.zero;
+      this.zero = false;
+      this.pad('');
+      this.zero = oldZero;
+      return;
+    }
+    let digits = BigInt(Math.abs(n)).toString(base);
+    if (digitSet[10] === 'A') digits = digits.toUpperCase();
+    let minDigits = this.precPresent ? this.prec : 0;
+    if (!this.precPresent && this.zero && !this.minus && this.widPresent) {
+      minDigits = this.wid - (negative || this.plus || this.space ? 1 : 0);
+    }
+    digits = digits.padStart(minDigits, '0');
+    if (this.sharp) {
+      if (base === 2) digits = '0b' + digits;
+      else if (base === 8 && !digits.startsWith('0')) digits = '0' + digits;
+      else if (base === 16) digits = '0' + verb + digits;
+    }
+    if (verb === 'O') digits = '0o' + digits;
+    const sign = negative ? '-' : this.plus ? '+' : this.space ? ' ' : '';
+    const oldZero = this.zero;
+    this.zero = false;
+    this.pad(sign + digits);
+    this.zero = oldZero;
+  }
+
+  fmtUnicode(n: number): void {
+    let s = 'U+' + BigInt(n).toString(16).toUpperCase().padStart(this.precPresent ? Math.max(this.prec, 4) : 4, '0');
+    if (this.sharp && validRune(n) && /[\p{L}\p{M}\p{N}\p{P}\p{S} ]/u.test(String.fromCodePoint(n))) {
+      s += ` '${String.fromCodePoint(n)}'`;
+    }
+    const oldZero = this.zero;
+    this.zero = false;
+    this.pad(s);
+    this.zero = oldZero;
+  }
+
+  printFloat(v: number, verb: string): void {
+    switch (verb) {
+      case 'v': return this.fmtFloat(v, 'g', -1);
+      case 'g': case 'G': return this.fmtFloat(v, verb, -1);
+      case 'e': case 'E': case 'f': return this.fmtFloat(v, verb, 6);
+      case 'F': return this.fmtFloat(v, 'f', 6);
+    }
+    this.badVerb(verb, new GoFloat(v));
+  }
+
+  fmtFloat(v: number, verb: FloatFormat, defaultPrec: number): void {
+    let num = formatFloat(v, verb, this.precPresent ? this.prec : defaultPrec);
+    if (num[0] !== '-' && num[0] !== '+') num = '+' + num;
+    if (this.space && num[0] === '+' && !this.plus) num = ' ' + num.slice(1);
+    if (num[1] === 'I' || num[1] === 'N') {
+      const oldZero = this.zero;
+      this.zero = false;
+      if (num[1] === 'N' && !this.space && !this.plus) num = num.slice(1);
+      this.pad(num);
+      this.zero = oldZero;
+      return;
+    }
+    if (this.plus || num[0] !== '+') {
+      if (this.zero && this.widPresent && this.wid > num.length) {
+        this.out += num[0] + '0'.repeat(this.wid - num.length) + num.slice(1);
+        return;
+      }
+      this.pad(num);
+      return;
+    }
+    this.pad(num.slice(1));
+  }
+
+  printString(s: string, verb: string): void {
+    switch (verb) {
+      case 'v': return this.sharpV ? this.fmtQ(s) : this.pad(this.truncate(s));
+      case 's': return this.pad(this.truncate(s));
+      case 'q': return this.fmtQ(s);
+      case 'x': case 'X': return this.fmtHex(s, verb);
+    }
+    this.badVerb(verb, s);
+  }
+
+  fmtQ(s: string): void {
+    const t = this.truncate(s);
+    if (this.sharp && canBackquote(t)) this.pad('`' + t + '`');
+    else this.pad(quote(t, this.plus));
+  }
+
+  fmtHex(s: string, verb: string): void {
+    let bytes = [...Buffer.from(s, 'utf8')];
+    if (this.precPresent) bytes = bytes.slice(0, this.prec);
+    const digits = bytes.map((b) => b.toString(16).padStart(2, '0'));
+    const prefix = this.sharp ? '0' + verb : '';
+    let text = this.space ? digits.map((d) => prefix + d).join(' ') : (digits.length > 0 ? prefix : '') + digits.join('');
+    if (verb === 'X') text = text.toUpperCase();
+    this.pad(text);
+  }
+
+  printComposite(value: GoValue, verb: string, depth: number): void {
+    if (value instanceof GoChannel) return this.pad(FAKE_POINTER);
+    if (Array.isArray(value)) return this.printList(value, verb, depth);
+    if (value instanceof Map) return this.printMap(value, verb, depth);
+    if (isStruct(value)) return this.printStruct(value, verb, depth);
+  }
+
+  printElement(value: GoValue, verb: string, depth: number): void {
+    if (value === null || value === undefined) this.out += '<nil>';
+    else this.printArg(value, verb, depth);
+  }
+
+  printList(list: readonly GoValue[], verb: string, depth: number): void {
+    this.out += this.sharpV ? '[]interface {}{' : '[';
+    list.forEach((item, i) => {
+      if (i > 0) this.out += this.sharpV ? ', ' : ' ';
+      this.printElement(item, verb, depth + 1);
+    });
+    this.out += this.sharpV ? '}' : ']';
+  }
+
+  printMap(map: ReadonlyMap<string, GoValue>, verb: string, depth: number): void {
+    this.out += this.sharpV ? 'map[string]interface {}{' : 'map[';
+    [...map.keys()].sort(compareStrings).forEach((key, i) => {
+      if (i > 0) this.out += this.sharpV ? ', ' : ' ';
+      this.printArg(key, verb, depth + 1);
+      this.out += ':';
+      this.printElement(map.get(key), verb, depth + 1);
+    });
+    this.out += this.sharpV ? '}' : ']';
+  }
+
+  printStruct(struct: GoStruct, verb: string, depth: number): void {
+    const type = struct[GO_TYPE_NAME] ?? '';
+    if (type.startsWith('*')) {
+      if (depth > 0) return this.pad(FAKE_POINTER);
+      this.out += '&';
+    }
+    if (this.sharpV) this.out += type.replace(/^\*/, '') || 'struct {}';
+    this.out += '{';
+    Object.keys(struct).forEach((name, i) => {
+      if (i > 0) this.out += this.sharpV ? ', ' : ' ';
+      if (this.plusV || this.sharpV) this.out += name + ':';
+      this.printElement(struct[name], verb, depth + 1);
+    });
+    this.out += '}';
+  }
+}
+
+function validRune(n: number): boolean {
+  return n >= 0 && n <= 0x10ffff && !(n >= 0xd800 && n <= 0xdfff);
+}
+
+/** fmt.Sprint: operands formatted with %v, a space between two operands when neither is a string. */
+export function sprint(args: readonly GoValue[]): string {
+  const p = new Printer();
+  let prevString = false;
+  args.forEach((arg, i) => {
+    const isString = typeof arg === 'string';
+    if (i > 0 && !isString && !prevString) p.out += ' ';
+    p.printArg(arg, 'v');
+    prevString = isString;
+  });
+  return p.out;
+}
+
+/** fmt.Sprintln: operands formatted with %v, always space-separated, then a newline. */
+export function sprintln(args: readonly GoValue[]): string {
+  const p = new Printer();
+  args.forEach((arg, i) => {
+    if (i > 0) p.out += ' ';
+    p.printArg(arg, 'v');
+  });
+  return p.out + '\n';
+}
+
+/** The %v text of one value, as `{{.}}` prints it (fast paths for the common scalars). */
+export function formatValue(value: GoValue): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (value instanceof GoFloat) return formatFloat(value.value, 'g', -1);
+  return sprint([value]);
+}
+
+/** Reads a decimal number at `i` (Go's parsenum); absurd widths count as no number. */
+function parseNumberAt(format: string, i: number): { value: number; present: boolean; next: number } {
+  let value = 0;
+  let next = i;
+  while (next < format.length && format.charCodeAt(next) >= 0x30 && format.charCodeAt(next) <= 0x39) {
+    if (value > 1e6) return { value: 0, present: false, next: format.length };
+    value = value * 10 + format.charCodeAt(next) - 0x30;
+    next++;
+  }
+  return { value, present: next > i, next };
+}
+
+function intFromArg(args: readonly GoValue[], argNum: number): { value: number; isInt: boolean } {
+  const arg = args[argNum];
+  if (typeof arg !== 'number' || Math.abs(arg) > 1e6) return { value: 0, isInt: false };
+  return { value: arg, isInt: true };
+}
+
+/** Parses flags, width and precision after a '%'; returns the index of the verb. */
+function parseDirective(p: Printer, format: string, start: number, args: readonly GoValue[], argNum: { n: number }): number {
+  let i = start;
+  for (; i < format.length; i++) {
+    const c = format[i];
+    if (c === '#') p.sharp = true;
+    else if (c === '0') p.zero = !p.minus;
+    else if (c === '+') p.plus = true;
+    else if (c === '-') [p.minus, p.zero] = [true, false];
+    else if (c === ' ') p.space = true;
+    else break;
+  }
+  if (format[i] === '*') {
+    const { value, isInt } = intFromArg(args, argNum.n++);
+    if (!isInt) p.out += '%!(BADWIDTH)';
+    [p.wid, p.widPresent] = [Math.abs(value), isInt];
+    if (value < 0) [p.minus, p.zero] = [true, false];
+    i++;
+  } else {
+    const width = parseNumberAt(format, i);
+    [p.wid, p.widPresent, i] = [width.value, width.present, width.next];
+  }
+  if (format[i] !== '.') return i;
+  i++;
+  if (format[i] === '*') {
+    const { value, isInt } = intFromArg(args, argNum.n++);
+    [p.prec, p.precPresent] = [Math.max(value, 0), isInt && value >= 0];
+    if (!isInt) p.out += '%!(BADPREC)';
+    return i + 1;
+  }
+  const precision = parseNumberAt(format, i);
+  [p.prec, p.precPresent] = [precision.value, true];
+  return precision.next;
+}
+
+/** fmt.Sprintf with Go's verbs, flags and error forms (`%!d(string=x)`, `%!v(MISSING)`, `%!(EXTRA …)`). */
+export function sprintf(format: string, args: readonly GoValue[]): string {
+  const p = new Printer();
+  const argNum = { n: 0 };
+  let i = 0;
+  while (i < format.length) {
+    const percent = format.indexOf('%', i);
+    if (percent < 0) {
+      p.out += format.slice(i);
+      break;
+    }
+    p.out += format.slice(i, percent);
+    p.clearFlags();
+    i = parseDirective(p, format, percent + 1, args, argNum);
+    if (i >= format.length) {
+      p.out += '%!(NOVERB)';
+      break;
+    }
+    const verb = String.fromCodePoint(format.codePointAt(i) ?? 0);
+    i += verb.length;
+    if (verb === '%') p.out += '%';
+    else if (argNum.n >= args.length) p.out += `%!${verb}(MISSING)`;
+    else {
+      if (verb === 'v') {
+        [p.sharpV, p.sharp, p.plusV, p.plus] = [p.sharp, false, p.plus, false];
+      }
+      p.printArg(args[argNum.n++], verb);
+    }
+  }
+  if (argNum.n < args.length) {
+    p.clearFlags();
+    const extras = args.slice(argNum.n).map((arg) => {
+      if (arg === null || arg === undefined) return '<nil>';
+      const q = new Printer();
+      q.printArg(arg, 'v');
+      return `${typeName(arg)}=${q.out}`;
+    });
+    p.out += `%!(EXTRA ${extras.join(', ')})`;
+  }
+  return p.out;
+}

@@ -1,0 +1,113 @@
+/**
+ * How Go values live in JS, for the Go text/template engine and every template function.
+ *
+ *   Go                         JS
+ *   string                     string
+ *   bool                       boolean
+ *   int, int64, uint…          number (always an integer; Number.isInteger holds)
+ *   float64                    GoFloat (so 81.0 from JSON prints "81" but `%T` says float64,
+ *                                       and 1e6 prints "1e+06")
+ *   nil (interface, pointer)   null
+ *   missing (invalid value)    undefined — printed "<no value>"
+ *   slice / array              GoValue[]
+ *   map[string]T               Map<string, GoValue> (printed with sorted keys)
+ *   struct                     a plain object; fields in declaration order (Object.keys order).
+ *                              Its Go type name, when `%T` or printing needs it, is under
+ *                              GO_TYPE_NAME.
+ *   channel (consul-template `loop`)  GoChannel: a sync iterable `range` drains
+ *
+ * Numbers from JSON/YAML parsing are float64, as in Go: use `fromJSON` to convert parsed data.
+ */
+export class GoFloat {
+  constructor(readonly value: number) {}
+}
+
+export class GoChannel {
+  constructor(readonly values: Iterable<GoValue>) {}
+}
+
+export const GO_TYPE_NAME: unique symbol = Symbol('goTypeName');
+
+export interface GoStruct {
+  readonly [field: string]: GoValue;
+  readonly [GO_TYPE_NAME]?: string;
+}
+
+export type GoValue =
+  | string
+  | number
+  | boolean
+  | null
+  | undefined
+  | GoFloat
+  | GoChannel
+  | readonly GoValue[]
+  | ReadonlyMap<string, GoValue>
+  | GoStruct;
+
+/** Parameter types a template function declares, checked as Go's reflect-based call does. */
+export type GoParamType =
+  | 'string'
+  | 'int'
+  | 'float64'
+  | 'bool'
+  | 'any' // interface{}
+  | '[]string'
+  | '[]any'
+  | 'map'; // map[string]interface{}
+
+/**
+ * A function callable from a template. `call` throws to report the (value, error) error return;
+ * the engine then stops with `error calling NAME: <message>`. Arity and types are checked before
+ * the call, with Go's messages (`wrong number of args for F: want 1 got 2`).
+ */
+export interface GoFunc {
+  readonly params: readonly GoParamType[];
+  /** Type of the `...rest` parameter, when the function is variadic. */
+  readonly variadic?: GoParamType;
+  readonly call: (...args: GoValue[]) => GoValue;
+}
+
+export type FuncMap = Readonly<Record<string, GoFunc>>;
+
+/** Declares a template function: `goFunc(['string', 'int'], (s, n) => …)`. */
+export function goFunc(
+  params: readonly GoParamType[],
+  call: (...args: any[]) => GoValue,
+  variadic?: GoParamType,
+): GoFunc {
+  return variadic ? { params, call, variadic } : { params, call };
+}
+
+/** Converts parsed JSON/YAML data to Go values: numbers become float64, objects maps. */
+export function fromJSON(value: unknown): GoValue {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'number') return new GoFloat(value);
+  if (typeof value === 'string' || typeof value === 'boolean') return value;
+  if (Array.isArray(value)) return value.map(fromJSON);
+  if (typeof value === 'object') {
+    const map = new Map<string, GoValue>();
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) map.set(k, fromJSON(v));
+    return map;
+  }
+  return String(value);
+}
+
+/** Converts Go values back to plain JSON-able data (for toJSON, toYAML, toTOML). */
+export function toJSONValue(value: GoValue): unknown {
+  if (value === undefined) return null;
+  if (value instanceof GoFloat) return value.value;
+  if (value instanceof GoChannel) return [...value.values].map(toJSONValue);
+  if (Array.isArray(value)) return value.map(toJSONValue);
+  if (value instanceof Map) {
+    const out: Record<string, unknown> = {};
+    for (const k of [...value.keys()].sort()) out[k] = toJSONValue(value.get(k));
+    return out;
+  }
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = toJSONValue(v as GoValue);
+    return out;
+  }
+  return value;
+}

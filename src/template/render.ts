@@ -1,0 +1,77 @@
+import type { Dependency } from '../backends/dependency.js';
+import type { Dialect } from '../config/resource.js';
+import { CtmplError } from '../errors.js';
+import { SnapshotReader } from './data-reader.js';
+import type { Flavor, FunctionContext } from './functions/context.js';
+import { createFuncMap, functionNames } from './functions/index.js';
+import { executeGoTemplate, parseGoTemplate, type GoTemplate } from './go/index.js';
+import { compileHandlebars, renderHandlebars, type HandlebarsTemplate } from './handlebars.js';
+
+export interface TemplateSource {
+  /** Template name in messages (`template: NAME:LINE:COL`): the source's base name. */
+  readonly name: string;
+  readonly text: string;
+  readonly dialect: Dialect;
+  readonly flavor: Flavor;
+  readonly leftDelim?: string;
+  readonly rightDelim?: string;
+  readonly errorOnMissingKey?: boolean;
+}
+
+/** What a render may use besides snapshots: the resource's key space and safety options. */
+export type RenderOptions = Omit<FunctionContext, 'data' | 'flavor'>;
+
+/**
+ * The outcome of one render. `output` is present only when every dependency had data;
+ * otherwise `missing` names what to fetch or wait for before rendering again.
+ */
+export interface RenderResult {
+  readonly output?: string;
+  readonly used: ReadonlyMap<string, Dependency>;
+  readonly missing: ReadonlyMap<string, Dependency>;
+}
+
+export interface CompiledTemplate {
+  readonly source: TemplateSource;
+  /** Pure: the same snapshots and options give the same result. Throws CtmplError('TEMPLATE_EXEC'). */
+  render(snapshots: ReadonlyMap<string, unknown>, options: RenderOptions): RenderResult;
+}
+
+/** Parses a template once; throws CtmplError('TEMPLATE_PARSE') naming NAME:LINE. */
+export function compileTemplate(source: TemplateSource): CompiledTemplate {
+  if (source.dialect === 'handlebars') {
+    const template = compileHandlebars(source.name, source.text);
+    return { source, render: (snapshots, options) => renderWith(source, snapshots, options, (funcs) => renderHandlebars(template as HandlebarsTemplate, funcs)) };
+  }
+  const template: GoTemplate = parseGoTemplate(source.name, source.text, {
+    funcNames: functionNames(source.flavor),
+    ...(source.leftDelim ? { leftDelim: source.leftDelim } : {}),
+    ...(source.rightDelim ? { rightDelim: source.rightDelim } : {}),
+  });
+  const missingKey = source.errorOnMissingKey ? 'error' : 'default';
+  return {
+    source,
+    render: (snapshots, options) => renderWith(source, snapshots, options, (funcs) => executeGoTemplate(template, undefined, funcs, { missingKey })),
+  };
+}
+
+function renderWith(
+  source: TemplateSource,
+  snapshots: ReadonlyMap<string, unknown>,
+  options: RenderOptions,
+  execute: (funcs: ReturnType<typeof createFuncMap>) => string,
+): RenderResult {
+  const reader = new SnapshotReader(snapshots);
+  const funcs = createFuncMap({ ...options, flavor: source.flavor, data: reader });
+  try {
+    const output = execute(funcs);
+    if (reader.missing.size > 0) return { used: reader.used, missing: reader.missing };
+    return { output, used: reader.used, missing: reader.missing };
+  } catch (error) {
+    // Functions return zero values for data not fetched yet; an error that follows from
+    // those is not the template's fault, so it only means "fetch and render again".
+    if (reader.missing.size > 0) return { used: reader.used, missing: reader.missing };
+    if (error instanceof CtmplError) throw error;
+    throw new CtmplError('TEMPLATE_EXEC', `template: ${source.name}: ${String(error)}`, { cause: error });
+  }
+}

@@ -1,0 +1,318 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createConsulBackend, type ConsulOptions } from '../../src/backends/consul.js';
+import type { Backend, CatalogNodeServices, CatalogService, HealthService, KvList } from '../../src/backends/backend.js';
+import type { Dependency, HealthFilter } from '../../src/backends/dependency.js';
+import { watchDependency, type WatchEvent } from '../../src/backends/retry.js';
+import { CtmplError } from '../../src/errors.js';
+import { describeBackendContract, testRetry, waitForData } from './contract.js';
+import { startConsulSimulator, type ConsulSimulator, type SimulatorSetup } from '../support/consul-simulator.js';
+import { freePort } from '../support/ports.js';
+
+const SETUP: SimulatorSetup = JSON.parse(
+  readFileSync(new URL('../../../shared/conformance/consul/service_any/setup.json', import.meta.url), 'utf8'),
+);
+
+const signal = () => AbortSignal.timeout(10_000);
+
+async function seededSimulator(options: { token?: string } = {}): Promise<ConsulSimulator> {
+  const sim = await startConsulSimulator({ ...options, port: await freePort() });
+  sim.load(SETUP);
+  return sim;
+}
+
+function backendFor(sim: ConsulSimulator, options: Partial<ConsulOptions> = {}): Backend {
+  return createConsulBackend({ address: sim.url, blockingWaitMs: 60_000, minRequeryMs: 10, ...options });
+}
+
+/** Takes events from a watch until one satisfies `accept`; fails after `timeoutMs`. */
+async function waitForEvent(events: AsyncIterator<WatchEvent>, accept: (e: WatchEvent) => boolean, timeoutMs = 15_000): Promise<WatchEvent> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const next = await Promise.race([
+      events.next(),
+      new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), deadline - Date.now()).unref()),
+    ]);
+    if (next === 'timeout') break;
+    if (next.done) throw new Error('watch ended');
+    if (accept(next.value)) return next.value;
+  }
+  throw new Error(`no matching event within ${timeoutMs} ms`);
+}
+
+async function waitFor(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Runs `body` against a live watch of `dep`, and always stops the watch. */
+async function withWatch(backend: Backend, dep: Dependency, body: (events: AsyncIterator<WatchEvent>) => Promise<void>): Promise<void> {
+  const controller = new AbortController();
+  const events = watchDependency(backend, dep, controller.signal, testRetry)[Symbol.asyncIterator]();
+  try {
+    await body(events);
+  } finally {
+    controller.abort();
+    await events.return?.(undefined);
+  }
+}
+
+describeBackendContract('consul', async () => {
+  const sim = await startConsulSimulator({ port: await freePort() });
+  const backend = backendFor(sim, { blockingWaitMs: 5_000 });
+  return {
+    backend,
+    put: async (key, value) => sim.putKey(key, value),
+    delete: async (key) => sim.deleteKey(key),
+    restart: async () => {
+      await sim.stop();
+      await sim.start();
+    },
+    close: async () => {
+      await backend.close();
+      await sim.stop();
+    },
+  };
+});
+
+const web = (filters: HealthFilter[], extra: { tag?: string; dc?: string; near?: string } = {}): Dependency => ({
+  type: 'health.service', name: 'web', filters, ...extra,
+});
+
+const HEALTH_CASES: readonly { title: string; dep: Dependency; expected: string[] }[] = [
+  { title: 'passing keeps only healthy instances', dep: web(['passing']), expected: ['web1 passing', 'web4 passing'] },
+  { title: 'no filter means passing', dep: web([]), expected: ['web1 passing', 'web4 passing'] },
+  { title: 'any keeps every instance', dep: web(['any']), expected: ['web1 passing', 'web2 warning', 'web3 critical', 'web4 passing'] },
+  { title: 'critical keeps the failing one', dep: web(['critical']), expected: ['web3 critical'] },
+  { title: 'warning and critical combine', dep: web(['warning', 'critical']), expected: ['web2 warning', 'web3 critical'] },
+  { title: 'a tag narrows the instances', dep: web(['any'], { tag: 'prod' }), expected: ['web1 passing', 'web2 warning', 'web4 passing'] },
+  { title: 'a named datacenter is queried', dep: web(['passing'], { dc: 'dc1' }), expected: ['web1 passing', 'web4 passing'] },
+  { title: 'near keeps Consul’s order', dep: web(['passing'], { near: '_agent' }), expected: ['web1 passing', 'web4 passing'] },
+  { title: 'a missing service is empty', dep: { type: 'health.service', name: 'nope', filters: ['any'] }, expected: [] },
+];
+
+describe('consul backend reads the catalog like consul-template', () => {
+  let sim: ConsulSimulator;
+  let backend: Backend;
+  before(async () => {
+    sim = await seededSimulator();
+    backend = backendFor(sim);
+  });
+  after(async () => {
+    await backend.close();
+    await sim.stop();
+  });
+
+  for (const { title, dep, expected } of HEALTH_CASES) {
+    it(`health.service: ${title}`, async () => {
+      const services = (await backend.snapshot(dep, signal())).data as HealthService[];
+      assert.deepEqual(services.map((s) => `${s.ID} ${s.Status}`), expected);
+    });
+  }
+
+  it('maps a health entry to consul-template’s fields, the address falling back to the node’s', async () => {
+    const services = (await backend.snapshot(web(['passing']), signal())).data as HealthService[];
+    const [web1, web4] = services;
+    assert.deepEqual(
+      [web1?.Node, web1?.NodeAddress, web1?.Name, web1?.Address, web1?.Port, web1?.Tags, web1?.ServiceMeta],
+      ['testnode', '127.0.0.1', 'web', '10.0.0.1', 8001, ['prod', 'v2'], { weight: '3', zone: 'a' }],
+    );
+    assert.deepEqual(web1?.Checks.map((c) => c.CheckID), ['serfHealth', 'chk-web1']);
+    assert.equal(web4?.Address, '127.0.0.1');
+    assert.deepEqual(web4?.ServiceMeta, {});
+  });
+
+  it('lists services sorted by name with sorted tags', async () => {
+    const services = (await backend.snapshot({ type: 'catalog.services' }, signal())).data as CatalogService[];
+    assert.deepEqual(services.map((s) => `${s.Name}=${s.Tags.join(',')}`), ['api=internal', 'consul=', 'db=', 'web=canary,prod,v2']);
+  });
+
+  it('reads the agent’s own node when no name is given, and null for an unknown node', async () => {
+    const node = (await backend.snapshot({ type: 'catalog.node' }, signal())).data as CatalogNodeServices;
+    assert.equal(node.Node.Node, 'testnode');
+    assert.deepEqual(node.Services.map((s) => s.ID), ['api1', 'consul', 'db1', 'web1', 'web2', 'web3', 'web4']);
+    assert.equal((await backend.snapshot({ type: 'catalog.node', name: 'nope' }, signal())).data, null);
+  });
+
+  it('lists nodes and datacenters', async () => {
+    const nodes = (await backend.snapshot({ type: 'catalog.nodes' }, signal())).data as { Node: string; Address: string }[];
+    assert.deepEqual(nodes.map((n) => `${n.Node} ${n.Address}`), ['testnode 127.0.0.1']);
+    assert.deepEqual((await backend.snapshot({ type: 'catalog.datacenters' }, signal())).data, ['dc1']);
+  });
+
+  it('decodes empty values and keeps folder keys with their trailing slash', async () => {
+    assert.equal((await backend.snapshot({ type: 'kv.get', key: '/app/empty' }, signal())).data, '');
+    const folder = (await backend.snapshot({ type: 'kv.list', prefix: '/app/folder' }, signal())).data as KvList;
+    assert.deepEqual([...folder], [['/app/folder/', '']]);
+    const root = (await backend.snapshot({ type: 'kv.list', prefix: '/' }, signal())).data as KvList;
+    assert.equal(root.get('/app/json'), '{"a":1,"b":[1,2],"c":{"d":"e"}}');
+    assert.equal(root.size, Object.keys(SETUP.kv ?? {}).length);
+  });
+
+  it('names the address and Consul’s answer when a datacenter is unknown', async () => {
+    await assert.rejects(backend.snapshot({ type: 'kv.get', key: '/app/name', dc: 'mars' }, signal()), (error: unknown) => {
+      assert.ok(error instanceof CtmplError);
+      assert.equal(error.code, 'BACKEND');
+      assert.match(error.message, new RegExp(`^consul ${sim.url}: GET /v1/kv/app/name\\?dc=mars: 500 No path to datacenter$`));
+      return true;
+    });
+  });
+});
+
+describe('consul backend watches', () => {
+  let sim: ConsulSimulator;
+  let backend: Backend;
+  // A raft reset makes a blocking query wait out its ?wait=, so fault tests use a short one.
+  let shortWait: Backend;
+  const logs: string[] = [];
+  before(async () => {
+    sim = await seededSimulator();
+    backend = backendFor(sim);
+    shortWait = backendFor(sim, { blockingWaitMs: 300, log: (_level, message) => logs.push(message) });
+  });
+  after(async () => {
+    await backend.close();
+    await shortWait.close();
+    await sim.stop();
+  });
+
+  it('is woken by a write while its blocking query waits', async () => {
+    await withWatch(backend, { type: 'kv.get', key: '/app/name' }, async (events) => {
+      await waitForData(events, (d) => d === 'shop');
+      sim.putKey('app/name', 'shop2');
+      await waitForData(events, (d) => d === 'shop2');
+    });
+  });
+
+  it('sees a health change when a check fails', async () => {
+    await withWatch(backend, web(['passing']), async (events) => {
+      const ids = (d: unknown) => (d as HealthService[]).map((s) => s.ID).join(' ');
+      await waitForData(events, (d) => ids(d) === 'web1 web4');
+      sim.setCheckStatus('web1', 'critical');
+      await waitForData(events, (d) => ids(d) === 'web4');
+      sim.setCheckStatus('web4', 'maintenance');
+      await waitForData(events, (d) => ids(d) === '');
+    });
+  });
+
+  it('resets to index 0 and re-reads when the index goes backwards', async () => {
+    await withWatch(shortWait, { type: 'kv.get', key: '/app/port' }, async (events) => {
+      await waitForData(events, (d) => d === '8080');
+      sim.faults.indexGoesBackwards = true;
+      try {
+        sim.putKey('app/port', '8081');
+        await waitForData(events, (d) => d === '8081');
+        assert.ok(logs.some((m) => m.includes('index went backwards')), 'the reset was logged');
+        sim.putKey('app/port', '8082');
+        await waitForData(events, (d) => d === '8082');
+      } finally {
+        sim.faults.indexGoesBackwards = false;
+      }
+    });
+  });
+
+  it('keeps following the data when Consul reports index 0', async () => {
+    await withWatch(shortWait, { type: 'kv.get', key: '/app/list' }, async (events) => {
+      await waitForData(events, (d) => d === 'a, b ,c');
+      sim.faults.indexZero = true;
+      try {
+        sim.putKey('app/list', 'x');
+        await waitForData(events, (d) => d === 'x');
+        assert.ok(logs.some((m) => m.includes('index is 0')), 'the reset was logged');
+      } finally {
+        sim.faults.indexZero = false;
+      }
+    });
+  });
+
+  const FAULTS: readonly { title: string; fault: 'status500' | 'dropConnections'; message: RegExp }[] = [
+    { title: '500 answers', fault: 'status500', message: /: 500 rpc error/ },
+    { title: 'dropped connections', fault: 'dropConnections', message: /GET \/v1\/kv\/app\/db\/\?recurse: / },
+  ];
+
+  for (const { title, fault, message } of FAULTS) {
+    it(`retries through ${title} and delivers the latest state`, async () => {
+      await withWatch(shortWait, { type: 'kv.list', prefix: '/app/db' }, async (events) => {
+        await waitForData(events, (d) => (d as KvList).has('/app/db/user'));
+        sim.faults[fault] = true;
+        try {
+          sim.putKey('app/db/user', `root-${fault}`);
+          const failure = await waitForEvent(events, (e) => e.kind === 'error');
+          assert.ok(failure.kind === 'error' && failure.error.code === 'BACKEND');
+          assert.match(failure.error.message, message);
+          assert.ok(failure.error.message.startsWith(`consul ${sim.url}: `));
+        } finally {
+          sim.faults[fault] = false;
+        }
+        await waitForData(events, (d) => (d as KvList).get('/app/db/user') === `root-${fault}`);
+      });
+    });
+  }
+
+  it('does not emit when Consul wakes it with the same contents', async () => {
+    await withWatch(shortWait, { type: 'kv.get', key: '/app/later' }, async (events) => {
+      await waitForData(events, (d) => d === null);
+      const next = waitForEvent(events, (e) => e.kind === 'data');
+      // A missing key's index is the whole KV table's, so an unrelated write wakes the query.
+      sim.putKey('unrelated', 'x');
+      await waitFor(() => logs.some((m) => m.includes('kv.get(/app/later): index') && m.includes('contents unchanged')));
+      sim.putKey('app/later', 'now');
+      const event = await next;
+      assert.equal(event.kind === 'data' && event.snapshot.data, 'now');
+    });
+  });
+
+  it('goes on through slow answers', async () => {
+    sim.faults.slowMs = 100;
+    try {
+      assert.equal((await backend.snapshot({ type: 'kv.get', key: '/app/json' }, signal())).data, '{"a":1,"b":[1,2],"c":{"d":"e"}}');
+    } finally {
+      sim.faults.slowMs = 0;
+    }
+  });
+});
+
+describe('consul backend with ACLs', () => {
+  let sim: ConsulSimulator;
+  before(async () => (sim = await seededSimulator({ token: 'secret' })));
+  after(() => sim.stop());
+
+  const CASES: readonly { title: string; options: Partial<ConsulOptions>; message?: string }[] = [
+    { title: 'without a token it fails with 403 Permission denied', options: {}, message: 'GET /v1/kv/app/?recurse: 403 Permission denied' },
+    { title: 'with a wrong token it fails with 403 ACL not found', options: { token: 'wrong' }, message: 'GET /v1/kv/app/?recurse: 403 ACL not found' },
+    { title: 'with the token it reads', options: { token: 'secret' } },
+    { title: 'with the token from the environment it reads', options: { env: { CONSUL_HTTP_TOKEN: 'secret' } } },
+  ];
+
+  for (const { title, options, message } of CASES) {
+    it(title, async () => {
+      const backend = backendFor(sim, options);
+      try {
+        const read = backend.snapshot({ type: 'kv.list', prefix: '/app' }, signal());
+        if (!message) return assert.equal(((await read).data as KvList).get('/app/name'), 'shop');
+        await assert.rejects(read, (error: unknown) => {
+          assert.ok(error instanceof CtmplError);
+          assert.equal(error.code, 'BACKEND');
+          assert.equal(error.message, `consul ${sim.url}: ${message}`);
+          return true;
+        });
+      } finally {
+        await backend.close();
+      }
+    });
+  }
+
+  it('takes the address from CONSUL_HTTP_ADDR when none is given', async () => {
+    const backend = createConsulBackend({ env: { CONSUL_HTTP_ADDR: `127.0.0.1:${sim.port}`, CONSUL_HTTP_TOKEN: 'secret' } });
+    try {
+      assert.equal(backend.description, `consul ${sim.url}`);
+      assert.equal((await backend.snapshot({ type: 'kv.get', key: '/app/port' }, signal())).data, '8080');
+    } finally {
+      await backend.close();
+    }
+  });
+});

@@ -1,0 +1,72 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { makeTempDir, readIfExists, startCli, waitFor } from '../support/cli.js';
+import { writeConfdir } from '../support/confdir.js';
+import { freePort } from '../support/ports.js';
+
+const template = '{{range gets "/app/servers/*"}}server {{.Value}}\n{{end}}';
+const resource = (dest: string, extra = '') => `[template]\nsrc = "s.tmpl"\ndest = "${dest}"\nkeys = ["/app/servers"]\n${extra}`;
+const data = (servers: string[]) => `app:\n  servers:\n${servers.map((s, i) => `    web${i + 1}: ${s}\n`).join('')}`;
+
+async function metrics(port: number): Promise<Record<string, number>> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  return Object.fromEntries(text.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => [l.split(' ')[0], Number(l.split(' ')[1])]));
+}
+
+describe('the daemon on the file backend', () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  before(async () => ({ dir, cleanup } = await makeTempDir()));
+  after(() => cleanup());
+
+  it('follows data changes, keeps going after a failing reload and retries it on the next change', async () => {
+    const root = join(dir, 'follow');
+    await writeConfdir(root, {
+      resources: {
+        'a.toml': resource('a.conf', 'reload_cmd = "echo r >> reloads; test -f ok"\n'),
+        'b.toml': resource('b.conf', 'reload_cmd = "echo r >> reloads; test -f ok"\n'),
+      },
+      templates: { 's.tmpl': template },
+      files: { 'data.yaml': data(['10.0.0.1:80']) },
+    });
+    const port = await freePort();
+    const cli = startCli(['-confdir', root, '-backend', 'file', '-file', join(root, 'data.yaml'), '-watch', '-status-addr', `127.0.0.1:${port}`, '-log-level', 'debug'], { cwd: root });
+    try {
+      await waitFor(async () => (await readIfExists(join(root, 'a.conf'))) === 'server 10.0.0.1:80\n', 'first render');
+      await waitFor(async () => (await readIfExists(join(root, 'reloads'))) === 'r\n', 'one reload for two resources');
+      await waitFor(() => /reload command "echo r >> reloads; test -f ok" exited with status 1/.test(cli.output()), 'the failure logged');
+
+      await writeFile(join(root, 'ok'), '');
+      await writeFile(join(root, 'data.yaml'), data(['10.0.0.1:80', '10.0.0.2:80']));
+      await waitFor(async () => (await readIfExists(join(root, 'b.conf'))) === 'server 10.0.0.1:80\nserver 10.0.0.2:80\n', 'change rendered');
+      await waitFor(async () => (await readIfExists(join(root, 'reloads'))) === 'r\nr\n', 'reload retried once');
+      const counters = await metrics(port);
+      assert.equal(counters.ctmpl_watches, 1);
+      assert.equal(((await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as { status: string }).status, 'ok');
+    } finally {
+      assert.equal(await cli.stop(), 0);
+    }
+  });
+
+  it('keeps the last good file when the data becomes unreadable', async () => {
+    const root = join(dir, 'outage');
+    await writeConfdir(root, {
+      resources: { 'a.toml': resource('a.conf') },
+      templates: { 's.tmpl': template },
+      files: { 'data.yaml': data(['10.0.0.1:80']) },
+    });
+    const cli = startCli(['-confdir', root, '-backend', 'file', '-file', join(root, 'data.yaml'), '-watch'], { cwd: root });
+    try {
+      await waitFor(async () => (await readIfExists(join(root, 'a.conf'))) === 'server 10.0.0.1:80\n', 'first render');
+      await writeFile(join(root, 'data.yaml'), 'app: [unclosed\n');
+      await waitFor(() => /invalid YAML/.test(cli.output()), 'the failure logged');
+      assert.equal(await readFile(join(root, 'a.conf'), 'utf8'), 'server 10.0.0.1:80\n');
+      await writeFile(join(root, 'data.yaml'), data(['10.0.0.9:80']));
+      await waitFor(async () => (await readIfExists(join(root, 'a.conf'))) === 'server 10.0.0.9:80\n', 'recovery');
+    } finally {
+      assert.equal(await cli.stop(), 0);
+    }
+  });
+});

@@ -1,0 +1,86 @@
+import { join } from 'node:path';
+import { createClient } from 'redis';
+import { freePort } from './ports.js';
+import { ServerProcess, makeTempDir, removeTempDir } from './server-process.js';
+
+export interface RedisServerOptions {
+  /** Sets `requirepass`. */
+  readonly password?: string;
+  /** More `--name value` arguments, e.g. ['--rename-command', 'CONFIG', ''] to refuse CONFIG. */
+  readonly extraArgs?: readonly string[];
+  /** The redis-server binary; `redis-server` on PATH by default. */
+  readonly binary?: string;
+}
+
+/** A real redis-server on 127.0.0.1, in its own temp dir. */
+export interface RedisServer {
+  /** "127.0.0.1:<port>", the form the `nodes` option takes. */
+  readonly address: string;
+  readonly port: number;
+  readonly pid: number | undefined;
+  /** SET of a normalised path as the key ("/app/port"). */
+  put(key: string, value: string): Promise<void>;
+  delete(key: string): Promise<void>;
+  /** Runs any command, e.g. `command('HSET', '/app/db', 'host', 'x')`. */
+  command(...args: string[]): Promise<unknown>;
+  /** Saves the data set to the temp dir, then stops the server. */
+  stop(): Promise<void>;
+  /** Starts the server again on the same port; it loads the data saved by `stop`. */
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Starts redis-server on a free port without persistence of its own; rejects with its log tail if it fails. */
+export async function startRedis(options: RedisServerOptions = {}): Promise<RedisServer> {
+  const dir = await makeTempDir('redis');
+  const port = await freePort();
+  const args = [
+    '--port', String(port),
+    '--bind', '127.0.0.1',
+    '--dir', dir,
+    '--save', '',
+    '--appendonly', 'no',
+    '--daemonize', 'no',
+    ...(options.password ? ['--requirepass', options.password] : []),
+    ...(options.extraArgs ?? []),
+  ];
+  const server = new ServerProcess(options.binary ?? 'redis-server', args, join(dir, 'redis.log'));
+
+  async function command(...commandArgs: string[]): Promise<unknown> {
+    const client = createClient({
+      socket: { host: '127.0.0.1', port, reconnectStrategy: false },
+      disableClientInfo: true,
+      ...(options.password ? { password: options.password } : {}),
+    });
+    client.on('error', () => {});
+    await client.connect();
+    try {
+      return await client.sendCommand(commandArgs);
+    } finally {
+      client.destroy();
+    }
+  }
+
+  const start = () => server.start(async () => (await command('PING')) === 'PONG');
+  await start();
+
+  return {
+    address: `127.0.0.1:${port}`,
+    port,
+    get pid() {
+      return server.pid;
+    },
+    put: async (key, value) => void (await command('SET', key, value)),
+    delete: async (key) => void (await command('DEL', key)),
+    command,
+    async stop() {
+      if (server.pid !== undefined) await command('SAVE');
+      await server.stop();
+    },
+    start,
+    async close() {
+      await server.stop();
+      await removeTempDir(dir);
+    },
+  };
+}
