@@ -1,4 +1,6 @@
-import { GO_TYPE_NAME, type GoFunc, type GoStruct, type GoValue } from '../go/values.js';
+import { GO_METHODS, GO_TYPE_NAME, type GoFunc, type GoStruct, type GoValue } from '../go/values.js';
+
+export { GO_METHODS, methodOf } from '../go/values.js';
 
 /**
  * Go values with methods (consul-template's `*Scratch`, confd's `time.Time`).
@@ -11,8 +13,6 @@ import { GO_TYPE_NAME, type GoFunc, type GoStruct, type GoValue } from '../go/va
  * as for any GoFunc. A `String` method with no parameters is Go's fmt.Stringer: printing the
  * value prints what it returns.
  */
-export const GO_METHODS: unique symbol = Symbol('goMethods');
-
 export type GoMethods = Readonly<Record<string, GoFunc>>;
 
 /** Builds a value of Go type `typeName` with `methods` and (optionally) exported `fields`. */
@@ -22,13 +22,6 @@ export function goObject(
   fields: Readonly<Record<string, GoValue>> = {},
 ): GoStruct {
   return { ...fields, [GO_TYPE_NAME]: typeName, [GO_METHODS]: methods } as GoStruct;
-}
-
-/** Returns the method `name` of a value, or undefined when it has none by that name. */
-export function methodOf(value: GoValue, name: string): GoFunc | undefined {
-  if (value === null || typeof value !== 'object') return undefined;
-  const methods = (value as { [GO_METHODS]?: GoMethods })[GO_METHODS];
-  return methods && Object.hasOwn(methods, name) ? methods[name] : undefined;
 }
 
 /** Builds a struct value of Go type `typeName` (fields in the given order). */

@@ -8,7 +8,7 @@ import type { ArgNode, ChainNode, CommandNode, FieldNode, IdentifierNode, Node, 
 import { nodeString } from './nodes.js';
 import { isStruct, isTrue, typeName } from './reflect.js';
 import { errorf, setVar, varValue, type ExecState } from './state.js';
-import { GoFloat, type GoValue } from './values.js';
+import { GoFloat, methodOf, type GoValue } from './values.js';
 
 /** "No final argument": the command is not fed by a previous pipeline stage. */
 const MISSING: unique symbol = Symbol('missing');
@@ -43,7 +43,7 @@ function evalCommand(s: ExecState, dot: GoValue, cmd: CommandNode, final: Final)
     case 'field': return evalFieldNode(s, dot, first, cmd.args, final);
     case 'chain': return evalChainNode(s, dot, first, cmd.args, final);
     case 'identifier': return evalFunction(s, dot, first, cmd, cmd.args, final);
-    case 'variable': return evalVariableNode(s, first, cmd.args, final);
+    case 'variable': return evalVariableNode(s, dot, first, cmd.args, final);
     case 'pipe':
       notAFunction(s, cmd.args, final);
       return evalPipeline(s, dot, first);
@@ -76,43 +76,45 @@ function idealConstant(s: ExecState, n: NumberNode): GoValue {
 
 function evalFieldNode(s: ExecState, dot: GoValue, field: FieldNode, args: readonly Node[], final: Final): GoValue {
   s.node = field;
-  return evalFieldChain(s, dot, field.ident, 0, args, final);
+  return evalFieldChain(s, dot, dot, field.ident, 0, args, final);
 }
 
 function evalChainNode(s: ExecState, dot: GoValue, chain: ChainNode, args: readonly Node[], final: Final): GoValue {
   s.node = chain;
   if (chain.node.type === 'nil') errorf(s, `indirection through explicit nil in ${nodeString(chain)}`);
   const receiver = evalArg(s, dot, null, chain.node);
-  return evalFieldChain(s, receiver, chain.field, 0, args, final);
+  return evalFieldChain(s, dot, receiver, chain.field, 0, args, final);
 }
 
-function evalVariableNode(s: ExecState, variable: VariableNode, args: readonly Node[], final: Final): GoValue {
+function evalVariableNode(s: ExecState, dot: GoValue, variable: VariableNode, args: readonly Node[], final: Final): GoValue {
   s.node = variable;
   const value = varValue(s, variable.ident[0] as string);
   if (variable.ident.length === 1) {
     notAFunction(s, args, final);
     return value;
   }
-  return evalFieldChain(s, value, variable.ident, 1, args, final);
+  return evalFieldChain(s, dot, value, variable.ident, 1, args, final);
 }
 
 /** Walks `receiver.ident[from].ident[from+1]…`; only the last field gets the arguments. */
 function evalFieldChain(
-  s: ExecState, receiver: GoValue, ident: readonly string[], from: number, args: readonly Node[], final: Final,
+  s: ExecState, dot: GoValue, receiver: GoValue, ident: readonly string[], from: number, args: readonly Node[], final: Final,
 ): GoValue {
   let value = receiver;
   const last = ident.length - 1;
-  for (let i = from; i < last; i++) value = evalField(s, ident[i] as string, NO_ARGS, MISSING, value);
-  return evalField(s, ident[last] as string, args, final, value);
+  for (let i = from; i < last; i++) value = evalField(s, dot, ident[i] as string, NO_ARGS, MISSING, value);
+  return evalField(s, dot, ident[last] as string, args, final, value);
 }
 
-/** `.name` on a map (a key) or a struct (a field). */
-function evalField(s: ExecState, name: string, args: readonly Node[], final: Final, receiver: GoValue): GoValue {
+/** `.name` on a value with methods (a method call), a map (a key) or a struct (a field). */
+function evalField(s: ExecState, dot: GoValue, name: string, args: readonly Node[], final: Final, receiver: GoValue): GoValue {
   if (receiver === undefined) {
     if (s.missingKey === 'error') errorf(s, `nil data; no entry for key "${name}"`);
     return undefined;
   }
   if (receiver === null) errorf(s, `nil pointer evaluating interface {}.${name}`);
+  const method = methodOf(receiver, name);
+  if (method) return evalCall(s, dot, method as EngineFunc, false, s.node ?? args[0]!, name, args.slice(1) as ArgNode[], final);
   const hasArgs = args.length > 1 || final !== MISSING;
   if (receiver instanceof Map) {
     if (hasArgs) errorf(s, `${name} is not a method but has arguments`);
@@ -231,7 +233,7 @@ function evalArg(s: ExecState, dot: GoValue, type: ParamType | null, n: ArgNode)
   switch (n.type) {
     case 'dot': return validateType(s, dot, type);
     case 'field': return validateType(s, evalFieldNode(s, dot, n, [n], MISSING), type);
-    case 'variable': return validateType(s, evalVariableNode(s, n, NO_ARGS, MISSING), type);
+    case 'variable': return validateType(s, evalVariableNode(s, dot, n, NO_ARGS, MISSING), type);
     case 'pipe': return validateType(s, evalPipeline(s, dot, n), type);
     case 'identifier': return validateType(s, evalFunction(s, dot, n, n, [n], MISSING), type);
     case 'chain': return validateType(s, evalChainNode(s, dot, n, NO_ARGS, MISSING), type);

@@ -28,6 +28,19 @@ export class GoChannel {
 
 export const GO_TYPE_NAME: unique symbol = Symbol('goTypeName');
 
+/**
+ * Methods of a value (consul-template's `*Scratch`, confd's `time.Time`): a struct carries them
+ * under GO_METHODS, and `.Name args` calls one before looking for a field, as Go does.
+ */
+export const GO_METHODS: unique symbol = Symbol('goMethods');
+
+/** Returns the method `name` of a value, or undefined when it has none by that name. */
+export function methodOf(value: GoValue, name: string): GoFunc | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const methods = (value as { [GO_METHODS]?: Readonly<Record<string, GoFunc>> })[GO_METHODS];
+  return methods && Object.hasOwn(methods, name) ? methods[name] : undefined;
+}
+
 export interface GoStruct {
   readonly [field: string]: GoValue;
   readonly [GO_TYPE_NAME]?: string;
