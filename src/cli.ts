@@ -3,6 +3,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createBackend } from './backends/index.js';
+import { defaultBackoff, exponentialBackoff } from './backends/retry.js';
 import type { Config } from './config/config.js';
 import { parseFlags, usageText } from './config/flags.js';
 import { loadConfig } from './config/load.js';
@@ -88,6 +89,7 @@ async function runDaemonMode(
     backend, logger, noop: config.noop, commandTimeoutMs: config.commandTimeoutMs, stdout: io.stdout,
     signal: io.signal, watch: config.watch, intervalMs: config.interval * 1000,
     ...(config.wait ? { wait: config.wait } : {}), waitAtStart: config.waitAtStart, reloadErrorFatal: config.reloadErrorFatal,
+    retryPolicy: exponentialBackoff({ ...defaultBackoff, maxAttempts: config.retryMax }),
   });
   logger.info('runner', `watching ${prepared.length} template(s) on ${backend.description} (${config.watch ? 'watch' : `interval ${config.interval}s`})`);
   const status = config.statusAddress ? await (await import('./runner/status-server.js')).startStatusServer(config.statusAddress, daemon.stats) : undefined;
@@ -104,7 +106,7 @@ async function runDaemonMode(
   watchConfiguration([join(config.confdir, 'conf.d'), join(config.confdir, 'templates'), ...templateFiles], reload, io.signal);
   const fatal = await daemon.run(prepared).finally(() => status?.close());
   if (fatal) {
-    logger.error('runner', `${fatal.message} (-reload-error-fatal)`);
+    logger.error('runner', fatal.message);
     return exitCodeFor(fatal.code);
   }
   return ExitCode.ok;

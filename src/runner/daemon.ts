@@ -149,7 +149,7 @@ export class Daemon {
     for (const { command } of reloads) this.#failedReloads.delete(command);
     for (const failure of failures) {
       this.#failedReloads.add(failure.command);
-      if (this.#options.reloadErrorFatal) this.#fatal?.(failure.error);
+      if (this.#options.reloadErrorFatal) this.#fatal?.(new CtmplError('RELOAD', `${failure.error.message} (-reload-error-fatal)`));
     }
   }
 
@@ -185,14 +185,20 @@ export class Daemon {
       return;
     }
     const policy = this.#options.retryPolicy ?? exponentialBackoff();
+    let lastError: CtmplError | undefined;
     for await (const event of watchDependency(this.#options.backend, dep, signal, policy)) {
       if (event.kind === 'data') this.#onData(dep, event.snapshot);
       else if (event.kind === 'recovered') this.#options.logger.info('watcher', `${key}: backend reachable again`);
-      else if (event.attempt === 1) {
-        this.stats.backendErrors++;
-        this.#options.logger.error('watcher', `${key}: ${event.error.message} (retrying; keeping the last good data)`);
+      else {
+        lastError = event.error;
+        if (event.attempt === 1) {
+          this.stats.backendErrors++;
+          this.#options.logger.error('watcher', `${key}: ${event.error.message} (retrying; keeping the last good data)`);
+        }
       }
     }
+    // The iteration only ends unaborted when the retry policy gave up (-retry-max).
+    if (!signal.aborted && lastError) this.#fatal?.(new CtmplError(lastError.code, `${key}: giving up after -retry-max attempts: ${lastError.message}`));
   }
 
   /** confd interval mode: re-read every interval; a read that fails keeps the last good data. */
