@@ -4,12 +4,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeTempDir, readIfExists, runCli, startCli, waitFor } from '../support/cli.js';
 import { startConsulSimulator, type ConsulSimulator } from '../support/consul-simulator.js';
+import { readMetrics } from '../support/metrics.js';
 import { freePort } from '../support/ports.js';
-
-async function metrics(port: number): Promise<Record<string, number>> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  return Object.fromEntries(text.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => [l.split(' ')[0]!, Number(l.split(' ')[1])]));
-}
 
 describe('the daemon on the Consul simulator', () => {
   let consul: ConsulSimulator;
@@ -31,13 +27,13 @@ describe('the daemon on the Consul simulator', () => {
     const cli = startCli(['-template', 'all.ctmpl:all.conf', '-consul-addr', `127.0.0.1:${consul.port}`, '-status-addr', `127.0.0.1:${port}`], { cwd: dir });
     try {
       await waitFor(async () => (await readIfExists(join(dir, 'all.conf'))) === 'alpha: 10.0.0.1\nconsul: 127.0.0.1\n', 'first render');
-      assert.equal((await metrics(port)).ctmpl_watches, 3, 'services + alpha + consul');
+      assert.equal((await readMetrics(port)).ctmpl_watches, 3, 'services + alpha + consul');
       consul.registerService({ ID: 'b1', Name: 'beta', Address: '10.0.0.2', Port: 80, Tags: [], Status: 'passing' });
       await waitFor(async () => (await readIfExists(join(dir, 'all.conf')))?.includes('beta: 10.0.0.2'), 'beta rendered');
-      await waitFor(async () => (await metrics(port)).ctmpl_watches === 4, 'a watch for beta');
+      await waitFor(async () => (await readMetrics(port)).ctmpl_watches === 4, 'a watch for beta');
       consul.deregisterService('b1');
       await waitFor(async () => !(await readIfExists(join(dir, 'all.conf')))?.includes('beta'), 'beta gone');
-      await waitFor(async () => (await metrics(port)).ctmpl_watches === 3, 'the beta watch dropped');
+      await waitFor(async () => (await readMetrics(port)).ctmpl_watches === 3, 'the beta watch dropped');
     } finally {
       assert.equal(await cli.stop(), 0, cli.output());
     }

@@ -5,12 +5,8 @@ import { findBinary } from '../support/binaries.js';
 import { makeTempDir, readIfExists, startCli, waitFor } from '../support/cli.js';
 import { writeConfdir } from '../support/confdir.js';
 import { startEtcd, type EtcdServer } from '../support/etcd-server.js';
+import { readMetrics } from '../support/metrics.js';
 import { freePort } from '../support/ports.js';
-
-async function metrics(port: number): Promise<Record<string, number>> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  return Object.fromEntries(text.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => [l.split(' ')[0]!, Number(l.split(' ')[1])]));
-}
 
 const { skip } = findBinary('etcd', 'etcd-server', 'runner tests on etcd');
 
@@ -38,13 +34,13 @@ describe('the daemon on real etcd', { skip }, () => {
     const port = await freePort();
     const cli = startCli(['-watch', '-confdir', root, '-backend', 'etcd', '-node', etcd.url, '-status-addr', `127.0.0.1:${port}`], { cwd: root });
     try {
-      await waitFor(async () => (await metrics(port)).ctmpl_writes_total === 100, '100 first writes');
-      const before = await metrics(port);
+      await waitFor(async () => (await readMetrics(port)).ctmpl_writes_total === 100, '100 first writes');
+      const before = await readMetrics(port);
       assert.equal(before.ctmpl_watches, 10);
       await etcd.put('/p3/k', 'changed');
       await waitFor(async () => (await readIfExists(join(root, 'out/93.conf'))) === '/p3/k=changed\n', 'the change rendered');
-      await waitFor(async () => (await metrics(port)).ctmpl_writes_total === 110, '10 more writes');
-      const afterChange = await metrics(port);
+      await waitFor(async () => (await readMetrics(port)).ctmpl_writes_total === 110, '10 more writes');
+      const afterChange = await readMetrics(port);
       assert.equal(afterChange.ctmpl_renders_total - before.ctmpl_renders_total, 10, 'only the 10 resources on /p3 re-render');
       assert.equal(await readIfExists(join(root, 'out/94.conf')), '/p4/k=v4\n');
     } finally {
@@ -68,7 +64,7 @@ describe('the daemon on real etcd', { skip }, () => {
       await etcd.put('/burst/n', 'end');
       await waitFor(async () => (await readIfExists(join(root, 'b.conf'))) === 'end\n', 'the burst rendered');
       await new Promise((r) => setTimeout(r, 1500));
-      const counters = await metrics(port);
+      const counters = await readMetrics(port);
       assert.equal(counters.ctmpl_writes_total, 2, 'one write at start, one for the burst');
       assert.equal(await readIfExists(join(root, 'reloads')), 'r\nr\n');
     } finally {

@@ -4,16 +4,12 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeTempDir, readIfExists, startCli, waitFor } from '../support/cli.js';
 import { writeConfdir } from '../support/confdir.js';
+import { readMetrics } from '../support/metrics.js';
 import { freePort } from '../support/ports.js';
 
 const template = '{{range gets "/app/servers/*"}}server {{.Value}}\n{{end}}';
 const resource = (dest: string, extra = '') => `[template]\nsrc = "s.tmpl"\ndest = "${dest}"\nkeys = ["/app/servers"]\n${extra}`;
 const data = (servers: string[]) => `app:\n  servers:\n${servers.map((s, i) => `    web${i + 1}: ${s}\n`).join('')}`;
-
-async function metrics(port: number): Promise<Record<string, number>> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  return Object.fromEntries(text.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => [l.split(' ')[0], Number(l.split(' ')[1])]));
-}
 
 describe('the daemon on the file backend', () => {
   let dir: string;
@@ -42,7 +38,7 @@ describe('the daemon on the file backend', () => {
       await writeFile(join(root, 'data.yaml'), data(['10.0.0.1:80', '10.0.0.2:80']));
       await waitFor(async () => (await readIfExists(join(root, 'b.conf'))) === 'server 10.0.0.1:80\nserver 10.0.0.2:80\n', 'change rendered');
       await waitFor(async () => (await readIfExists(join(root, 'reloads'))) === 'r\nr\n', 'reload retried once');
-      const counters = await metrics(port);
+      const counters = await readMetrics(port);
       assert.equal(counters.ctmpl_watches, 1);
       assert.equal(((await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as { status: string }).status, 'ok');
     } finally {

@@ -1,5 +1,5 @@
 import { goFunc, GoChannel, GoFloat, type FuncMap, type GoStruct, type GoValue } from '../go/values.js';
-import { goTypeName, quoteAny } from './go-format.js';
+import { sprintf, typeString } from '../go/print.js';
 import { typeNameOf } from './methods.js';
 import { parseInt64 } from './strconv.js';
 import { wrapError } from './encoding.js';
@@ -37,7 +37,7 @@ function explodeInto(m: Map<string, GoValue>, k: string, v: GoValue, p: string):
   if (!m.has(top)) m.set(top, new Map());
   const nest = m.get(top);
   if (!(nest instanceof Map)) {
-    throw new Error(`not a map: ${quoteAny(p)}: ${quoteAny(top)} already has value ${quoteAny(nest as GoValue)}`);
+    throw new Error(`not a map: ${sprintf('%q', [p])}: ${sprintf('%q', [top])} already has value ${sprintf('%q', [nest as GoValue])}`);
   }
   explodeInto(nest as Map<string, GoValue>, k.slice(slash + 1), v, k);
 }
@@ -78,7 +78,7 @@ export function mergeMaps(dst: ReadonlyMap<string, GoValue>, src: ReadonlyMap<st
 function loopBound(v: GoValue): number {
   if (typeof v === 'number') return v;
   if (typeof v === 'string') return wrapError('parseInt', () => parseInt64(v)) as number;
-  throw new Error(`loop: bad argument type: ${goTypeName(v)}`);
+  throw new Error(`loop: bad argument type: ${typeString(v)}`);
 }
 
 /** consul-template's loop: a channel of [start, stop) (start defaults to 0). */

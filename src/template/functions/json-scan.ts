@@ -1,4 +1,4 @@
-import { goQuote } from './go-format.js';
+import { quote } from '../go/strconv.js';
 
 /**
  * Validates JSON text the way Go's encoding/json scanner does, so that `json`, `jsonArray` and
@@ -16,7 +16,7 @@ function quoteChar(c: string): string {
   if (c === "'") return `'\\''`;
   if (c === '"') return `'"'`;
   const byte = Buffer.from(c, 'utf8')[0]!;
-  const quoted = goQuote(String.fromCharCode(byte));
+  const quoted = quote(String.fromCharCode(byte));
   return `'${quoted.slice(1, -1)}'`;
 }
 

@@ -1,6 +1,6 @@
 import { goFunc, GoFloat, type FuncMap, type GoValue } from '../go/values.js';
 import { wrapError } from './encoding.js';
-import { goTypeName, quoteAny } from './go-format.js';
+import { sprintf, typeString } from '../go/print.js';
 import { atoi, parseBool, parseFloat64, parseInt64, parseUint64 } from './strconv.js';
 
 /** Arithmetic and number/bool parsing. */
@@ -41,7 +41,7 @@ type Operand = { readonly isFloat: boolean; readonly value: number };
 function operand(name: string, v: GoValue): Operand {
   if (typeof v === 'number') return { isFloat: false, value: v };
   if (v instanceof GoFloat) return { isFloat: true, value: v.value };
-  throw new Error(`${name}: unknown type for ${quoteAny(v)} (${goTypeName(v)})`);
+  throw new Error(`${name}: unknown type for ${sprintf('%q', [v])} (${typeString(v)})`);
 }
 
 /**
@@ -54,7 +54,7 @@ function ctArithmetic(name: string, op: (a: number, b: number) => number, isIntO
     const right = operand(name, b);
     if (isIntOnly && (left.isFloat || right.isFloat)) {
       const bad = left.isFloat ? a : b;
-      throw new Error(`${name}: unknown type for ${quoteAny(bad)} (${goTypeName(bad)})`);
+      throw new Error(`${name}: unknown type for ${sprintf('%q', [bad])} (${typeString(bad)})`);
     }
     if (left.isFloat || right.isFloat) return new GoFloat(op(left.value, right.value));
     if ((name === 'divide' || name === 'modulo') && right.value === 0) throw new Error(DIVIDE_BY_ZERO);

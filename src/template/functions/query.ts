@@ -1,5 +1,5 @@
 import { normalizeKvPath, type Dependency, type HealthFilter } from '../../backends/dependency.js';
-import { goQuote } from './go-format.js';
+import { quote } from '../go/strconv.js';
 
 /**
  * consul-template's dependency string parsers (dependency/*.go), with their regular
@@ -30,7 +30,7 @@ type Groups = Readonly<Record<string, string | undefined>>;
 
 function matchQuery(re: RegExp, kind: string, s: string): Groups {
   const m = re.exec(s);
-  if (!m) throw new Error(`${kind}: invalid format: ${goQuote(s)}`);
+  if (!m) throw new Error(`${kind}: invalid format: ${quote(s)}`);
   return m.groups ?? {};
 }
 
@@ -57,7 +57,7 @@ function parseHealthFilters(filter: string | undefined, s: string): HealthFilter
   for (const raw of filter.split(',')) {
     const f = raw.trim();
     if (f === '') continue;
-    if (!HEALTH_FILTERS.has(f)) throw new Error(`health.service: invalid filter: ${goQuote(f)} in ${goQuote(s)}`);
+    if (!HEALTH_FILTERS.has(f)) throw new Error(`health.service: invalid filter: ${quote(f)} in ${quote(s)}`);
     filters.push(f as HealthFilter);
   }
   return filters.sort();

@@ -1,5 +1,5 @@
 import { goFunc, type FuncMap, type GoStruct, type GoValue } from '../go/values.js';
-import { goQuote } from './go-format.js';
+import { quote } from '../go/strconv.js';
 import { goObject } from './methods.js';
 
 /**
@@ -13,7 +13,7 @@ const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 function mapSet(values: Map<string, GoValue>, k: string, mk: string, v: GoValue, isOverwrite: boolean): string {
   if (!values.has(k)) values.set(k, new Map<string, GoValue>());
   const typed = values.get(k);
-  if (!(typed instanceof Map)) throw new Error(`${goQuote(k)} is not a map`);
+  if (!(typed instanceof Map)) throw new Error(`${quote(k)} is not a map`);
   const map = typed as Map<string, GoValue>;
   if (isOverwrite || !map.has(mk)) map.set(mk, v);
   return '';

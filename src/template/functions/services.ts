@@ -1,7 +1,7 @@
 import type { CatalogNode, CatalogNodeServices, CatalogService, HealthService } from '../../backends/backend.js';
 import { goFunc, type FuncMap, type GoStruct, type GoValue } from '../go/values.js';
 import type { FunctionContext } from './context.js';
-import { goTypeName } from './go-format.js';
+import { typeString } from '../go/print.js';
 import { typeNameOf, goStruct } from './methods.js';
 import { parseCatalogNode, parseCatalogNodes, parseCatalogServices, parseHealthService } from './query.js';
 import { toCatalogNode, toCatalogNodeServices, toCatalogSnippet, toHealthService } from './shapes.js';
@@ -63,7 +63,7 @@ export function byTag(input: GoValue): ReadonlyMap<string, GoValue[]> {
   const groups = new Map<string, GoValue[]>();
   if (input === null || input === undefined) return groups;
   if (!Array.isArray(input) || !input.every((s) => TAGGED_TYPES.has(typeNameOf(s) ?? ''))) {
-    throw new Error(`byTag: wrong argument type ${goTypeName(input)}`);
+    throw new Error(`byTag: wrong argument type ${typeString(input)}`);
   }
   for (const s of input as GoStruct[]) {
     const tags = (s.Tags ?? s.ServiceTags ?? []) as string[];
@@ -77,7 +77,7 @@ export function byPort(input: GoValue): ReadonlyMap<string, GoValue[]> {
   const groups = new Map<string, GoValue[]>();
   if (input === null || input === undefined) return groups;
   if (!Array.isArray(input) || !input.every((s) => typeNameOf(s) === '*dependency.HealthService')) {
-    throw new Error(`byPort: wrong argument type ${goTypeName(input)}`);
+    throw new Error(`byPort: wrong argument type ${typeString(input)}`);
   }
   for (const s of input as GoStruct[]) groupInto(groups, String(s.Port), s);
   return sortedMap(groups, (a, b) => Number(a) - Number(b));

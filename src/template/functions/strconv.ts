@@ -1,9 +1,9 @@
-import { goQuote } from './go-format.js';
+import { quote } from '../go/strconv.js';
 
 /** Go's strconv number and bool parsing, with its exact error texts. */
 
 function numError(fn: string, s: string, reason: 'invalid syntax' | 'value out of range'): Error {
-  return new Error(`strconv.${fn}: parsing ${goQuote(s)}: ${reason}`);
+  return new Error(`strconv.${fn}: parsing ${quote(s)}: ${reason}`);
 }
 
 function parseDecimal(fn: string, s: string, min: bigint, max: bigint, isSigned: boolean): number {
@@ -40,7 +40,7 @@ const FALSE_WORDS = new Set(['0', 'f', 'F', 'FALSE', 'false', 'False']);
 export function parseBool(s: string): boolean {
   if (TRUE_WORDS.has(s)) return true;
   if (FALSE_WORDS.has(s)) return false;
-  throw new Error(`strconv.ParseBool: parsing ${goQuote(s)}: invalid syntax`);
+  throw new Error(`strconv.ParseBool: parsing ${quote(s)}: invalid syntax`);
 }
 
 const DECIMAL_FLOAT = /^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$/;
