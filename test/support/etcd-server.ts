@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { request } from 'undici';
 import { freePort } from './ports.js';
-import { ServerProcess, makeTempDir, removeTempDir } from './server-process.js';
+import { ServerProcess, makeTempDir, removeTempDir, retryOnPortClash } from './server-process.js';
 
 export interface EtcdServerOptions {
   /** Enables etcd auth with this root user (the root role is created and granted). */
@@ -36,7 +36,11 @@ export interface EtcdServer {
 const b64 = (text: string) => Buffer.from(text).toString('base64');
 
 /** Starts etcd on free ports and waits until it answers; rejects with its log tail if it fails. */
-export async function startEtcd(options: EtcdServerOptions = {}): Promise<EtcdServer> {
+export function startEtcd(options: Parameters<typeof startEtcdOnce>[0] = {}): ReturnType<typeof startEtcdOnce> {
+  return retryOnPortClash(() => startEtcdOnce(options));
+}
+
+async function startEtcdOnce(options: EtcdServerOptions = {}): Promise<EtcdServer> {
   const dir = await makeTempDir('etcd');
   const [clientPort, peerPort] = [await freePort(), await freePort()];
   const name = `ctmpl-${randomBytes(4).toString('hex')}`;
@@ -91,7 +95,10 @@ export async function startEtcd(options: EtcdServerOptions = {}): Promise<EtcdSe
     await server.start(isReady);
   }
 
-  await start();
+  await start().catch(async (error: unknown) => {
+    await removeTempDir(dir);
+    throw error;
+  });
   try {
     if (options.auth) await enableAuth(post, options.auth);
   } catch (error) {

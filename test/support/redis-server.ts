@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { createClient } from 'redis';
 import { freePort } from './ports.js';
-import { ServerProcess, makeTempDir, removeTempDir } from './server-process.js';
+import { ServerProcess, makeTempDir, removeTempDir, retryOnPortClash } from './server-process.js';
 
 export interface RedisServerOptions {
   /** Sets `requirepass`. */
@@ -31,7 +31,11 @@ export interface RedisServer {
 }
 
 /** Starts redis-server on a free port without persistence of its own; rejects with its log tail if it fails. */
-export async function startRedis(options: RedisServerOptions = {}): Promise<RedisServer> {
+export function startRedis(options: Parameters<typeof startRedisOnce>[0] = {}): ReturnType<typeof startRedisOnce> {
+  return retryOnPortClash(() => startRedisOnce(options));
+}
+
+async function startRedisOnce(options: RedisServerOptions = {}): Promise<RedisServer> {
   const dir = await makeTempDir('redis');
   const port = await freePort();
   const args = [
@@ -62,7 +66,10 @@ export async function startRedis(options: RedisServerOptions = {}): Promise<Redi
   }
 
   const start = () => server.start(async () => (await command('PING')) === 'PONG');
-  await start();
+  await start().catch(async (error: unknown) => {
+    await removeTempDir(dir);
+    throw error;
+  });
 
   return {
     address: `127.0.0.1:${port}`,

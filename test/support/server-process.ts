@@ -81,3 +81,17 @@ export function makeTempDir(prefix: string): Promise<string> {
 export function removeTempDir(dir: string): Promise<void> {
   return rm(dir, { recursive: true, force: true });
 }
+
+/**
+ * Starts a server, trying again on fresh ports when the ones picked were taken in the meantime
+ * (freePort only says a port was free a moment ago; parallel test files race for them).
+ */
+export async function retryOnPortClash<T>(start: () => Promise<T>, attempts = 4): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (error) {
+      if (attempt >= attempts || !/address already in use/i.test(String(error))) throw error;
+    }
+  }
+}
