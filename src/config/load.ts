@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { CtmplError } from '../errors.js';
 import { logLevels, type LogFormat, type LogLevel } from '../log.js';
 import type { Flavor } from '../template/functions/context.js';
@@ -26,7 +26,9 @@ export async function loadConfig(flags: ParsedFlags, cwd: string): Promise<Loade
   const configPath = await findConfigFile(flags['config-file'] && resolve(cwd, flags['config-file']), confdirFlag ?? defaultConfig.confdir);
   const configFile = configPath ? await readConfigFile(configPath, cwd) : undefined;
   const setting = (name: keyof ParsedFlags): unknown => flags[name] ?? configFile?.values[name];
-  const config = buildConfig(setting, cwd, configPath);
+  // Data files named in the config file are relative to it, so a confdir works from any cwd.
+  const filesBase = flags.file || !configPath ? cwd : dirname(configPath);
+  const config = buildConfig(setting, cwd, configPath, filesBase);
   const resources = [
     ...(await loadConfdResources({ confdir: config.confdir, prefix: config.prefix, cwd, ...flavorOf(config) })),
     ...(configFile?.templates ?? []).map((block, index) => templateBlockResource(block, index, { cwd, file: configFile!.path, ...flavorOf(config) })),
@@ -39,7 +41,7 @@ function flavorOf(config: Config): { flavor?: Flavor } {
   return config.flavor ? { flavor: config.flavor } : {};
 }
 
-function buildConfig(setting: (name: keyof ParsedFlags) => unknown, cwd: string, configFile: string | undefined): Config {
+function buildConfig(setting: (name: keyof ParsedFlags) => unknown, cwd: string, configFile: string | undefined, filesBase: string): Config {
   const templates = stringList(setting('template'), 'template');
   const consulAddr = optionalString(setting('consul-addr'), 'consul-addr');
   const backend = backendOf(setting('backend'), consulAddr, templates.length > 0);
@@ -65,7 +67,7 @@ function buildConfig(setting: (name: keyof ParsedFlags) => unknown, cwd: string,
     watch: explicitWatch !== undefined ? Boolean(explicitWatch) : templates.length > 0 && interval === undefined,
     interval: interval ?? defaultConfig.interval,
     prefix: optionalString(setting('prefix'), 'prefix') ?? defaultConfig.prefix,
-    files: stringList(setting('file'), 'file').map((file) => resolve(cwd, file)),
+    files: stringList(setting('file'), 'file').map((file) => resolve(filesBase, file)),
     logLevel: choice(setting('log-level'), 'log-level', logLevels, defaultConfig.logLevel) as LogLevel,
     logFormat: choice(setting('log-format'), 'log-format', ['text', 'json'], defaultConfig.logFormat) as LogFormat,
     templates,

@@ -1,4 +1,3 @@
-import { execa } from 'execa';
 import { CtmplError } from '../errors.js';
 
 export interface CommandResult {
@@ -15,6 +14,8 @@ export interface CommandResult {
  * throws for a failing command: the caller decides whether that is fatal.
  */
 export async function runCommand(command: string, timeoutMs: number, signal?: AbortSignal): Promise<CommandResult> {
+  // Loaded on first use: most once-mode runs have no command, and execa costs ~90 ms to load.
+  const { execa } = await import('execa');
   const result = await execa(command, {
     shell: true,
     timeout: timeoutMs,

@@ -23,8 +23,35 @@ export interface OnceResult {
  * never arrives fails the resource after the lookup timeout instead of hanging.
  */
 export async function runOnce(prepared: readonly PreparedResource[], options: OnceOptions): Promise<OnceResult> {
+  const deadline = deadlineSignal(options.signal, options.lookupTimeoutMs);
+  try {
+    return await renderAll(prepared, options, deadline.signal);
+  } finally {
+    deadline.dispose();
+  }
+}
+
+/**
+ * A signal that aborts when `parent` does or after `ms`. Built by hand: on Node 20, a signal
+ * from AbortSignal.any() over AbortSignal.timeout() never fires once the timeout signal has
+ * been garbage-collected, which hung once mode forever.
+ */
+function deadlineSignal(parent: AbortSignal, ms: number): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const abort = () => controller.abort(parent.reason);
+  const timer = setTimeout(() => controller.abort(new DOMException('lookup timeout', 'TimeoutError')), ms);
+  parent.addEventListener('abort', abort, { once: true });
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      clearTimeout(timer);
+      parent.removeEventListener('abort', abort);
+    },
+  };
+}
+
+async function renderAll(prepared: readonly PreparedResource[], options: OnceOptions, deadline: AbortSignal): Promise<OnceResult> {
   const store = new SnapshotStore();
-  const deadline = AbortSignal.any([options.signal, AbortSignal.timeout(options.lookupTimeoutMs)]);
   const failures: CtmplError[] = [];
   const outputs = new Map<PreparedResource, string>();
   let pending = [...prepared];

@@ -35,7 +35,7 @@ export async function prepareResource(
   } catch (error) {
     throw new CtmplError('CONFIG', `${resource.origin}: template ${resource.src}: ${messageOf(error)}`, { cause: error });
   }
-  const template = compileTemplate({
+  const template = await compileTemplate({
     name: basename(resource.src),
     text,
     dialect: resource.dialect,

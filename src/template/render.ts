@@ -3,9 +3,7 @@ import type { Dialect } from '../config/resource.js';
 import { CtmplError } from '../errors.js';
 import { SnapshotReader } from './data-reader.js';
 import type { Flavor, FunctionContext } from './functions/context.js';
-import { createFuncMap, functionNames } from './functions/index.js';
-import { executeGoTemplate, parseGoTemplate, type GoTemplate } from './go/index.js';
-import { compileHandlebars, renderHandlebars, type HandlebarsTemplate } from './handlebars.js';
+import type { FuncMap } from './go/values.js';
 
 export interface TemplateSource {
   /** Template name in messages (`template: NAME:LINE:COL`): the source's base name. */
@@ -37,13 +35,21 @@ export interface CompiledTemplate {
   render(snapshots: ReadonlyMap<string, unknown>, options: RenderOptions): RenderResult;
 }
 
-/** Parses a template once; throws CtmplError('TEMPLATE_PARSE') naming NAME:LINE. */
-export function compileTemplate(source: TemplateSource): CompiledTemplate {
+/**
+ * Parses a template once; rejects with CtmplError('TEMPLATE_PARSE') naming NAME:LINE. Each
+ * dialect's engine is loaded on first use, so a run pays only for the dialect it renders.
+ */
+export async function compileTemplate(source: TemplateSource): Promise<CompiledTemplate> {
+  const { createFuncMap, functionNames } = await import('./functions/index.js');
+  const renderWith = (snapshots: ReadonlyMap<string, unknown>, options: RenderOptions, execute: (funcs: FuncMap) => string) =>
+    renderWithData(source, snapshots, (data) => execute(createFuncMap({ ...options, flavor: source.flavor, data })));
   if (source.dialect === 'handlebars') {
+    const { compileHandlebars, renderHandlebars } = await import('./handlebars.js');
     const template = compileHandlebars(source.name, source.text);
-    return { source, render: (snapshots, options) => renderWith(source, snapshots, options, (funcs) => renderHandlebars(template as HandlebarsTemplate, funcs)) };
+    return { source, render: (snapshots, options) => renderWith(snapshots, options, (funcs) => renderHandlebars(template, funcs)) };
   }
-  const template: GoTemplate = parseGoTemplate(source.name, source.text, {
+  const { executeGoTemplate, parseGoTemplate } = await import('./go/index.js');
+  const template = parseGoTemplate(source.name, source.text, {
     funcNames: functionNames(source.flavor),
     ...(source.leftDelim ? { leftDelim: source.leftDelim } : {}),
     ...(source.rightDelim ? { rightDelim: source.rightDelim } : {}),
@@ -51,20 +57,18 @@ export function compileTemplate(source: TemplateSource): CompiledTemplate {
   const missingKey = source.errorOnMissingKey ? 'error' : 'default';
   return {
     source,
-    render: (snapshots, options) => renderWith(source, snapshots, options, (funcs) => executeGoTemplate(template, undefined, funcs, { missingKey })),
+    render: (snapshots, options) => renderWith(snapshots, options, (funcs) => executeGoTemplate(template, undefined, funcs, { missingKey })),
   };
 }
 
-function renderWith(
+function renderWithData(
   source: TemplateSource,
   snapshots: ReadonlyMap<string, unknown>,
-  options: RenderOptions,
-  execute: (funcs: ReturnType<typeof createFuncMap>) => string,
+  execute: (data: SnapshotReader) => string,
 ): RenderResult {
   const reader = new SnapshotReader(snapshots);
-  const funcs = createFuncMap({ ...options, flavor: source.flavor, data: reader });
   try {
-    const output = execute(funcs);
+    const output = execute(reader);
     if (reader.missing.size > 0) return { used: reader.used, missing: reader.missing };
     return { output, used: reader.used, missing: reader.missing };
   } catch (error) {

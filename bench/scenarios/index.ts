@@ -1,0 +1,21 @@
+import type { ScenarioResult } from '../report.js';
+import { run as runOnceEtcd } from './once-etcd.js';
+import { run as runOnceConsul } from './once-consul.js';
+import { run as runOnceFile } from './once-file.js';
+import { run as runLatency } from './latency.js';
+import { run as runFanOut } from './fan-out.js';
+import { run as runIdleRss } from './idle-rss.js';
+import { run as runRender } from './render.js';
+
+export type Size = 'full' | 'tiny';
+
+/** Every scenario in the order `npm run bench` runs them, with the backend binaries each needs. */
+export const scenarios: readonly { name: string; needs: readonly ('etcd' | 'redis')[]; run: (size: Size) => Promise<ScenarioResult> }[] = [
+  { name: 'once-etcd', needs: ['etcd'], run: runOnceEtcd },
+  { name: 'once-consul', needs: [], run: runOnceConsul },
+  { name: 'once-file', needs: [], run: runOnceFile },
+  { name: 'latency', needs: ['etcd', 'redis'], run: runLatency },
+  { name: 'fan-out', needs: ['etcd'], run: runFanOut },
+  { name: 'idle-rss', needs: ['etcd'], run: runIdleRss },
+  { name: 'render', needs: [], run: runRender },
+];

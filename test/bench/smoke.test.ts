@@ -1,0 +1,25 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { findBinary } from '../support/binaries.js';
+import { scenarios } from '../../bench/scenarios/index.js';
+
+/** Every benchmark scenario at its tiny size: it runs end to end and yields finite figures. */
+const binaries = {
+  etcd: findBinary('etcd', 'etcd-server', 'bench smoke (etcd scenarios)'),
+  redis: findBinary('redis-server', 'redis-server', 'bench smoke (redis scenarios)'),
+};
+
+describe('the benchmark scenarios at tiny size', () => {
+  for (const scenario of scenarios) {
+    const skip = scenario.needs.map((need) => (need === 'etcd' ? binaries.etcd : binaries.redis).skip).find(Boolean);
+    it(`${scenario.name} runs and returns finite numbers`, { skip, timeout: 30_000 }, async () => {
+      const result = await scenario.run('tiny');
+      assert.equal(result.scenario, scenario.name);
+      assert.ok(result.measurements.length > 0, 'no measurements');
+      for (const m of result.measurements) {
+        assert.ok(Number.isFinite(m.value), `${m.metric}: ${m.value}`);
+        if (m.baseline) assert.ok(Number.isFinite(m.baseline.value) && m.baseline.value > 0, `${m.metric} baseline: ${m.baseline.value}`);
+      }
+    });
+  }
+});
