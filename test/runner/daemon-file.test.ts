@@ -65,4 +65,22 @@ describe('the daemon on the file backend', () => {
       assert.equal(await cli.stop(), 0);
     }
   });
+
+  it('re-reads the data every -interval seconds in confd interval mode', async () => {
+    const root = join(dir, 'interval');
+    await writeConfdir(root, {
+      resources: { 'a.toml': resource('a.conf') },
+      templates: { 's.tmpl': template },
+      files: { 'data.yaml': data(['10.0.0.1:80']) },
+    });
+    const cli = startCli(['-interval', '1', '-confdir', root, '-backend', 'file', '-file', join(root, 'data.yaml')], { cwd: root });
+    try {
+      await waitFor(async () => (await readIfExists(join(root, 'a.conf'))) === 'server 10.0.0.1:80\n', 'first render');
+      assert.match(cli.output(), /\(interval 1s\)/);
+      await writeFile(join(root, 'data.yaml'), data(['10.0.0.5:80']));
+      await waitFor(async () => (await readIfExists(join(root, 'a.conf'))) === 'server 10.0.0.5:80\n', 'the next poll');
+    } finally {
+      assert.equal(await cli.stop(), 0);
+    }
+  });
 });
