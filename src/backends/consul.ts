@@ -189,7 +189,13 @@ function parseAuth(value: string | undefined): ConsulOptions['auth'] {
 
 function createAgent(tls: ConsulTlsOptions | undefined): Agent {
   if (!tls) return new Agent();
-  const file = (path: string | undefined) => (path ? readFileSync(path) : undefined);
+  const file = (path: string | undefined) => {
+    try {
+      return path ? readFileSync(path) : undefined;
+    } catch (error) {
+      throw new CtmplError('BACKEND', `consul: tls: ${messageOf(error)}`, { cause: error });
+    }
+  };
   return new Agent({
     connect: {
       ca: file(tls.caFile),

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import type { Config } from '../config/config.js';
 import { CtmplError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -46,11 +45,12 @@ export async function createBackend(config: Config, env: Readonly<Record<string,
     case 'consul': {
       const { createConsulBackend } = await import('./consul.js');
       const address = config.nodes[0] ?? env.CONSUL_HTTP_ADDR ?? '127.0.0.1:8500';
-      const token = config.token ?? (config.tokenFile ? (await readFile(config.tokenFile, 'utf8')).trim() : undefined);
       return createConsulBackend({
         address,
         env,
-        ...(token !== undefined ? { token } : {}),
+        // consul.ts reads the token file itself, so an unreadable one is a CtmplError naming it.
+        ...(config.token !== undefined ? { token: config.token } : {}),
+        ...(config.tokenFile !== undefined ? { tokenFile: config.tokenFile } : {}),
         ...(config.username !== undefined ? { auth: { username: config.username, password: config.password ?? '' } } : {}),
         ...tlsOf(config),
         ...(config.maxStaleMs !== undefined ? { maxStaleMs: config.maxStaleMs } : {}),

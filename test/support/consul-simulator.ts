@@ -13,6 +13,10 @@ export interface ConsulSimulatorOptions {
   readonly token?: string;
   readonly nodeName?: string;
   readonly datacenter?: string;
+  /** Serve https with this certificate and key (PEM files); `url` then starts with https://. */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string };
+  /** Answer 401 to requests without these Basic credentials (a proxy in front of Consul). */
+  readonly basicAuth?: { readonly username: string; readonly password: string };
 }
 
 export interface ConsulSimulator {
@@ -42,10 +46,14 @@ export async function startConsulSimulator(options: ConsulSimulatorOptions = {})
     indexGoesBackwards: false, indexZero: false, status500: false, dropConnections: false, slowMs: 0,
     tokenRequired: options.token !== undefined,
   };
-  const server = new SimulatorServer({ state, faults, token });
+  const server = new SimulatorServer({
+    state, faults, token,
+    ...(options.tls ? { tls: options.tls } : {}),
+    ...(options.basicAuth ? { basicAuth: options.basicAuth } : {}),
+  });
   const port = await server.listen(options.port ?? 0);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
     token,
     faults,

@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { request } from 'undici';
+import { Agent, request, type Dispatcher } from 'undici';
 import { freePort } from './ports.js';
 import { ServerProcess, makeTempDir, removeTempDir, retryOnPortClash } from './server-process.js';
 
@@ -9,11 +10,25 @@ export interface EtcdServerOptions {
   readonly auth?: { readonly user: string; readonly password: string };
   /** The etcd binary; `etcd` on PATH by default. */
   readonly binary?: string;
+  /** Serves clients over https with this certificate; peers stay on http. */
+  readonly tls?: EtcdTlsServerOptions;
+}
+
+export interface EtcdTlsServerOptions {
+  readonly certFile: string;
+  readonly keyFile: string;
+  /** CA the helper's own client trusts; with clientCertAuth, also the one client certificates must chain to. */
+  readonly caFile: string;
+  /**
+   * Requires a client certificate (`--client-cert-auth --trusted-ca-file`; etcd demands one whenever
+   * it has a trusted CA file). The helper then presents the server's own certificate.
+   */
+  readonly clientCertAuth: boolean;
 }
 
 /** A real single-node etcd on 127.0.0.1, in its own temp dir. */
 export interface EtcdServer {
-  /** Client URL, e.g. `http://127.0.0.1:40123`. */
+  /** Client URL, e.g. `http://127.0.0.1:40123` (`https://` with the tls option). */
   readonly url: string;
   readonly dataDir: string;
   /** PID of the running server, undefined while stopped. */
@@ -44,7 +59,7 @@ async function startEtcdOnce(options: EtcdServerOptions = {}): Promise<EtcdServe
   const dir = await makeTempDir('etcd');
   const [clientPort, peerPort] = [await freePort(), await freePort()];
   const name = `ctmpl-${randomBytes(4).toString('hex')}`;
-  const url = `http://127.0.0.1:${clientPort}`;
+  const url = `${options.tls ? 'https' : 'http'}://127.0.0.1:${clientPort}`;
   const peer = `http://127.0.0.1:${peerPort}`;
   const dataDir = join(dir, 'data');
   const args = [
@@ -57,14 +72,16 @@ async function startEtcdOnce(options: EtcdServerOptions = {}): Promise<EtcdServe
     '--initial-cluster', `${name}=${peer}`,
     '--initial-cluster-state', 'new',
     '--initial-cluster-token', name,
+    ...tlsArgs(options.tls),
   ];
   const server = new ServerProcess(options.binary ?? 'etcd', args, join(dir, 'etcd.log'));
+  const dispatcher = helperDispatcher(options.tls);
   let token: string | undefined;
 
   async function post(path: string, body: unknown): Promise<Record<string, unknown>> {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (token) headers.authorization = token;
-    const response = await request(`${url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+    const response = await request(`${url}${path}`, { method: 'POST', headers, body: JSON.stringify(body), dispatcher });
     const json = (await response.body.json()) as Record<string, unknown>;
     if (response.statusCode !== 200) throw new Error(`etcd ${path}: ${response.statusCode} ${JSON.stringify(json)}`);
     return json;
@@ -85,7 +102,7 @@ async function startEtcdOnce(options: EtcdServerOptions = {}): Promise<EtcdServe
   }
 
   const isReady = async () => {
-    const response = await request(`${url}/health`);
+    const response = await request(`${url}/health`, { dispatcher });
     const text = await response.body.text();
     return response.statusCode === 200 && text.includes('true');
   };
@@ -96,6 +113,8 @@ async function startEtcdOnce(options: EtcdServerOptions = {}): Promise<EtcdServe
   }
 
   await start().catch(async (error: unknown) => {
+    await server.stop();
+    await dispatcher?.close();
     await removeTempDir(dir);
     throw error;
   });
@@ -103,6 +122,7 @@ async function startEtcdOnce(options: EtcdServerOptions = {}): Promise<EtcdServe
     if (options.auth) await enableAuth(post, options.auth);
   } catch (error) {
     await server.stop();
+    await dispatcher?.close();
     await removeTempDir(dir);
     throw error;
   }
@@ -130,6 +150,7 @@ async function startEtcdOnce(options: EtcdServerOptions = {}): Promise<EtcdServe
     start,
     async close() {
       await server.stop();
+      await dispatcher?.close();
       await removeTempDir(dir);
     },
   };
@@ -147,4 +168,20 @@ async function enableAuth(post: Post, auth: { user: string; password: string }):
   await post('/v3/auth/role/add', { name: 'root' });
   await post('/v3/auth/user/grant', { user: auth.user, role: 'root' });
   await post('/v3/auth/enable', {});
+}
+
+function tlsArgs(tls: EtcdTlsServerOptions | undefined): string[] {
+  if (!tls) return [];
+  return [
+    '--cert-file', tls.certFile,
+    '--key-file', tls.keyFile,
+    ...(tls.clientCertAuth ? ['--client-cert-auth', '--trusted-ca-file', tls.caFile] : []),
+  ];
+}
+
+/** The helper's own client: trusts the CA and, under client-cert-auth, presents the server's certificate. */
+function helperDispatcher(tls: EtcdTlsServerOptions | undefined): Dispatcher | undefined {
+  if (!tls) return undefined;
+  const client = tls.clientCertAuth ? { cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) } : {};
+  return new Agent({ connect: { ca: readFileSync(tls.caFile), ...client } });
 }

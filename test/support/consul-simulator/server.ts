@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { ConsulState } from './state.js';
 import { routeFor, text, type Answer, type Route } from './routes.js';
 
@@ -22,6 +24,10 @@ export interface ServerSettings {
   readonly state: ConsulState;
   readonly faults: ConsulFaults;
   readonly token: string;
+  /** Serve https with this certificate and key (PEM files) instead of http. */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string };
+  /** Answer 401 to every request without these Basic credentials, as a proxy in front of Consul would. */
+  readonly basicAuth?: { readonly username: string; readonly password: string };
 }
 
 const MAX_WAIT_MS = 10 * 60_000;
@@ -39,7 +45,11 @@ export class SimulatorServer {
   }
 
   listen(port: number): Promise<number> {
-    const server = createServer((req, res) => void this.#handle(req, res).catch(() => res.destroy()));
+    const handler = (req: IncomingMessage, res: ServerResponse) => void this.#handle(req, res).catch(() => res.destroy());
+    const { tls } = this.#settings;
+    const server: Server = tls
+      ? createTlsServer({ cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) }, handler)
+      : createServer(handler);
     this.#server = server;
     return new Promise((resolve, reject) => {
       server.once('error', reject);
@@ -62,6 +72,10 @@ export class SimulatorServer {
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
+    if (!this.#isAuthorized(req)) {
+      res.setHeader('WWW-Authenticate', 'Basic realm="consul"');
+      return this.#send(res, text(401, 'Unauthorized'), null);
+    }
     const { faults, state } = this.#settings;
     if (faults.dropConnections) return void req.socket.destroy();
     if (faults.slowMs > 0) await delay(faults.slowMs);
@@ -75,6 +89,13 @@ export class SimulatorServer {
     if (denied) return this.#send(res, denied, null);
     const answer = await this.#answer(route, url.searchParams, res);
     if (answer) this.#send(res, answer, route);
+  }
+
+  #isAuthorized(req: IncomingMessage): boolean {
+    const { basicAuth } = this.#settings;
+    if (!basicAuth) return true;
+    const expected = `Basic ${Buffer.from(`${basicAuth.username}:${basicAuth.password}`).toString('base64')}`;
+    return req.headers.authorization === expected;
   }
 
   #aclDenial(route: Route, req: IncomingMessage, query: URLSearchParams): Answer | null {

@@ -1,0 +1,189 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import type { Backend } from '../../src/backends/backend.js';
+import type { Dependency } from '../../src/backends/dependency.js';
+import { createEtcdBackend, type EtcdTlsOptions } from '../../src/backends/etcd.js';
+import { CtmplError } from '../../src/errors.js';
+import { findBinary } from '../support/binaries.js';
+import { makeTempDir, readIfExists, runCli } from '../support/cli.js';
+import { writeConfdir } from '../support/confdir.js';
+import { startEtcd, type EtcdServer } from '../support/etcd-server.js';
+import { makeTestCertificates, type TestCertificates } from '../support/tls.js';
+
+const etcd = findBinary('etcd', 'etcd-server', 'etcd over TLS');
+const openssl = findBinary('openssl', 'openssl', 'etcd over TLS');
+const skip = etcd.skip ?? openssl.skip;
+
+const kvGet = (key: string): Dependency => ({ type: 'kv.get', key });
+const signal = () => AbortSignal.timeout(10_000);
+
+/** Reads `key` through a fresh backend and closes it; the value, or the error it failed with. */
+async function readWith(server: EtcdServer, tls: EtcdTlsOptions, key = '/app/name'): Promise<unknown> {
+  const backend: Backend = createEtcdBackend({ nodes: [server.url], tls });
+  try {
+    return (await backend.snapshot(kvGet(key), signal())).data;
+  } catch (error) {
+    return error;
+  } finally {
+    await backend.close();
+  }
+}
+
+function assertBackendError(outcome: unknown, server: EtcdServer, pattern?: RegExp): void {
+  assert.ok(outcome instanceof CtmplError, `expected a CtmplError, got ${String(outcome)}`);
+  assert.equal(outcome.code, 'BACKEND');
+  assert.ok(outcome.message.includes(server.url), `"${outcome.message}" names ${server.url}`);
+  if (pattern) assert.match(outcome.message, pattern);
+}
+
+describe('etcd backend over TLS', { skip }, () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  let certs: TestCertificates;
+  let server: EtcdServer;
+  before(async () => {
+    ({ dir, cleanup } = await makeTempDir());
+    certs = await makeTestCertificates(dir, openssl.path);
+    server = await startEtcd({ tls: { certFile: certs.serverCert, keyFile: certs.serverKey, caFile: certs.caFile, clientCertAuth: false } });
+    await server.put('/app/name', 'over-https');
+    await writeConfdir(dir, {
+      resources: { 'app.toml': '[template]\nsrc = "app.tmpl"\ndest = "app.conf"\nkeys = ["/app"]\n' },
+      templates: { 'app.tmpl': 'name = {{getv "/app/name"}}\n' },
+    });
+  });
+  after(async () => {
+    await server?.close();
+    await cleanup?.();
+  });
+
+  it('serves its clients over https', () => {
+    assert.match(server.url, /^https:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  it('reads a key over https when it trusts the CA', async () => {
+    assert.equal(await readWith(server, { caFile: certs.caFile, verify: true }), 'over-https');
+  });
+
+  it('makes a bare host:port an https address when TLS options are given', async () => {
+    const backend = createEtcdBackend({ nodes: [server.url.replace('https://', '')], tls: { caFile: certs.caFile, verify: true } });
+    try {
+      assert.equal(backend.description, `etcd ${server.url}`);
+      assert.equal((await backend.snapshot(kvGet('/app/name'), signal())).data, 'over-https');
+    } finally {
+      await backend.close();
+    }
+  });
+
+  it('refuses the self-signed chain without the CA, naming the address', async () => {
+    assertBackendError(await readWith(server, { verify: true }), server, /certificate/i);
+  });
+
+  it('accepts any certificate when verification is off', async () => {
+    assert.equal(await readWith(server, { verify: false }), 'over-https');
+  });
+
+  it('checks the server name it is given against the certificate', async () => {
+    assert.equal(await readWith(server, { caFile: certs.caFile, serverName: 'localhost', verify: true }), 'over-https');
+    assertBackendError(await readWith(server, { caFile: certs.caFile, serverName: 'etcd.example', verify: true }), server, /etcd\.example/);
+  });
+
+  it('renders through the CLI with a bare -node, -scheme https and -tls-skip-verify', async () => {
+    const node = server.url.replace('https://', '');
+    const result = await runCli(['-onetime', '-backend', 'etcd', '-node', node, '-scheme', 'https', '-tls-skip-verify', '-confdir', dir], { cwd: dir });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(await readIfExists(join(dir, 'app.conf')), 'name = over-https\n');
+  });
+
+  it('fails with a clear error when the CA file cannot be read', () => {
+    assert.throws(
+      () => createEtcdBackend({ nodes: [server.url], tls: { caFile: join(dir, 'missing.pem'), verify: true } }),
+      (error: unknown) => error instanceof CtmplError && error.code === 'BACKEND' && error.message.includes('missing.pem'),
+    );
+  });
+});
+
+describe('etcd backend with client certificate authentication', { skip }, () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  let certs: TestCertificates;
+  let server: EtcdServer;
+  before(async () => {
+    ({ dir, cleanup } = await makeTempDir());
+    certs = await makeTestCertificates(dir, openssl.path);
+    server = await startEtcd({ tls: { certFile: certs.serverCert, keyFile: certs.serverKey, caFile: certs.caFile, clientCertAuth: true } });
+    await server.put('/app/name', 'mutual-tls');
+    await writeConfdir(dir, {
+      resources: { 'app.toml': '[template]\nsrc = "app.tmpl"\ndest = "app.conf"\nkeys = ["/app"]\n' },
+      templates: { 'app.tmpl': 'name = {{getv "/app/name"}}\n' },
+    });
+  });
+  after(async () => {
+    await server?.close();
+    await cleanup?.();
+  });
+
+  it('reads with the client certificate and key', async () => {
+    const tls = { caFile: certs.caFile, certFile: certs.clientCert, keyFile: certs.clientKey, verify: true };
+    assert.equal(await readWith(server, tls), 'mutual-tls');
+  });
+
+  it('fails without a client certificate, naming the address', async () => {
+    assertBackendError(await readWith(server, { caFile: certs.caFile, verify: true }), server);
+  });
+
+  it('renders a conf.d resource through the CLI with -client-ca-keys, -client-cert and -client-key', async () => {
+    const result = await runCli([
+      '-onetime', '-backend', 'etcd', '-node', server.url,
+      '-client-ca-keys', certs.caFile, '-client-cert', certs.clientCert, '-client-key', certs.clientKey,
+      '-confdir', dir,
+    ], { cwd: dir });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(await readIfExists(join(dir, 'app.conf')), 'name = mutual-tls\n');
+  });
+
+  it('exits 69 through the CLI without the client certificate, naming the address', async () => {
+    const result = await runCli(['-onetime', '-backend', 'etcd', '-node', server.url, '-client-ca-keys', certs.caFile, '-confdir', dir, '-lookup-timeout', '1s'], { cwd: dir });
+    assert.equal(result.code, 69, result.stderr);
+    assert.ok(result.stderr.includes(server.url), result.stderr);
+  });
+});
+
+describe('etcd backend with a user and password over TLS', { skip }, () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  let certs: TestCertificates;
+  let server: EtcdServer;
+  before(async () => {
+    ({ dir, cleanup } = await makeTempDir());
+    certs = await makeTestCertificates(dir, openssl.path);
+    server = await startEtcd({
+      auth: { user: 'root', password: 'pw' },
+      tls: { certFile: certs.serverCert, keyFile: certs.serverKey, caFile: certs.caFile, clientCertAuth: false },
+    });
+    await server.put('/app/name', 'with-auth');
+  });
+  after(async () => {
+    await server?.close();
+    await cleanup?.();
+  });
+
+  it('authenticates over https and reads', async () => {
+    const backend = createEtcdBackend({ nodes: [server.url], username: 'root', password: 'pw', tls: { caFile: certs.caFile, verify: true } });
+    try {
+      assert.equal((await backend.snapshot(kvGet('/app/name'), signal())).data, 'with-auth');
+    } finally {
+      await backend.close();
+    }
+  });
+
+  it('fails with a wrong password, naming the address', async () => {
+    const backend = createEtcdBackend({ nodes: [server.url], username: 'root', password: 'wrong', tls: { caFile: certs.caFile, verify: true } });
+    try {
+      const outcome = await backend.snapshot(kvGet('/app/name'), signal()).catch((error: unknown) => error);
+      assertBackendError(outcome, server, /authentication failed/);
+    } finally {
+      await backend.close();
+    }
+  });
+});
