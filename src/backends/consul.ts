@@ -44,10 +44,11 @@ const POLL_MS = 15_000;
 
 export function createConsulBackend(options: ConsulOptions = {}) {
   const env = options.env ?? {};
-  const baseUrl = resolveAddress(options.address ?? env.CONSUL_HTTP_ADDR ?? DEFAULT_ADDRESS, options.tls, env);
+  const tls = options.tls ?? tlsFromEnv(env);
+  const baseUrl = resolveAddress(options.address ?? env.CONSUL_HTTP_ADDR ?? DEFAULT_ADDRESS, tls, env);
   const description = `consul ${baseUrl}`;
   const headers = requestHeaders(options, env);
-  const agent = createAgent(options.tls);
+  const agent = createAgent(tls);
   const waitMs = options.blockingWaitMs ?? DEFAULT_WAIT_MS;
   const minRequeryMs = options.minRequeryMs ?? DEFAULT_MIN_REQUERY_MS;
   const log = options.log ?? (() => {});
@@ -159,6 +160,20 @@ function resolveAddress(address: string, tls: ConsulTlsOptions | undefined, env:
   if (/^https?:\/\//i.test(address)) return address.replace(/\/+$/, '');
   const secure = tls !== undefined || env.CONSUL_HTTP_SSL?.toLowerCase() === 'true';
   return `${secure ? 'https' : 'http'}://${address.replace(/\/+$/, '')}`;
+}
+
+/** Consul's own TLS variables, which consul-template honours too, when no TLS flag was given. */
+function tlsFromEnv(env: Readonly<Record<string, string | undefined>>): ConsulTlsOptions | undefined {
+  const { CONSUL_CACERT: caFile, CONSUL_CLIENT_CERT: certFile, CONSUL_CLIENT_KEY: keyFile, CONSUL_TLS_SERVER_NAME: serverName } = env;
+  const verify = env.CONSUL_HTTP_SSL_VERIFY?.toLowerCase() !== 'false';
+  if (!caFile && !certFile && !keyFile && !serverName && verify) return undefined;
+  return {
+    verify,
+    ...(caFile ? { caFile } : {}),
+    ...(certFile ? { certFile } : {}),
+    ...(keyFile ? { keyFile } : {}),
+    ...(serverName ? { serverName } : {}),
+  };
 }
 
 function requestHeaders(options: ConsulOptions, env: Readonly<Record<string, string | undefined>>): Record<string, string> {

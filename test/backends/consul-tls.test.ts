@@ -75,6 +75,13 @@ describe('Consul backend over https', { skip: openssl.skip }, () => {
     assertBackendError(await readName({ address: `127.0.0.1:${consul.port}`, env }), consul.url, /certificate/i);
   });
 
+  it('takes the CA and verification from CONSUL_CACERT and CONSUL_HTTP_SSL_VERIFY', async () => {
+    const address = `127.0.0.1:${consul.port}`;
+    assert.equal(await readName({ address, env: { CONSUL_CACERT: certs.caFile, CONSUL_HTTP_TOKEN: 'acl-secret' } }), 'over-https');
+    const unverified = { CONSUL_HTTP_SSL: 'true', CONSUL_HTTP_SSL_VERIFY: 'false', CONSUL_HTTP_TOKEN: 'acl-secret' };
+    assert.equal(await readName({ address, env: unverified }), 'over-https');
+  });
+
   it('refuses the self-signed chain without the CA, naming the address', async () => {
     assertBackendError(await readName({ address: consul.url, token: 'acl-secret', tls: { verify: true } }), consul.url, /certificate/i);
   });

@@ -79,15 +79,33 @@ describe('operator-facing behaviour through the CLI', () => {
       await writeFile(join(root, 'templates', 'a.tmpl'), 'broken {{getv\n');
       await waitFor(() => /keeping the previous configuration/.test(cli.output()), 'a broken edit refused');
       assert.equal(await readFile(join(root, 'a.conf'), 'utf8'), 'v2 1\n');
-      await writeFile(join(root, 'conf.d', 'b.toml'), '[template]\nsrc = "b.tmpl"\ndest = "b.conf"\n');
-      await writeFile(join(root, 'templates', 'b.tmpl'), 'b {{getv "/x"}}\n');
       await writeFile(join(root, 'templates', 'a.tmpl'), 'v3 {{getv "/x"}}\n');
+      await waitFor(async () => (await readIfExists(join(root, 'a.conf'))) === 'v3 1\n', 'the repaired edit applied');
+      // ctmpl.toml is not watched: only SIGHUP picks up a block added to it.
+      await writeFile(join(root, 'b.tpl'), 'b {{ key "x" }}\n');
+      await writeFile(join(root, 'ctmpl.toml'), '[[template]]\nsource = "b.tpl"\ndestination = "b.conf"\n');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      assert.equal(await readIfExists(join(root, 'b.conf')), undefined);
       cli.child.kill('SIGHUP');
-      await waitFor(async () => (await readIfExists(join(root, 'b.conf'))) === 'b 1\n', 'a new resource after SIGHUP');
+      await waitFor(async () => (await readIfExists(join(root, 'b.conf'))) === 'b 1\n', 'the new block after SIGHUP');
       assert.equal(cli.child.exitCode, null);
     } finally {
       assert.equal(await cli.stop(), 0, cli.output());
     }
+  });
+
+  it('writes one JSON object per log line with -log-format json', async () => {
+    const root = join(dir, 'json-logs');
+    await writeConfdir(root, {
+      resources: { 'a.toml': '[template]\nsrc = "a.tmpl"\ndest = "a.conf"\n' },
+      templates: { 'a.tmpl': '{{getv "/x"}}\n' },
+      files: { 'data.yaml': 'x: 1\n' },
+    });
+    const result = await runCli(['-onetime', '-confdir', root, '-file', join(root, 'data.yaml'), '-log-format', 'json'], { cwd: root });
+    assert.equal(result.code, 0, result.stderr);
+    const lines = result.stderr.trim().split('\n').map((line) => JSON.parse(line) as Record<string, string>);
+    assert.deepEqual(lines.map(({ level, component }) => [level, component]), [['info', 'runner']]);
+    assert.match(lines[0]!.message!, /a\.conf: created$/);
   });
 
   it('gives up after -retry-max failed attempts with a non-zero exit', async () => {
