@@ -1,9 +1,7 @@
 import type { FuncMap } from '../go/values.js';
 import { consulContains } from './collections.js';
-import type { Flavor, FunctionContext } from './context.js';
+import type { Flavor } from './context.js';
 import { confdBase64Funcs, consulBase64Funcs } from './encoding.js';
-import { confdKvFuncs } from './kv-confd.js';
-import { consulKvFuncs } from './kv-consul.js';
 import { confdMathFuncs, consulMathFuncs } from './math.js';
 import { confdStringFuncs, consulStringFuncs } from './strings.js';
 
@@ -20,25 +18,14 @@ function pick(funcs: FuncMap, names: readonly string[]): FuncMap {
   return Object.fromEntries(names.filter((name) => funcs[name]).map((name) => [name, funcs[name]!]));
 }
 
-/** The confd meanings of the shared names. */
-export function confdFlavorFuncs(ctx: FunctionContext): FuncMap {
-  const all = { ...confdKvFuncs(ctx), ...confdStringFuncs(), ...confdMathFuncs(), ...confdBase64Funcs() };
+/**
+ * The shared names that need no render context (all but `ls`), in `flavor`'s meaning. `ls`
+ * reads data, so createFuncMap picks it from the flavor's KV family for each render.
+ */
+export function staticFlavorFuncs(flavor: Flavor): FuncMap {
+  const all =
+    flavor === 'confd'
+      ? { ...confdStringFuncs(), ...confdMathFuncs(), ...confdBase64Funcs() }
+      : { ...consulStringFuncs(), ...consulMathFuncs(), ...consulBase64Funcs(), contains: consulContains };
   return pick(all, SHARED_NAMES);
-}
-
-/** The consul-template meanings of the shared names. */
-export function consulFlavorFuncs(ctx: FunctionContext): FuncMap {
-  const all = {
-    ...consulKvFuncs(ctx),
-    ...consulStringFuncs(),
-    ...consulMathFuncs(),
-    ...consulBase64Funcs(),
-    contains: consulContains,
-  };
-  return pick(all, SHARED_NAMES);
-}
-
-/** The shared names as `flavor` defines them. */
-export function flavorFuncs(flavor: Flavor, ctx: FunctionContext): FuncMap {
-  return flavor === 'confd' ? confdFlavorFuncs(ctx) : consulFlavorFuncs(ctx);
 }

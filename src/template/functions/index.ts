@@ -3,7 +3,7 @@ import { collectionFuncs } from './collections.js';
 import type { DataReader, Flavor, FunctionContext } from './context.js';
 import { encodingFuncs } from './encoding.js';
 import { envFuncs } from './env.js';
-import { flavorFuncs } from './flavors.js';
+import { staticFlavorFuncs } from './flavors.js';
 import { confdKvFuncs } from './kv-confd.js';
 import { consulKvFuncs } from './kv-consul.js';
 import { confdMathFuncs, consulMathFuncs } from './math.js';
@@ -21,23 +21,29 @@ export interface FuncMapOptions {
   readonly resolver?: Resolver;
 }
 
-/** Every function of both tools, shared names in their consul-template meaning (overridden next). */
-function allFuncs(ctx: FunctionContext, options: FuncMapOptions): FuncMap {
-  return {
-    ...confdKvFuncs(ctx),
+/**
+ * The functions that need no render context, shared names in `flavor`'s meaning. Built once per
+ * flavor (unless a test injects a clock or resolver): rebuilding ~120 closures on every render
+ * cost more than rendering a small template.
+ */
+function staticFuncs(flavor: Flavor, options: FuncMapOptions): FuncMap {
+  const build = () => ({
     ...confdMathFuncs(),
-    ...consulKvFuncs(ctx),
     ...consulMathFuncs(),
-    ...serviceFuncs(ctx),
     ...stringFuncs(),
     ...encodingFuncs(),
     ...collectionFuncs(),
-    ...envFuncs(ctx),
     ...netFuncs(options.resolver),
     ...timeFuncs(options.now),
-    ...scratchFuncs(),
-  };
+    ...staticFlavorFuncs(flavor),
+  });
+  if (options.now || options.resolver) return build();
+  let funcs = staticByFlavor.get(flavor);
+  if (!funcs) staticByFlavor.set(flavor, (funcs = build()));
+  return funcs;
 }
+
+const staticByFlavor = new Map<Flavor, FuncMap>();
 
 /** Translates a -function-denylist glob (`*`, `?`) into a whole-name RegExp. */
 function denylistPattern(glob: string): RegExp {
@@ -69,7 +75,20 @@ function applyDenylist(funcs: FuncMap, denylist: readonly string[]): FuncMap {
  * only record dependencies through `ctx.data`.
  */
 export function createFuncMap(ctx: FunctionContext, options: FuncMapOptions = {}): FuncMap {
-  const funcs = { ...allFuncs(ctx, options), ...flavorFuncs(ctx.flavor, ctx) };
+  const confdKv = confdKvFuncs(ctx);
+  const consulKv = consulKvFuncs(ctx);
+  // Object.assign, not an object literal of spreads: with these ~100-key sources V8 took ~10×
+  // longer for the spreads (18 µs vs 180 µs per render, measured with the test clock off).
+  const funcs: FuncMap = Object.assign(
+    {},
+    staticFuncs(ctx.flavor, options),
+    confdKv,
+    consulKv,
+    serviceFuncs(ctx),
+    envFuncs(ctx),
+    scratchFuncs(),
+    { ls: (ctx.flavor === 'confd' ? confdKv : consulKv).ls! },
+  );
   return applyDenylist(funcs, ctx.denylist);
 }
 
