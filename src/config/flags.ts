@@ -102,7 +102,8 @@ export function parseFlags(argv: readonly string[]): ParsedFlags {
     if (definition.type === 'number' && typeof value === 'number' && Number.isNaN(value)) {
       throw new CtmplError('USAGE', `flag -${name}: not a number`);
     }
-    if (definition.type === 'string' && value === '' && ['backend', 'confdir', 'config-file'].includes(name)) {
+    const isEmptyList = Array.isArray(value) && (value.length === 0 || value.includes(''));
+    if (isEmptyList || (value === '' && ['backend', 'confdir', 'config-file'].includes(name))) {
       throw new CtmplError('USAGE', `flag -${name} needs a value`);
     }
   }

@@ -128,6 +128,12 @@ describe('ctmpl on the file backend, end to end', () => {
     assert.match(result.stderr, /ctmpl -help/);
   });
 
+  it('refuses a list flag given without a value', async () => {
+    const result = await runCli(['-once', '-template']);
+    assert.equal(result.code, 64);
+    assert.match(result.stderr, /flag -template needs a value/);
+  });
+
   it('prints usage with examples for -help and the version for -version', async () => {
     const help = await runCli(['-help']);
     assert.equal(help.code, 0);

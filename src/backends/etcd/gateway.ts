@@ -105,8 +105,9 @@ export class EtcdGateway {
         return response;
       } catch (error) {
         if (signal.aborted || isAbortError(error) || error instanceof CtmplError) throw error;
-        lastError = new CtmplError('BACKEND', `etcd ${node}: ${messageOf(error)}`, { cause: error });
-        this.#options.log?.('warn', `etcd ${node}: ${messageOf(error)}; trying the next node`);
+        const failure = new CtmplError('BACKEND', `etcd ${node}: ${messageOf(error)}`, { cause: error });
+        lastError = failure;
+        if (this.#nodes.length > 1) this.#options.log?.('warn', `${failure.message}; trying the next node`);
       }
     }
     throw lastError;

@@ -89,7 +89,7 @@ export async function connectAny(
     } catch (error) {
       if (isAuthError((error as Error).cause)) throw error;
       lastError = error;
-      log('warn', `redis ${node.address}: ${messageOf(error)}; trying the next node`);
+      if (nodes.length > 1) log('warn', `${messageOf(error)}; trying the next node`);
     }
   }
   throw lastError;
