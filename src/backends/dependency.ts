@@ -29,7 +29,9 @@ export type Dependency =
   /** One node and its services (the agent's own node when `name` is absent). Data: `CatalogNodeServices | null`. */
   | { readonly type: 'catalog.node'; readonly name?: string; readonly dc?: string }
   /** Every datacenter name. Data: `string[]`. */
-  | { readonly type: 'catalog.datacenters' };
+  | { readonly type: 'catalog.datacenters' }
+  /** A local file (consul-template's `file`), absolute path. Data: `string | null` (null: absent). */
+  | { readonly type: 'file'; readonly path: string };
 
 export type DependencyType = Dependency['type'];
 
@@ -54,6 +56,8 @@ export function dependencyKey(dep: Dependency): string {
       return `catalog.node(${dep.name ?? ''}${at(dep.dc)})`;
     case 'catalog.datacenters':
       return 'catalog.datacenters()';
+    case 'file':
+      return `file(${dep.path})`;
   }
 }
 

@@ -1,10 +1,9 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { watch } from 'chokidar';
 import { parse } from 'yaml';
 import { CtmplError, messageOf } from '../errors.js';
-import type { Backend, Snapshot } from './backend.js';
-import type { Dependency } from './dependency.js';
+import type { Backend } from './backend.js';
+import { followFiles } from './follow-files.js';
 import { contentSnapshot, kvData } from './kv-data.js';
 
 export interface FileBackendOptions {
@@ -28,42 +27,9 @@ export function createFileBackend(options: FileBackendOptions): Backend {
     async snapshot(dep) {
       return contentSnapshot(kvData(await readAll(options.files), dep));
     },
-    changes: (dep, cursor, signal) => followFiles(options.files, dep, cursor, signal),
+    changes: (dep, cursor, signal) => followFiles(options.files, async () => contentSnapshot(kvData(await readAll(options.files), dep)), cursor, signal),
     async close() {},
   } satisfies Backend;
-}
-
-async function* followFiles(files: readonly string[], dep: Dependency, cursor: string, signal: AbortSignal): AsyncGenerator<Snapshot> {
-  const watcher = watch([...files], { ignoreInitial: true, awaitWriteFinish: { stabilityThreshold: 50, pollInterval: 10 } });
-  let wake: (() => void) | undefined;
-  // Re-read once the watcher is ready: a write between the snapshot and now is not lost.
-  let dirty = true;
-  const onEvent = () => {
-    dirty = true;
-    wake?.();
-  };
-  watcher.on('all', onEvent);
-  signal.addEventListener('abort', onEvent, { once: true });
-  try {
-    await new Promise<void>((resolve) => {
-      watcher.once('ready', () => resolve());
-      signal.addEventListener('abort', () => resolve(), { once: true });
-    });
-    let last = cursor;
-    while (!signal.aborted) {
-      if (!dirty) await new Promise<void>((resolve) => (wake = resolve));
-      dirty = false;
-      if (signal.aborted) return;
-      const snapshot = contentSnapshot(kvData(await readAll(files), dep));
-      if (snapshot.cursor !== last) {
-        last = snapshot.cursor;
-        yield snapshot;
-      }
-    }
-  } finally {
-    signal.removeEventListener('abort', onEvent);
-    await watcher.close();
-  }
 }
 
 /** Reads and flattens every data file into one map. */

@@ -2,13 +2,18 @@ import type { Config } from '../config/config.js';
 import { CtmplError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Backend } from './backend.js';
+import { withLocalFiles } from './local-files.js';
 import { withRegistratorServices } from './registrator.js';
 
 /**
  * The only place that knows every backend. Each is imported lazily, so a once-mode run loads
- * just the backend it uses.
+ * just the backend it uses. Local files (the `file` function) are served in front of any of them.
  */
 export async function createBackend(config: Config, env: Readonly<Record<string, string | undefined>>, logger: Logger): Promise<Backend> {
+  return withLocalFiles(await createStoreBackend(config, env, logger));
+}
+
+async function createStoreBackend(config: Config, env: Readonly<Record<string, string | undefined>>, logger: Logger): Promise<Backend> {
   const log = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => logger[level]('backend', message);
   switch (config.backend) {
     case 'file': {

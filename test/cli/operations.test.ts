@@ -94,6 +94,25 @@ describe('operator-facing behaviour through the CLI', () => {
     }
   });
 
+  it('watches files read by the file function and waits for one that is absent', async () => {
+    const root = join(dir, 'file-function');
+    await writeConfdir(root, { files: { 'data.yaml': 'x: 1\n', 'f.ctmpl': 'motd={{ file "motd.txt" }}' } });
+    const once = await runCli(['-once', '-backend', 'file', '-file', 'data.yaml', '-template', 'f.ctmpl:f.conf', '-lookup-timeout', '500ms', '-confdir', root], { cwd: root });
+    assert.equal(once.code, 1);
+    assert.match(once.stderr, /no data for file\(.*motd\.txt\)/);
+    const cli = startCli(['-backend', 'file', '-file', 'data.yaml', '-template', 'f.ctmpl:f.conf', '-confdir', root], { cwd: root });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(await readIfExists(join(root, 'f.conf')), undefined, 'nothing written while the file is absent');
+      await writeFile(join(root, 'motd.txt'), 'hello');
+      await waitFor(async () => (await readIfExists(join(root, 'f.conf'))) === 'motd=hello', 'the file appeared');
+      await writeFile(join(root, 'motd.txt'), 'changed');
+      await waitFor(async () => (await readIfExists(join(root, 'f.conf'))) === 'motd=changed', 'the file changed');
+    } finally {
+      assert.equal(await cli.stop(), 0, cli.output());
+    }
+  });
+
   it('writes one JSON object per log line with -log-format json', async () => {
     const root = join(dir, 'json-logs');
     await writeConfdir(root, {

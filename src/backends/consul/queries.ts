@@ -50,6 +50,8 @@ export function consulQuery(dep: Dependency, nodeName: string): ConsulQuery {
       return { ...base, path: `/v1/catalog/node/${encodeURIComponent(nodeName)}`, params: dcParam(dep.dc), decode: decodeCatalogNode };
     case 'catalog.datacenters':
       return { ...base, blocking: false, path: '/v1/catalog/datacenters', params: [], decode: (a) => [...parseBody<string[]>(a)].sort() };
+    case 'file':
+      throw new Error('consul does not serve file dependencies (src/backends/local-files.ts does)');
   }
 }
 

@@ -1,5 +1,6 @@
-import { readFileSync, realpathSync, statSync } from 'node:fs';
-import { relative } from 'node:path';
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import type { Dependency } from '../../backends/dependency.js';
 import { goFunc, type FuncMap } from '../go/values.js';
 import type { FunctionContext } from './context.js';
 
@@ -7,8 +8,8 @@ import type { FunctionContext } from './context.js';
  * Environment and local files: `env mustEnv envOrDefault` (consul-template), `getenv` and
  * `fileExists` (confd), `file` (consul-template, confined to -sandbox-path).
  *
- * `file` reads synchronously at render time: there is no file dependency type, so a change
- * to the file is picked up by the next render, not watched.
+ * `file` reads through a `file` dependency, so the file is watched like any key: an absent file
+ * holds the render until it appears (consul-template retries until it exists).
  */
 
 function systemMessage(err: unknown): string {
@@ -33,12 +34,12 @@ export function checkInSandbox(sandbox: string | undefined, path: string): void 
 
 function readFile(ctx: FunctionContext, path: string): string {
   if (path === '') return '';
-  checkInSandbox(ctx.sandboxPath, path);
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new Error(`file(${path}): open ${path}: ${systemMessage(err)}`);
-  }
+  if (existsSync(path)) checkInSandbox(ctx.sandboxPath, path);
+  else if (ctx.sandboxPath) checkInSandbox(ctx.sandboxPath, dirname(path));
+  const dep: Dependency = { type: 'file', path: resolve(path) };
+  const text = ctx.data.read(dep);
+  if (text === null) ctx.data.markMissing(dep);
+  return typeof text === 'string' ? text : '';
 }
 
 /** confd's isFileExist: true unless stat says "does not exist"; false outside the sandbox. */

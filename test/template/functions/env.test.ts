@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { FakeData } from '../../support/fake-data.js';
 import { call, funcsFor } from './helpers.js';
 
 const env = { CT_TEST_A: 'alpha', EMPTY: '' };
@@ -39,18 +40,24 @@ describe('file functions', () => {
     rmSync(outsideDir, { recursive: true, force: true });
   });
 
-  it('file reads a file; "" reads nothing', () => {
-    const f = funcsFor('consul-template');
+  const files = () => new FakeData({}, { [`file(${inside})`]: 'content\n', [`file(${join(dir, 'nope')})`]: null });
+
+  it('file reads a file through a watched file dependency; "" reads nothing', () => {
+    const data = files();
+    const f = funcsFor('consul-template', data);
     assert.equal(call(f, 'file', inside), 'content\n');
     assert.equal(call(f, 'file', ''), '');
+    assert.deepEqual(data.reads, [`file(${inside})`]);
   });
 
-  it('file of a missing file fails', () => {
-    assert.throws(() => call(funcsFor('consul-template'), 'file', join(dir, 'nope')), /no such file or directory/);
+  it('file of an absent file holds the render until it appears', () => {
+    const data = files();
+    assert.equal(call(funcsFor('consul-template', data), 'file', join(dir, 'nope')), '');
+    assert.deepEqual(data.missing, [`file(${join(dir, 'nope')})`]);
   });
 
   it('file refuses paths outside the sandbox, symlinks resolved', () => {
-    const f = funcsFor('consul-template', undefined, { sandboxPath: dir });
+    const f = funcsFor('consul-template', files(), { sandboxPath: dir });
     assert.equal(call(f, 'file', inside), 'content\n');
     assert.throws(() => call(f, 'file', outside), { message: `'${outside}' is outside of sandbox` });
     assert.throws(() => call(f, 'file', join(dir, 'link.txt')), { message: `'${join(dir, 'link.txt')}' is outside of sandbox` });
