@@ -47,7 +47,7 @@ export async function writeManyResources(etcd: EtcdServer, dir: string, shape: S
   return { dests, destsOf: (p) => dests.filter((_, i) => i % shape.prefixes === p) };
 }
 
-/** Waits until every file in `paths` exists and satisfies `check`. */
+/** Waits until every file in `paths` exists and satisfies `check`, polling every 2 ms (it times changes). */
 export async function waitForFiles(paths: readonly string[], check: (text: string) => boolean, what: string, timeoutMs = 30_000): Promise<void> {
   await waitFor(async () => {
     for (const path of paths) {
@@ -55,7 +55,7 @@ export async function waitForFiles(paths: readonly string[], check: (text: strin
       if (text === undefined || !check(text)) return false;
     }
     return true;
-  }, what, timeoutMs);
+  }, what, timeoutMs, 2);
 }
 
 /** Waits until ctmpl's render and write counters hold still for 300 ms (bounded by `timeoutMs`). */

@@ -119,27 +119,49 @@ export class Daemon {
     });
   }
 
-  /** One pass: render the dirty resources, write what changed, run each reload command once. */
+  /**
+   * One pass: render the dirty resources, write what changed, then run each reload command
+   * once. Files are written concurrently (each fsync waits on the disk), except that resources
+   * sharing a destination keep their order.
+   */
   async #pass(): Promise<void> {
     if (this.#options.signal.aborted) return;
     const batch = [...this.#dirty];
     this.#dirty.clear();
-    const reloads: { command: string; timeoutMs: number }[] = [];
+    const byDest = new Map<string, { item: PreparedResource; output: string }[]>();
     for (const item of batch) {
       const output = this.#render(item);
       if (output === undefined) continue;
       this.#rendered.add(item);
-      const command = item.resource.reloadCmd;
-      const timeoutMs = item.resource.commandTimeoutMs ?? this.#options.commandTimeoutMs;
-      try {
-        const outcome = await processResource(item.resource, output, this.#options);
-        if (outcome.didRender) this.stats.writes++;
-        if (command && (outcome.didRender || this.#failedReloads.has(command))) reloads.push({ command, timeoutMs });
-      } catch (error) {
-        this.#options.logger.error('runner', messageOf(error));
-      }
+      const group = byDest.get(item.resource.dest) ?? [];
+      group.push({ item, output });
+      byDest.set(item.resource.dest, group);
     }
-    await this.#reload(reloads);
+    const reloadFor = new Map<PreparedResource, { command: string; timeoutMs: number }>();
+    await Promise.all(
+      [...byDest.values()].map(async (group) => {
+        for (const { item, output } of group) {
+          const reload = await this.#write(item, output);
+          if (reload) reloadFor.set(item, reload);
+        }
+      }),
+    );
+    await this.#reload(batch.flatMap((item) => reloadFor.get(item) ?? []));
+  }
+
+  /** Writes one rendered resource; returns its reload command when it is due. */
+  async #write(item: PreparedResource, output: string): Promise<{ command: string; timeoutMs: number } | undefined> {
+    const command = item.resource.reloadCmd;
+    try {
+      const outcome = await processResource(item.resource, output, this.#options);
+      if (outcome.didRender) this.stats.writes++;
+      if (command && (outcome.didRender || this.#failedReloads.has(command))) {
+        return { command, timeoutMs: item.resource.commandTimeoutMs ?? this.#options.commandTimeoutMs };
+      }
+    } catch (error) {
+      this.#options.logger.error('runner', messageOf(error));
+    }
+    return undefined;
   }
 
   async #reload(reloads: { command: string; timeoutMs: number }[]): Promise<void> {

@@ -71,8 +71,8 @@ function spawnCli(args: readonly string[], options: CliOptions): ChildProcess {
   });
 }
 
-/** Polls until `check` returns a truthy value; fails after `timeoutMs`. */
-export async function waitFor<T>(check: () => Promise<T> | T, what: string, timeoutMs = 20_000): Promise<T> {
+/** Polls (every `intervalMs`) until `check` returns a truthy value; fails after `timeoutMs`. */
+export async function waitFor<T>(check: () => Promise<T> | T, what: string, timeoutMs = 20_000, intervalMs = 25): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -82,7 +82,7 @@ export async function waitFor<T>(check: () => Promise<T> | T, what: string, time
     } catch (error) {
       last = error;
     }
-    await new Promise((r) => setTimeout(r, 25));
+    await new Promise((r) => setTimeout(r, intervalMs));
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }
