@@ -9,30 +9,46 @@ export interface CommandResult {
   readonly outputTail: string;
 }
 
+/** How long a command has to exit after SIGTERM before its process group is killed. */
+const killGraceMs = 2000;
+
 /**
  * Runs a shell command (`/bin/sh -c`, as confd and consul-template do) with a timeout. Never
  * throws for a failing command: the caller decides whether that is fatal.
+ *
+ * The command runs in its own process group, and the timeout signals the whole group: killing
+ * only the shell would leave `sleep 30` in `sh -c "reload; sleep 30"` holding the output pipe,
+ * and the run would wait for it anyway.
  */
-export async function runCommand(command: string, timeoutMs: number, signal?: AbortSignal): Promise<CommandResult> {
+export async function runCommand(command: string, timeoutMs: number): Promise<CommandResult> {
   // Loaded on first use: most once-mode runs have no command, and execa costs ~90 ms to load.
   const { execa } = await import('execa');
-  const result = await execa(command, {
-    shell: true,
-    timeout: timeoutMs,
-    reject: false,
-    all: true,
-    stdin: 'ignore',
-    forceKillAfterDelay: 2000,
-    ...(signal ? { cancelSignal: signal } : {}),
-  });
-  const tail = tailOf(String(result.all ?? ''), 10);
+  const subprocess = execa(command, { shell: true, detached: true, reject: false, all: true, stdin: 'ignore' });
+  let timedOut = false;
+  const terminate = setTimeout(() => {
+    timedOut = true;
+    signalGroup(subprocess.pid, 'SIGTERM');
+  }, timeoutMs);
+  const kill = setTimeout(() => signalGroup(subprocess.pid, 'SIGKILL'), timeoutMs + killGraceMs);
+  const result = await subprocess;
+  clearTimeout(terminate);
+  clearTimeout(kill);
   return {
     command,
-    ok: !result.failed,
+    ok: !result.failed && !timedOut,
     ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}),
-    timedOut: Boolean(result.timedOut),
-    outputTail: tail,
+    timedOut,
+    outputTail: tailOf(String(result.all ?? ''), 10),
   };
+}
+
+function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // the group is already gone
+  }
 }
 
 /** Substitutes the staged file for `{{.src}}` in a check command, as confd's check_cmd does. */

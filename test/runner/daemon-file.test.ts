@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeTempDir, readIfExists, startCli, waitFor } from '../support/cli.js';
+import { makeTempDir, readIfExists, runCli, startCli, waitFor } from '../support/cli.js';
 import { writeConfdir } from '../support/confdir.js';
 import { readMetrics } from '../support/metrics.js';
 import { freePort } from '../support/ports.js';
@@ -82,5 +82,35 @@ describe('the daemon on the file backend', () => {
     } finally {
       assert.equal(await cli.stop(), 0);
     }
+  });
+
+  it('kills a hanging reload at -command-timeout, logs it and keeps running', async () => {
+    const root = join(dir, 'hanging');
+    await writeConfdir(root, {
+      resources: { 'a.toml': resource('a.conf', 'reload_cmd = "echo started; sleep 30"\n') },
+      templates: { 's.tmpl': template },
+      files: { 'data.yaml': data(['10.0.0.1:80']) },
+    });
+    const cli = startCli(['-watch', '-command-timeout', '500ms', '-confdir', root, '-backend', 'file', '-file', join(root, 'data.yaml')], { cwd: root });
+    try {
+      await waitFor(() => /reload command "echo started; sleep 30" timed out after 500 ms: started/.test(cli.output()), 'the timeout logged with the output tail');
+      await writeFile(join(root, 'data.yaml'), data(['10.0.0.7:80']));
+      await waitFor(async () => (await readIfExists(join(root, 'a.conf'))) === 'server 10.0.0.7:80\n', 'still following changes');
+    } finally {
+      assert.equal(await cli.stop(), 0, cli.output());
+    }
+  });
+
+  it('exits non-zero in once mode when a reload fails, after writing the file', async () => {
+    const root = join(dir, 'once-reload');
+    await writeConfdir(root, {
+      resources: { 'a.toml': resource('a.conf', 'reload_cmd = "exit 3"\n') },
+      templates: { 's.tmpl': template },
+      files: { 'data.yaml': data(['10.0.0.1:80']) },
+    });
+    const result = await runCli(['-onetime', '-confdir', root, '-backend', 'file', '-file', join(root, 'data.yaml')], { cwd: root });
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /reload command "exit 3" exited with status 3/);
+    assert.equal(await readIfExists(join(root, 'a.conf')), 'server 10.0.0.1:80\n');
   });
 });
