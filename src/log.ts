@@ -34,6 +34,3 @@ export function createLogger(level: LogLevel, format: LogFormat, stream: { write
     error: (component, message) => write('error', component, message),
   };
 }
-
-/** A logger that drops everything (for tests and library use). */
-export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };

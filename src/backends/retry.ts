@@ -28,9 +28,6 @@ export function exponentialBackoff(options: BackoffOptions = defaultBackoff): Re
   };
 }
 
-/** For tests: retry at once, forever. */
-export const immediateRetry: RetryPolicy = { delay: () => 0 };
-
 export type WatchEvent =
   | { readonly kind: 'data'; readonly snapshot: Snapshot }
   | { readonly kind: 'error'; readonly error: CtmplError; readonly attempt: number }

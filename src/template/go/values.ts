@@ -105,22 +105,3 @@ export function fromJSON(value: unknown): GoValue {
   }
   return String(value);
 }
-
-/** Converts Go values back to plain JSON-able data (for toJSON, toYAML, toTOML). */
-export function toJSONValue(value: GoValue): unknown {
-  if (value === undefined) return null;
-  if (value instanceof GoFloat) return value.value;
-  if (value instanceof GoChannel) return [...value.values].map(toJSONValue);
-  if (Array.isArray(value)) return value.map(toJSONValue);
-  if (value instanceof Map) {
-    const out: Record<string, unknown> = {};
-    for (const k of [...value.keys()].sort()) out[k] = toJSONValue(value.get(k));
-    return out;
-  }
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = toJSONValue(v as GoValue);
-    return out;
-  }
-  return value;
-}
