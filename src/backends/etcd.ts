@@ -108,8 +108,12 @@ export function createEtcdBackend(options: EtcdOptions): Backend {
     signal: AbortSignal,
   ): AsyncGenerator<Snapshot, WatchOutcome> {
     let state = start;
-    const create = { create_request: { ...watchRange(query), start_revision: (BigInt(state.revision) + 1n).toString() } };
-    for await (const line of gateway.stream('/v3/watch', create, signal)) {
+    const range = watchRange(query);
+    // progress_notify makes a server with a short --experimental-watch-progress-notify-interval
+    // prove the stream alive on its own; the probe covers servers with the 10-minute default.
+    const create = { create_request: { ...range, start_revision: (BigInt(state.revision) + 1n).toString(), progress_notify: true } };
+    const probe = { path: '/v3/kv/range', body: { key: range.key, count_only: true, serializable: true } };
+    for await (const line of gateway.stream('/v3/watch', create, signal, probe)) {
       const answer = line as WatchAnswer;
       if (answer.error) throw new CtmplError('BACKEND', `${gateway.description}: watch: ${answer.error.message ?? 'error'}`);
       const result = answer.result ?? {};

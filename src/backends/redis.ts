@@ -1,8 +1,19 @@
 import type { Backend, Snapshot } from './backend.js';
 import { dependencyKey, normalizeKvPath, type Dependency } from './dependency.js';
 import { CtmplError } from '../errors.js';
-import { backendError, closeClient, connectAny, parseNode, type RedisClient, type RedisNode, type RedisOptions } from './redis/connection.js';
-import { openChangeFeed, type FeedTargets } from './redis/feed.js';
+import { withTimeout } from './deadline.js';
+import {
+  DEFAULT_COMMAND_TIMEOUT_MS,
+  backendError,
+  closeClient,
+  connectAny,
+  parseNode,
+  timeoutError,
+  type RedisClient,
+  type RedisNode,
+  type RedisOptions,
+} from './redis/connection.js';
+import { FeedHub, type FeedTargets } from './redis/feed.js';
 import { KeyMapping, splitParent } from './redis/keys.js';
 import { contentCursor, readTree, readValue } from './redis/read.js';
 
@@ -12,6 +23,8 @@ type KvDependency = Dependency & { type: 'kv.get' | 'kv.list' };
 type KvData = string | null | ReadonlyMap<string, string>;
 
 const DEFAULT_POLL_INTERVAL_MS = 1_000;
+/** The change feed PINGs this often at most, so a frozen server is noticed within interval + timeout. */
+const MAX_PING_INTERVAL_MS = 5_000;
 
 /**
  * Returns the Redis backend: kv.get and kv.list over strings and hashes, with confd's key
@@ -24,6 +37,14 @@ export function createRedisBackend(options: RedisOptions): Backend {
   const keys = new KeyMapping(options.separator);
   const log = options.log ?? (() => {});
   const description = `redis ${options.nodes.join(',')}`;
+  const timeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
+  const feeds = new FeedHub({
+    password: options.password,
+    timeoutMs,
+    pingIntervalMs: Math.min(MAX_PING_INTERVAL_MS, timeoutMs),
+    pollIntervalMs: options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
+    log,
+  });
   let current: { client: RedisClient; node: RedisNode } | undefined;
   let pending: Promise<{ client: RedisClient; node: RedisNode }> | undefined;
 
@@ -32,7 +53,7 @@ export function createRedisBackend(options: RedisOptions): Backend {
     if (current?.client.isReady) return Promise.resolve(current);
     if (current) closeClient(current.client);
     current = undefined;
-    pending ??= connectAny(nodes, options.password, log)
+    pending ??= connectAny(nodes, { password: options.password, timeoutMs }, log)
       .then((opened) => (current = opened))
       .finally(() => (pending = undefined));
     return pending;
@@ -41,17 +62,27 @@ export function createRedisBackend(options: RedisOptions): Backend {
   async function read(dep: KvDependency, signal: AbortSignal): Promise<KvData> {
     const { client, node } = await connection();
     signal.throwIfAborted();
+    const bounds = {
+      ms: timeoutMs,
+      signal,
+      error: () => timeoutError(node, `reading ${dependencyKey(dep)}`, timeoutMs),
+      // Replies that arrive after a timeout would answer the wrong commands: drop the connection.
+      onTimeout: () => closeClient(client),
+    };
     try {
-      return dep.type === 'kv.get' ? await readValue(client, keys, dep.key) : await readTree(client, keys, dep.prefix);
+      return await withTimeout<KvData>(
+        ({ progress }) => (dep.type === 'kv.get' ? readValue(client, keys, dep.key) : readTree(client, keys, dep.prefix, progress)),
+        bounds,
+      );
     } catch (error) {
+      if (signal.aborted) throw error;
       throw backendError(node, error);
     }
   }
 
   async function* follow(dep: KvDependency, cursor: string, signal: AbortSignal): AsyncGenerator<Snapshot> {
     const { client, node } = await connection();
-    const context = { node, client, password: options.password, pollIntervalMs: options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS, log };
-    const feed = await openChangeFeed(context, feedTargets(keys, dep));
+    const feed = await feeds.open({ node, client }, feedTargets(keys, dep));
     log('debug', `${dependencyKey(dep)}: watching ${node.address} via ${feed.kind}`);
     try {
       let last = cursor;
@@ -83,6 +114,7 @@ export function createRedisBackend(options: RedisOptions): Backend {
       return follow(requireKv(dep, description), cursor, signal);
     },
     async close() {
+      feeds.close();
       const opening = await pending?.catch(() => undefined);
       for (const opened of new Set([current, opening])) if (opened) closeClient(opened.client);
       current = undefined;

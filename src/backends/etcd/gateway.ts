@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { Agent, request, type Dispatcher } from 'undici';
 import { CtmplError, isAbortError, messageOf } from '../../errors.js';
+import { withTimeout, type Deadline } from '../deadline.js';
+import { StreamWatchdog } from './watchdog.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -23,11 +25,31 @@ export interface EtcdOptions {
   readonly log?: (level: LogLevel, message: string) => void;
   /** Called with the gateway path ("/v3/kv/range") before every HTTP request; for tests and metrics. */
   readonly onRequest?: (path: string) => void;
+  /** How long a request (or a stream's headers) may take before the node counts as unreachable. Default 10000. */
+  readonly requestTimeoutMs?: number;
+  /** A watch with no message and no answered probe for this long is stalled: it is dropped and retried. Default 30000. */
+  readonly watchIdleTimeoutMs?: number;
+  /** How often a quiet watch's node is probed (a count-only range of the watched key). Default: a third of the idle timeout, at most 10000. */
+  readonly watchProbeIntervalMs?: number;
+}
+
+/** A cheap unary request that proves a stream's node still answers. */
+export interface Probe {
+  readonly path: string;
+  readonly body: unknown;
+}
+
+interface Timing {
+  readonly requestTimeoutMs: number;
+  readonly watchIdleTimeoutMs: number;
+  readonly watchProbeIntervalMs: number;
 }
 
 /** etcd answers errors as `{error, message, code}` with a gRPC status code. */
 const GRPC_UNAUTHENTICATED = 16;
-const UNARY_TIMEOUT_MS = 30_000;
+const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+const DEFAULT_WATCH_IDLE_TIMEOUT_MS = 30_000;
+const MAX_PROBE_INTERVAL_MS = 10_000;
 
 interface GatewayFailure {
   readonly status: number;
@@ -44,6 +66,7 @@ export class EtcdGateway {
   readonly #options: EtcdOptions;
   readonly #nodes: readonly string[];
   readonly #agent: Agent;
+  readonly #timing: Timing;
   #current = 0;
   /** Simple tokens are node-local, so a token is only good for the node that issued it. */
   #token: { readonly node: string; readonly value: string } | undefined;
@@ -54,35 +77,51 @@ export class EtcdGateway {
     this.#nodes = options.nodes.map((node) => normalizeNode(node, options.tls !== undefined));
     this.description = `etcd ${this.#nodes.join(',')}`;
     this.#agent = new Agent({ connect: tlsConnectOptions(options.tls) });
+    this.#timing = timingOf(options);
   }
 
-  /** POSTs `body` to `path` and returns the JSON answer; fails over to the next node on connection errors. */
+  /** POSTs `body` to `path` and returns the JSON answer; fails over to the next node on connection errors and timeouts. */
   async call<T>(path: string, body: unknown, signal: AbortSignal): Promise<T> {
-    const response = await this.#send(path, body, signal, false);
-    return (await response.body.json()) as T;
+    const { value } = await this.#send(path, signal, (node, deadline) => this.#callNode<T>(node, path, body, deadline.signal));
+    return value;
   }
 
-  /** POSTs `body` to a streaming `path` and yields each JSON line until the stream ends or `signal` aborts. */
-  async *stream(path: string, body: unknown, signal: AbortSignal): AsyncGenerator<unknown> {
+  /**
+   * POSTs `body` to a streaming `path` and yields each JSON line until the stream ends or `signal`
+   * aborts. With `probe`, a watchdog ends a stream whose node went silent with a CtmplError.
+   */
+  async *stream(path: string, body: unknown, signal: AbortSignal, probe?: Probe): AsyncGenerator<unknown> {
     const local = new AbortController();
     const abort = () => local.abort();
     signal.addEventListener('abort', abort, { once: true });
-    const node = () => this.#nodes[this.#current];
+    let node = this.#nodes[this.#current]!;
+    let watchdog: StreamWatchdog | undefined;
+    let isStalled = false;
     try {
-      const response = await this.#send(path, body, local.signal, true);
+      const sent = await this.#send(path, local.signal, (to, deadline) => this.#openStream(to, path, body, local.signal, deadline));
+      node = sent.node;
+      if (probe) {
+        watchdog = this.#watchdog(node, probe, () => {
+          isStalled = true;
+          local.abort();
+        });
+      }
       const decoder = new StringDecoder('utf8');
       let pending = '';
-      for await (const chunk of response.body) {
+      for await (const chunk of sent.value.body) {
+        watchdog?.alive();
         pending += decoder.write(chunk as Buffer);
         const lines = pending.split('\n');
         pending = lines.pop() ?? '';
         for (const line of lines) if (line.trim()) yield JSON.parse(line) as unknown;
       }
     } catch (error) {
+      if (isStalled) throw new CtmplError('BACKEND', `etcd ${node}: ${path}: no answer for ${this.#timing.watchIdleTimeoutMs} ms`);
       if (signal.aborted || local.signal.aborted) return;
       if (error instanceof CtmplError) throw error;
-      throw new CtmplError('BACKEND', `etcd ${node()}: ${path}: ${messageOf(error)}`, { cause: error });
+      throw new CtmplError('BACKEND', `etcd ${node}: ${path}: ${messageOf(error)}`, { cause: error });
     } finally {
+      watchdog?.stop();
       signal.removeEventListener('abort', abort);
       // Leaving the loop early (compaction, consumer stopped) must close the HTTP stream.
       local.abort();
@@ -94,23 +133,66 @@ export class EtcdGateway {
     await this.#agent.destroy();
   }
 
-  async #send(path: string, body: unknown, signal: AbortSignal, isStream: boolean): Promise<Dispatcher.ResponseData> {
+  #watchdog(node: string, probe: Probe, onStall: () => void): StreamWatchdog {
+    const { watchIdleTimeoutMs, watchProbeIntervalMs } = this.#timing;
+    return new StreamWatchdog({
+      idleTimeoutMs: watchIdleTimeoutMs,
+      probeIntervalMs: watchProbeIntervalMs,
+      // The probe goes to the stream's own node: another node answering proves nothing about this stream.
+      probe: (signal) => this.#bounded(node, probe.path, signal, (deadline) => this.#callNode(node, probe.path, probe.body, deadline.signal)),
+      onStall,
+    });
+  }
+
+  /** One unary call to one node, its answer read in full. */
+  async #callNode<T>(node: string, path: string, body: unknown, signal: AbortSignal): Promise<T> {
+    const response = await this.#sendTo(node, path, body, signal, false);
+    return (await response.body.json()) as T;
+  }
+
+  /**
+   * Opens a stream on one node. The deadline only covers waiting for its headers (a quiet stream
+   * is the watchdog's business), so the request follows the stream's own `signal` afterwards.
+   */
+  async #openStream(node: string, path: string, body: unknown, signal: AbortSignal, deadline: Deadline): Promise<Dispatcher.ResponseData> {
+    const request = new AbortController();
+    const abort = () => request.abort();
+    // `signal` always aborts when the stream ends, which drops this listener.
+    signal.addEventListener('abort', abort, { once: true });
+    deadline.signal.addEventListener('abort', abort, { once: true });
+    try {
+      return await this.#sendTo(node, path, body, request.signal, true);
+    } finally {
+      deadline.signal.removeEventListener('abort', abort);
+    }
+  }
+
+  /** Runs `attempt` on each node in turn until one succeeds; a node that failed or timed out hands over to the next. */
+  async #send<T>(path: string, signal: AbortSignal, attempt: (node: string, deadline: Deadline) => Promise<T>): Promise<{ value: T; node: string }> {
     let lastError: unknown;
     for (let tried = 0; tried < this.#nodes.length; tried += 1) {
       const index = (this.#current + tried) % this.#nodes.length;
       const node = this.#nodes[index]!;
+      let isTimeout = false;
       try {
-        const response = await this.#sendTo(node, path, body, signal, isStream);
+        const value = await this.#bounded(node, path, signal, (deadline) => attempt(node, deadline), () => (isTimeout = true));
         this.#current = index;
-        return response;
+        return { value, node };
       } catch (error) {
-        if (signal.aborted || isAbortError(error) || error instanceof CtmplError) throw error;
-        const failure = new CtmplError('BACKEND', `etcd ${node}: ${messageOf(error)}`, { cause: error });
+        if (signal.aborted || (!isTimeout && (isAbortError(error) || error instanceof CtmplError))) throw error;
+        const failure = error instanceof CtmplError ? error : new CtmplError('BACKEND', `etcd ${node}: ${messageOf(error)}`, { cause: error });
         lastError = failure;
         if (this.#nodes.length > 1) this.#options.log?.('warn', `${failure.message}; trying the next node`);
       }
     }
     throw lastError;
+  }
+
+  /** Runs one request to `node` within the request timeout. */
+  #bounded<T>(node: string, path: string, signal: AbortSignal, operation: (deadline: Deadline) => Promise<T>, onTimeout?: () => void): Promise<T> {
+    const ms = this.#timing.requestTimeoutMs;
+    const error = () => new CtmplError('BACKEND', `etcd ${node}: ${path}: timed out after ${ms} ms`);
+    return withTimeout(operation, { ms, signal, error, ...(onTimeout ? { onTimeout } : {}) });
   }
 
   /** One request to one node; re-authenticates once when the token was rejected. */
@@ -154,11 +236,21 @@ export class EtcdGateway {
       body: JSON.stringify(body),
       dispatcher: this.#agent,
       signal,
-      headersTimeout: UNARY_TIMEOUT_MS,
+      headersTimeout: this.#timing.requestTimeoutMs,
       // A watch may stay silent for hours; only unary calls get a body timeout.
-      bodyTimeout: isStream ? 0 : UNARY_TIMEOUT_MS,
+      bodyTimeout: isStream ? 0 : this.#timing.requestTimeoutMs,
     });
   }
+}
+
+function timingOf(options: EtcdOptions): Timing {
+  const watchIdleTimeoutMs = options.watchIdleTimeoutMs ?? DEFAULT_WATCH_IDLE_TIMEOUT_MS;
+  return {
+    requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    watchIdleTimeoutMs,
+    // Several probes fit in the idle bound, so one slow answer does not end a healthy watch.
+    watchProbeIntervalMs: options.watchProbeIntervalMs ?? Math.min(MAX_PROBE_INTERVAL_MS, watchIdleTimeoutMs / 3),
+  };
 }
 
 async function readFailure(response: Dispatcher.ResponseData): Promise<GatewayFailure> {

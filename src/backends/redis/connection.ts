@@ -1,5 +1,6 @@
 import { createClient } from 'redis';
 import { CtmplError, messageOf } from '../../errors.js';
+import { withTimeout } from '../deadline.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -11,6 +12,11 @@ export interface RedisOptions {
   readonly separator?: string;
   /** How often to re-read when the server offers neither keyspace notifications nor tracking. Default 1000. */
   readonly pollIntervalMs?: number;
+  /**
+   * How long a connect, a command (each step of a prefix read) or a change feed PING may wait for
+   * an answer before the server counts as unreachable. Default 10000.
+   */
+  readonly commandTimeoutMs?: number;
   readonly log?: (level: LogLevel, message: string) => void;
 }
 
@@ -23,7 +29,7 @@ export interface RedisNode {
 
 export type RedisClient = ReturnType<typeof createClient>;
 
-const CONNECT_TIMEOUT_MS = 5_000;
+export const DEFAULT_COMMAND_TIMEOUT_MS = 10_000;
 
 /** Parses "host:port", "host:port/db", "host", or a unix socket path with an optional "/db". */
 export function parseNode(address: string): RedisNode {
@@ -49,25 +55,44 @@ export function backendError(node: RedisNode, error: unknown): CtmplError {
   return new CtmplError('BACKEND', `redis ${node.address}: ${what}`, { cause: error });
 }
 
+/** The error of an operation a node did not answer in time. */
+export function timeoutError(node: RedisNode, what: string, ms: number): CtmplError {
+  return new CtmplError('BACKEND', `redis ${node.address}: ${what} timed out after ${ms} ms`);
+}
+
+export interface ConnectOptions {
+  readonly password: string | undefined;
+  readonly timeoutMs: number;
+  readonly RESP?: 3;
+}
+
 /**
  * Connects to one node. The client never reconnects or queues commands while offline: a lost
  * connection fails the next command, and the retry wrapper decides when to try again.
  */
-export async function connectNode(node: RedisNode, password: string | undefined, extra: { RESP?: 3 } = {}): Promise<RedisClient> {
+export async function connectNode(node: RedisNode, options: ConnectOptions): Promise<RedisClient> {
+  const { password, timeoutMs } = options;
   const client = createClient({
-    socket: { ...node.socket, connectTimeout: CONNECT_TIMEOUT_MS, reconnectStrategy: false },
+    socket: { ...node.socket, connectTimeout: timeoutMs, reconnectStrategy: false },
     database: node.db,
     disableOfflineQueue: true,
     disableClientInfo: true,
     ...(password ? { password } : {}),
-    ...(extra.RESP === 3 ? { RESP: 3, emitInvalidate: true } : {}),
+    ...(options.RESP === 3 ? { RESP: 3, emitInvalidate: true } : {}),
   }) as RedisClient;
   // Without a listener an 'error' event would crash the process; the failing command reports it.
   client.on('error', () => {});
   try {
-    await client.connect();
-    // Without a password a protected server accepts the connection and refuses the first command.
-    await client.ping();
+    // A frozen server still completes the TCP handshake (the kernel does it), so the whole
+    // handshake and the first PING are bounded, not just the socket connect.
+    await withTimeout(
+      async () => {
+        await client.connect();
+        // Without a password a protected server accepts the connection and refuses the first command.
+        await client.ping();
+      },
+      { ms: timeoutMs, error: () => timeoutError(node, 'connect', timeoutMs) },
+    );
     return client;
   } catch (error) {
     closeClient(client);
@@ -78,14 +103,13 @@ export async function connectNode(node: RedisNode, password: string | undefined,
 /** Connects to the first node that answers; an auth failure stops the search (the next node would refuse too). */
 export async function connectAny(
   nodes: readonly RedisNode[],
-  password: string | undefined,
+  options: ConnectOptions,
   log: (level: LogLevel, message: string) => void,
-  extra: { RESP?: 3 } = {},
 ): Promise<{ client: RedisClient; node: RedisNode }> {
   let lastError: unknown;
   for (const node of nodes) {
     try {
-      return { client: await connectNode(node, password, extra), node };
+      return { client: await connectNode(node, options), node };
     } catch (error) {
       if (isAuthError((error as Error).cause)) throw error;
       lastError = error;

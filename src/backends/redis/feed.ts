@@ -1,14 +1,12 @@
 import { ErrorReply } from 'redis';
 import { CtmplError, messageOf } from '../../errors.js';
+import { withTimeout } from '../deadline.js';
 import { sleep } from '../retry.js';
-import { backendError, closeClient, connectNode, isAuthError, type LogLevel, type RedisClient, type RedisNode } from './connection.js';
-import { escapeGlob, minimalPrefixes } from './keys.js';
+import { backendError, closeClient, isAuthError, timeoutError, type LogLevel, type RedisClient, type RedisNode } from './connection.js';
+import { Notifier } from './notifier.js';
+import { SharedSubscriber, type FeedTargets, type FeedUser, type SubscriberOptions } from './subscriber.js';
 
-/** What a dependency's change feed listens to: exact keys and key prefixes. */
-export interface FeedTargets {
-  readonly exactKeys: readonly string[];
-  readonly prefixes: readonly string[];
-}
+export type { FeedTargets } from './subscriber.js';
 
 export type FeedKind = 'keyspace' | 'tracking' | 'poll';
 
@@ -22,126 +20,131 @@ export interface ChangeFeed {
   close(): void;
 }
 
-export interface FeedContext {
-  readonly node: RedisNode;
-  readonly password: string | undefined;
-  /** The command connection, used for CONFIG. */
-  readonly client: RedisClient;
+export interface FeedHubOptions extends SubscriberOptions {
   readonly pollIntervalMs: number;
   readonly log: (level: LogLevel, message: string) => void;
 }
 
+/** The command connection of the backend, used for CONFIG. */
+export interface FeedContext {
+  readonly node: RedisNode;
+  readonly client: RedisClient;
+}
+
+/** Where notices come from: the shared subscriber, or nothing (each watch polls). */
+type Source = SharedSubscriber | { readonly kind: 'poll'; readonly node: RedisNode; readonly failure: undefined };
+
 /**
- * Opens the best feed the server allows: keyspace notifications (enabling them with CONFIG SET,
- * merged with the current flags), else CLIENT TRACKING in broadcast mode, else polling.
+ * The change feeds of one backend. Every watch shares one source, opened with the first watch
+ * and closed with the last: keyspace notifications (enabling them with CONFIG SET, merged with
+ * the current flags), else CLIENT TRACKING in broadcast mode, else polling.
  */
-export async function openChangeFeed(context: FeedContext, targets: FeedTargets): Promise<ChangeFeed> {
-  const subject = `redis ${context.node.address}`;
-  try {
-    await enableKeyspaceEvents(context.client);
-    return await openKeyspaceFeed(context, targets);
-  } catch (error) {
-    if (!isRefusal(error)) throw backendError(context.node, error);
-    context.log('info', `${subject}: keyspace notifications unavailable (${messageOf(error)}); trying client tracking`);
+export class FeedHub {
+  readonly #options: FeedHubOptions;
+  #current: { readonly opening: Promise<Source>; source?: Source } | undefined;
+  readonly #refs = new Map<Source, number>();
+
+  constructor(options: FeedHubOptions) {
+    this.#options = options;
   }
-  try {
-    return await openTrackingFeed(context, targets);
-  } catch (error) {
-    if (!isRefusal(error)) throw backendError(context.node, error);
-    context.log('warn', `${subject}: client tracking unavailable (${messageOf(error)}); polling every ${context.pollIntervalMs} ms`);
+
+  /** Opens a feed for `targets` on the shared source. */
+  async open(context: FeedContext, targets: FeedTargets): Promise<ChangeFeed> {
+    const source = await this.#acquire(context);
+    const user: FeedUser = { targets, notifier: new Notifier() };
+    if (source.kind === 'poll') {
+      const intervalMs = this.#options.pollIntervalMs;
+      return { kind: 'poll', next: (signal) => sleep(intervalMs, signal), close: () => this.#release(source) };
+    }
+    try {
+      await source.add(user);
+    } catch (error) {
+      this.#release(source);
+      throw error;
+    }
+    const close = () => {
+      source.remove(user);
+      this.#release(source);
+    };
+    return { kind: source.kind, next: (signal) => user.notifier.wait(signal), close };
   }
-  return pollingFeed(context.pollIntervalMs);
+
+  /** Closes the shared source, whoever still uses it. */
+  close(): void {
+    const opening = this.#current?.opening;
+    opening?.then((source) => source.kind !== 'poll' && source.close(), () => {});
+    for (const source of this.#refs.keys()) if (source.kind !== 'poll') source.close();
+    this.#refs.clear();
+    this.#current = undefined;
+  }
+
+  /** The current source, opened (again) when there is none, it failed, or the command connection moved to another node. */
+  async #acquire(context: FeedContext): Promise<Source> {
+    for (;;) {
+      const current = (this.#current ??= { opening: this.#detect(context) });
+      let source: Source;
+      try {
+        source = await current.opening;
+      } catch (error) {
+        if (this.#current === current) this.#current = undefined;
+        throw error;
+      }
+      if (this.#current !== current) continue;
+      current.source = source;
+      if (source.failure || source.node.address !== context.node.address) {
+        this.#current = undefined;
+        if (!this.#refs.has(source) && source.kind !== 'poll') source.close();
+        continue;
+      }
+      this.#refs.set(source, (this.#refs.get(source) ?? 0) + 1);
+      return source;
+    }
+  }
+
+  #release(source: Source): void {
+    const refs = (this.#refs.get(source) ?? 1) - 1;
+    if (refs > 0) return void this.#refs.set(source, refs);
+    this.#refs.delete(source);
+    if (source.kind !== 'poll') source.close();
+    if (this.#current?.source === source) this.#current = undefined;
+  }
+
+  async #detect(context: FeedContext): Promise<Source> {
+    const { node } = context;
+    const subject = `redis ${node.address}`;
+    try {
+      await this.#enableKeyspaceEvents(context);
+      return await SharedSubscriber.open('keyspace', node, this.#options);
+    } catch (error) {
+      if (!isRefusal(error)) throw backendError(node, error);
+      this.#options.log('info', `${subject}: keyspace notifications unavailable (${messageOf(error)}); trying client tracking`);
+    }
+    try {
+      return await SharedSubscriber.open('tracking', node, this.#options);
+    } catch (error) {
+      if (!isRefusal(error)) throw backendError(node, error);
+      this.#options.log('warn', `${subject}: client tracking unavailable (${messageOf(error)}); polling every ${this.#options.pollIntervalMs} ms`);
+    }
+    return { kind: 'poll', node, failure: undefined };
+  }
+
+  /** Adds K (keyspace channel) and A (every event class) to notify-keyspace-events unless already there. */
+  async #enableKeyspaceEvents({ node, client }: FeedContext): Promise<void> {
+    const ms = this.#options.timeoutMs;
+    // A command that timed out leaves the connection out of step: drop it, the next read reconnects.
+    const bounds = { ms, error: () => timeoutError(node, 'CONFIG', ms), onTimeout: () => closeClient(client) };
+    await withTimeout(async () => {
+      const current = (await client.configGet('notify-keyspace-events'))['notify-keyspace-events'] ?? '';
+      const flags = String(current);
+      const hasEvents = flags.includes('A') || ['g', '$', 'h', 'x'].every((flag) => flags.includes(flag));
+      if (flags.includes('K') && hasEvents) return;
+      await client.configSet('notify-keyspace-events', [...new Set(`${flags}KA`)].join(''));
+    }, bounds);
+  }
 }
 
 /** True when the server answered with an error (a disabled or unknown command), not when the connection failed. */
 function isRefusal(error: unknown): boolean {
   const reply = error instanceof CtmplError ? error.cause : error;
   return reply instanceof ErrorReply && !isAuthError(reply);
-}
-
-/** Adds K (keyspace channel) and A (every event class) to notify-keyspace-events unless already there. */
-async function enableKeyspaceEvents(client: RedisClient): Promise<void> {
-  const current = (await client.configGet('notify-keyspace-events'))['notify-keyspace-events'] ?? '';
-  const flags = String(current);
-  const hasEvents = flags.includes('A') || ['g', '$', 'h', 'x'].every((flag) => flags.includes(flag));
-  if (flags.includes('K') && hasEvents) return;
-  await client.configSet('notify-keyspace-events', [...new Set(`${flags}KA`)].join(''));
-}
-
-async function openKeyspaceFeed(context: FeedContext, targets: FeedTargets): Promise<ChangeFeed> {
-  const signal = new Notifier();
-  const subscriber = await connectNode(context.node, context.password);
-  watchConnection(subscriber, signal, context.node);
-  const channel = `__keyspace@${context.node.db}__:`;
-  const patterns = [
-    ...targets.exactKeys.map((key) => channel + escapeGlob(key)),
-    ...targets.prefixes.map((prefix) => `${channel}${escapeGlob(prefix)}*`),
-  ];
-  try {
-    await subscriber.pSubscribe(patterns, () => signal.notify());
-  } catch (error) {
-    closeClient(subscriber);
-    throw backendError(context.node, error);
-  }
-  return { kind: 'keyspace', next: (abort) => signal.wait(abort), close: () => closeClient(subscriber) };
-}
-
-async function openTrackingFeed(context: FeedContext, targets: FeedTargets): Promise<ChangeFeed> {
-  const signal = new Notifier();
-  const tracker = await connectNode(context.node, context.password, { RESP: 3 });
-  watchConnection(tracker, signal, context.node);
-  tracker.on('invalidate', () => signal.notify());
-  // An empty prefix covers every key, which BCAST without any PREFIX means.
-  const prefixes = minimalPrefixes([...targets.exactKeys, ...targets.prefixes]).filter((prefix) => prefix !== '');
-  try {
-    // The client turned plain tracking on while connecting; broadcast mode needs it off first.
-    await tracker.sendCommand(['CLIENT', 'TRACKING', 'OFF']);
-    await tracker.sendCommand(['CLIENT', 'TRACKING', 'ON', 'BCAST', ...prefixes.flatMap((p) => ['PREFIX', p])]);
-  } catch (error) {
-    closeClient(tracker);
-    throw error;
-  }
-  return { kind: 'tracking', next: (abort) => signal.wait(abort), close: () => closeClient(tracker) };
-}
-
-function pollingFeed(intervalMs: number): ChangeFeed {
-  return { kind: 'poll', next: (abort) => sleep(intervalMs, abort), close: () => {} };
-}
-
-/** A lost feed connection must fail the watch, or it would wait forever for notices that never come. */
-function watchConnection(client: RedisClient, notifier: Notifier, node: RedisNode): void {
-  client.on('error', (error: unknown) => notifier.fail(backendError(node, error)));
-  client.on('end', () => notifier.fail(backendError(node, new Error('connection closed'))));
-}
-
-/** A coalescing flag: notices set it, `wait` takes it, a failure is reported to every later wait. */
-class Notifier {
-  #isDirty = false;
-  #failure: Error | undefined;
-  #wake: (() => void) | undefined;
-
-  notify(): void {
-    this.#isDirty = true;
-    this.#wake?.();
-  }
-
-  fail(error: Error): void {
-    this.#failure ??= error;
-    this.#wake?.();
-  }
-
-  async wait(signal: AbortSignal): Promise<void> {
-    while (!this.#isDirty && !this.#failure && !signal.aborted) {
-      let onAbort = () => {};
-      await new Promise<void>((resolve) => {
-        this.#wake = resolve;
-        onAbort = resolve;
-        signal.addEventListener('abort', onAbort, { once: true });
-      });
-      signal.removeEventListener('abort', onAbort);
-      this.#wake = undefined;
-    }
-    if (this.#failure) throw this.#failure;
-    this.#isDirty = false;
-  }
 }

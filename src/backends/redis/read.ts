@@ -23,15 +23,18 @@ export async function readValue(client: RedisClient, keys: KeyMapping, path: str
 /**
  * Reads a prefix: the string key itself, the fields of a hash at the prefix, and every string and
  * hash under "prefix/" (SCAN, so "/app" never sees "/apple"). Returns a map sorted by path.
+ * `progress` is called after each round trip, so a time bound applies per step, not to the whole tree.
  */
-export async function readTree(client: RedisClient, keys: KeyMapping, prefix: string): Promise<Map<string, string>> {
+export async function readTree(client: RedisClient, keys: KeyMapping, prefix: string, progress: () => void = () => {}): Promise<Map<string, string>> {
   const found: string[] = normalizeKvPath(prefix) === '/' ? [] : [keys.toKey(prefix)];
   for await (const batch of client.scanIterator({ MATCH: keys.childPattern(prefix), COUNT: SCAN_COUNT })) {
     found.push(...batch);
+    progress();
   }
   const entries: [string, string][] = [];
   for (let i = 0; i < found.length; i += BATCH) {
     entries.push(...(await readKeys(client, keys, found.slice(i, i + BATCH))));
+    progress();
   }
   return new Map(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
