@@ -23,18 +23,23 @@ export function evalPipeline(s: ExecState, dot: GoValue, pipe: PipeNode | null):
   s.node = pipe;
   let value: GoValue = undefined;
   let final: Final = MISSING;
-  for (const cmd of pipe.cmds) {
-    value = evalCommand(s, dot, cmd, final);
+  const cmds = pipe.cmds;
+  for (let i = 0; i < cmds.length; i++) {
+    value = evalCommand(s, dot, cmds[i] as CommandNode, final);
     // Go digs a nil interface{} out into an invalid value, which prints as <no value>.
     if (value === null) value = undefined;
     final = value;
   }
+  if (pipe.decl.length > 0) declare(s, pipe, value);
+  return value;
+}
+
+function declare(s: ExecState, pipe: PipeNode, value: GoValue): void {
   for (const variable of pipe.decl) {
     const name = variable.ident[0] as string;
     if (pipe.isAssign) setVar(s, name, value);
     else s.vars.push({ name, value });
   }
-  return value;
 }
 
 function evalCommand(s: ExecState, dot: GoValue, cmd: CommandNode, final: Final): GoValue {
@@ -113,9 +118,8 @@ function evalField(s: ExecState, dot: GoValue, name: string, args: readonly Node
     return undefined;
   }
   if (receiver === null) errorf(s, `nil pointer evaluating interface {}.${name}`);
-  const method = methodOf(receiver, name);
-  if (method) return evalCall(s, dot, method as EngineFunc, false, s.node ?? args[0]!, name, args.slice(1) as ArgNode[], final);
   const hasArgs = args.length > 1 || final !== MISSING;
+  // Only structs carry methods (values.ts), so a map goes straight to its key.
   if (receiver instanceof Map) {
     if (hasArgs) errorf(s, `${name} is not a method but has arguments`);
     const value = receiver.get(name);
@@ -123,6 +127,8 @@ function evalField(s: ExecState, dot: GoValue, name: string, args: readonly Node
     if (s.missingKey === 'error') errorf(s, `map has no entry for key "${name}"`);
     return s.missingKey === 'zero' ? null : undefined;
   }
+  const method = methodOf(receiver, name);
+  if (method) return evalCall(s, dot, method as EngineFunc, false, s.node ?? args[0]!, name, args.slice(1) as ArgNode[], final);
   if (isStruct(receiver) && Object.hasOwn(receiver, name)) {
     if (hasArgs) errorf(s, `${name} has arguments but cannot be invoked as function`);
     return receiver[name];

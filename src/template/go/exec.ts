@@ -34,9 +34,11 @@ function walk(s: ExecState, dot: GoValue, node: ControlNode): void {
       if (node.pipe.decl.length === 0) printValue(s, node, value);
       return;
     }
-    case 'list':
-      for (const child of node.nodes) walk(s, dot, child);
+    case 'list': {
+      const nodes = node.nodes;
+      for (let i = 0; i < nodes.length; i++) walk(s, dot, nodes[i] as ControlNode);
       return;
+    }
     case 'if': case 'with': return walkIfOrWith(s, dot, node);
     case 'range': return walkRange(s, dot, node);
     case 'template': return walkTemplate(s, dot, node);
@@ -47,6 +49,14 @@ function walk(s: ExecState, dot: GoValue, node: ControlNode): void {
 }
 
 function printValue(s: ExecState, node: ControlNode, value: GoValue): void {
+  if (typeof value === 'string') {
+    s.out += value;
+    return;
+  }
+  if (typeof value === 'number') {
+    s.out += String(value);
+    return;
+  }
   s.node = node;
   if (value === undefined) {
     s.out += '<no value>';
@@ -67,20 +77,6 @@ function walkIfOrWith(s: ExecState, dot: GoValue, node: BranchNode): void {
   }
 }
 
-/** Calls `visit` with each (index, element) pair a range visits, until it returns false. */
-function forEachPair(value: GoValue, visit: (index: GoValue, elem: GoValue) => boolean): void {
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length && visit(i, value[i]); i++);
-  } else if (value instanceof Map) {
-    for (const key of [...value.keys()].sort(compareStrings)) if (!visit(key, value.get(key))) return;
-  } else if (value instanceof GoChannel) {
-    let i = 0;
-    for (const item of value.values) if (!visit(i++, item)) return;
-  } else if (typeof value === 'number') {
-    for (let i = 0; i < value && visit(undefined, i); i++);
-  }
-}
-
 function isRangeable(value: GoValue): boolean {
   return value === undefined || value === null || Array.isArray(value) || value instanceof Map ||
     value instanceof GoChannel || typeof value === 'number';
@@ -95,16 +91,34 @@ function walkRange(s: ExecState, dot: GoValue, node: BranchNode): void {
     if (typeof value === 'number' && node.pipe.decl.length > 1) {
       errorf(s, `can't use ${value} to iterate over more than one variable`);
     }
-    const mark = s.vars.length;
-    let ran = false;
-    forEachPair(value, (index, elem) => {
-      ran = true;
-      return rangeIteration(s, node, mark, index, elem);
-    });
-    if (!ran && node.elseList) walk(s, dot, node.elseList);
+    if (!rangeValue(s, node, value) && node.elseList) walk(s, dot, node.elseList);
   } finally {
     s.vars.length = outerMark;
   }
+}
+
+/** Runs the body for each element (maps in key order); false when there was none. */
+function rangeValue(s: ExecState, node: BranchNode, value: GoValue): boolean {
+  const mark = s.vars.length;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length && rangeIteration(s, node, mark, i, value[i]); i++);
+    return value.length > 0;
+  }
+  if (value instanceof Map) {
+    const keys = [...value.keys()].sort(compareStrings);
+    for (let i = 0; i < keys.length && rangeIteration(s, node, mark, keys[i], value.get(keys[i] as string)); i++);
+    return keys.length > 0;
+  }
+  if (value instanceof GoChannel) {
+    let i = 0;
+    for (const item of value.values) if (!rangeIteration(s, node, mark, i++, item)) break;
+    return i > 0;
+  }
+  if (typeof value === 'number') {
+    for (let i = 0; i < value && rangeIteration(s, node, mark, undefined, i); i++);
+    return value > 0;
+  }
+  return false;
 }
 
 /** Runs one iteration body; false when it executed {{break}}. */
@@ -126,7 +140,7 @@ function rangeIteration(s: ExecState, node: BranchNode, mark: number, index: GoV
     if (signal === BREAK) return false;
     if (signal !== CONTINUE) throw signal;
   } finally {
-    s.vars.length = mark;
+    if (s.vars.length !== mark) s.vars.length = mark;
   }
   return true;
 }

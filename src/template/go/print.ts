@@ -4,6 +4,7 @@
  * `%!d(string=x)` error forms.
  */
 import { compareStrings, isStruct, typeName } from './reflect.js';
+import { sharpFloat } from './float-format.js';
 import { canBackquote, formatFloat, quote, quoteRune, type FloatFormat } from './strconv.js';
 import { GO_TYPE_NAME, GoChannel, GoFloat, type GoStruct, type GoValue } from './values.js';
 
@@ -17,7 +18,8 @@ export function typeString(value: GoValue): string {
   return value === null || value === undefined ? '<nil>' : typeName(value);
 }
 
-class Printer {
+/** Go's pp and fmt: the flags of the directive being printed, and the output so far. */
+export class Printer {
   out = '';
   plus = false;
   minus = false;
@@ -141,7 +143,7 @@ class Printer {
   printFloat(v: number, verb: string): void {
     switch (verb) {
       case 'v': return this.fmtFloat(v, 'g', -1);
-      case 'g': case 'G': return this.fmtFloat(v, verb, -1);
+      case 'b': case 'g': case 'G': case 'x': case 'X': return this.fmtFloat(v, verb, -1);
       case 'e': case 'E': case 'f': return this.fmtFloat(v, verb, 6);
       case 'F': return this.fmtFloat(v, 'f', 6);
     }
@@ -149,7 +151,8 @@ class Printer {
   }
 
   fmtFloat(v: number, verb: FloatFormat, defaultPrec: number): void {
-    let num = formatFloat(v, verb, this.precPresent ? this.prec : defaultPrec);
+    const prec = this.precPresent ? this.prec : defaultPrec;
+    let num = formatFloat(v, verb, prec);
     if (num[0] !== '-' && num[0] !== '+') num = '+' + num;
     if (this.space && num[0] === '+' && !this.plus) num = ' ' + num.slice(1);
     if (num[1] === 'I' || num[1] === 'N') {
@@ -160,6 +163,7 @@ class Printer {
       this.zero = oldZero;
       return;
     }
+    if (this.sharp && verb !== 'b') num = sharpFloat(num, verb, prec);
     if (this.plus || num[0] !== '+') {
       if (this.zero && this.widPresent && this.wid > num.length) {
         this.out += num[0] + '0'.repeat(this.wid - num.length) + num.slice(1);
@@ -205,7 +209,7 @@ class Printer {
   }
 
   printElement(value: GoValue, verb: string, depth: number): void {
-    if (value === null || value === undefined) this.out += '<nil>';
+    if (value === null || value === undefined) this.pad('<nil>');
     else this.printArg(value, verb, depth);
   }
 
@@ -250,6 +254,8 @@ function validRune(n: number): boolean {
   return n >= 0 && n <= 0x10ffff && !(n >= 0xd800 && n <= 0xdfff);
 }
 
+export { sprintf } from './printf.js';
+
 /** fmt.Sprint: operands formatted with %v, a space between two operands when neither is a string. */
 export function sprint(args: readonly GoValue[]): string {
   const p = new Printer();
@@ -279,99 +285,4 @@ export function formatValue(value: GoValue): string {
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (value instanceof GoFloat) return formatFloat(value.value, 'g', -1);
   return sprint([value]);
-}
-
-/** Reads a decimal number at `i` (Go's parsenum); absurd widths count as no number. */
-function parseNumberAt(format: string, i: number): { value: number; present: boolean; next: number } {
-  let value = 0;
-  let next = i;
-  while (next < format.length && format.charCodeAt(next) >= 0x30 && format.charCodeAt(next) <= 0x39) {
-    if (value > 1e6) return { value: 0, present: false, next: format.length };
-    value = value * 10 + format.charCodeAt(next) - 0x30;
-    next++;
-  }
-  return { value, present: next > i, next };
-}
-
-function intFromArg(args: readonly GoValue[], argNum: number): { value: number; isInt: boolean } {
-  const arg = args[argNum];
-  if (typeof arg !== 'number' || Math.abs(arg) > 1e6) return { value: 0, isInt: false };
-  return { value: arg, isInt: true };
-}
-
-/** Parses flags, width and precision after a '%'; returns the index of the verb. */
-function parseDirective(p: Printer, format: string, start: number, args: readonly GoValue[], argNum: { n: number }): number {
-  let i = start;
-  for (; i < format.length; i++) {
-    const c = format[i];
-    if (c === '#') p.sharp = true;
-    else if (c === '0') p.zero = !p.minus;
-    else if (c === '+') p.plus = true;
-    else if (c === '-') [p.minus, p.zero] = [true, false];
-    else if (c === ' ') p.space = true;
-    else break;
-  }
-  if (format[i] === '*') {
-    const { value, isInt } = intFromArg(args, argNum.n++);
-    if (!isInt) p.out += '%!(BADWIDTH)';
-    [p.wid, p.widPresent] = [Math.abs(value), isInt];
-    if (value < 0) [p.minus, p.zero] = [true, false];
-    i++;
-  } else {
-    const width = parseNumberAt(format, i);
-    [p.wid, p.widPresent, i] = [width.value, width.present, width.next];
-  }
-  if (format[i] !== '.') return i;
-  i++;
-  if (format[i] === '*') {
-    const { value, isInt } = intFromArg(args, argNum.n++);
-    [p.prec, p.precPresent] = [Math.max(value, 0), isInt && value >= 0];
-    if (!isInt) p.out += '%!(BADPREC)';
-    return i + 1;
-  }
-  const precision = parseNumberAt(format, i);
-  [p.prec, p.precPresent] = [precision.value, true];
-  return precision.next;
-}
-
-/** fmt.Sprintf with Go's verbs, flags and error forms (`%!d(string=x)`, `%!v(MISSING)`, `%!(EXTRA …)`). */
-export function sprintf(format: string, args: readonly GoValue[]): string {
-  const p = new Printer();
-  const argNum = { n: 0 };
-  let i = 0;
-  while (i < format.length) {
-    const percent = format.indexOf('%', i);
-    if (percent < 0) {
-      p.out += format.slice(i);
-      break;
-    }
-    p.out += format.slice(i, percent);
-    p.clearFlags();
-    i = parseDirective(p, format, percent + 1, args, argNum);
-    if (i >= format.length) {
-      p.out += '%!(NOVERB)';
-      break;
-    }
-    const verb = String.fromCodePoint(format.codePointAt(i) ?? 0);
-    i += verb.length;
-    if (verb === '%') p.out += '%';
-    else if (argNum.n >= args.length) p.out += `%!${verb}(MISSING)`;
-    else {
-      if (verb === 'v') {
-        [p.sharpV, p.sharp, p.plusV, p.plus] = [p.sharp, false, p.plus, false];
-      }
-      p.printArg(args[argNum.n++], verb);
-    }
-  }
-  if (argNum.n < args.length) {
-    p.clearFlags();
-    const extras = args.slice(argNum.n).map((arg) => {
-      if (arg === null || arg === undefined) return '<nil>';
-      const q = new Printer();
-      q.printArg(arg, 'v');
-      return `${typeName(arg)}=${q.out}`;
-    });
-    p.out += `%!(EXTRA ${extras.join(', ')})`;
-  }
-  return p.out;
 }

@@ -3,6 +3,7 @@
  * number literal parsing, and float formatting with Go's rounding (half to even on the exact
  * binary value) and layouts (`1e+06`, `3.14`).
  */
+import { formatFloatBits } from './float-format.js';
 
 const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
 const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
@@ -239,12 +240,13 @@ function formatG(d: Decimal, prec: number, shortest: boolean, expChar: string): 
   return formatF(d, Math.max((prec > d.dp ? d.digits.length : prec) - d.dp, 0));
 }
 
-export type FloatFormat = 'e' | 'E' | 'f' | 'g' | 'G';
+export type FloatFormat = 'e' | 'E' | 'f' | 'g' | 'G' | 'b' | 'x' | 'X';
 
 /** strconv.FormatFloat(v, fmt, prec, 64); prec -1 means the shortest exact representation. */
 export function formatFloat(v: number, fmt: FloatFormat, prec: number): string {
   if (Number.isNaN(v)) return 'NaN';
   if (!Number.isFinite(v)) return v > 0 ? '+Inf' : '-Inf';
+  if (fmt === 'b' || fmt === 'x' || fmt === 'X') return formatFloatBits(v, fmt, prec);
   const sign = v < 0 || Object.is(v, -0) ? '-' : '';
   const abs = Math.abs(v);
   const shortest = prec < 0;
