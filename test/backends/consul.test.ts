@@ -316,3 +316,35 @@ describe('consul backend with ACLs', () => {
     }
   });
 });
+
+describe('consul backend with -max-stale', () => {
+  let sim: ConsulSimulator;
+  before(async () => (sim = await seededSimulator()));
+  after(() => sim.stop());
+
+  const kvReads = () => sim.requests.filter((line) => line.startsWith('GET /v1/kv/app/name'));
+
+  it('reads from any server while the follower is within the bound', async () => {
+    const backend = backendFor(sim, { maxStaleMs: 1000 });
+    try {
+      const before = kvReads().length;
+      assert.equal((await backend.snapshot({ type: 'kv.get', key: '/app/name' }, signal())).data, 'shop');
+      assert.deepEqual(kvReads().slice(before).map((line) => line.includes('stale')), [true]);
+    } finally {
+      await backend.close();
+    }
+  });
+
+  it('re-reads from the leader when the follower lags more than the bound', async () => {
+    const backend = backendFor(sim, { maxStaleMs: 1000 });
+    sim.faults.staleLagMs = 5000;
+    try {
+      const before = kvReads().length;
+      assert.equal((await backend.snapshot({ type: 'kv.get', key: '/app/name' }, signal())).data, 'shop');
+      assert.deepEqual(kvReads().slice(before).map((line) => line.includes('stale')), [true, false]);
+    } finally {
+      sim.faults.staleLagMs = 0;
+      await backend.close();
+    }
+  });
+});

@@ -24,6 +24,8 @@ export interface ConsulSimulator {
   readonly port: number;
   readonly token: string;
   readonly faults: ConsulFaults;
+  /** Every request line received, in order. */
+  readonly requests: readonly string[];
   /** Loads a conformance `setup.json`: KV pairs, then services (with TTL checks when Status is set). */
   load(setup: SimulatorSetup): void;
   putKey(key: string, value: string, flags?: number): void;
@@ -44,7 +46,7 @@ export async function startConsulSimulator(options: ConsulSimulatorOptions = {})
   const token = options.token ?? 'root-token';
   const faults: ConsulFaults = {
     indexGoesBackwards: false, indexZero: false, status500: false, dropConnections: false, slowMs: 0,
-    tokenRequired: options.token !== undefined,
+    tokenRequired: options.token !== undefined, staleLagMs: 0,
   };
   const server = new SimulatorServer({
     state, faults, token,
@@ -57,6 +59,7 @@ export async function startConsulSimulator(options: ConsulSimulatorOptions = {})
     port,
     token,
     faults,
+    requests: server.requests,
     load: (setup) => state.load(setup),
     putKey: (key, value, flags) => state.putKey(stripSlash(key), value, flags),
     deleteKey: (key, recurse) => void state.deleteKey(stripSlash(key), recurse),

@@ -18,6 +18,8 @@ export interface ConsulFaults {
   slowMs: number;
   /** Enforce ACLs: the management token is required. */
   tokenRequired: boolean;
+  /** A `?stale` read says it comes from a follower this many ms behind the leader (X-Consul-Lastcontact). */
+  staleLagMs: number;
 }
 
 export interface ServerSettings {
@@ -37,6 +39,8 @@ const DEFAULT_WAIT_MS = 5 * 60_000;
 export class SimulatorServer {
   readonly #settings: ServerSettings;
   readonly #pending = new Set<() => void>();
+  /** Every request line received ("GET /v1/kv/app?stale"), in order, for tests that count reads. */
+  readonly requests: string[] = [];
   #server: Server | null = null;
   #backwardsBase: number | null = null;
 
@@ -71,6 +75,7 @@ export class SimulatorServer {
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.requests.push(`${req.method} ${req.url}`);
     const body = await readBody(req);
     if (!this.#isAuthorized(req)) {
       res.setHeader('WWW-Authenticate', 'Basic realm="consul"');
@@ -88,7 +93,7 @@ export class SimulatorServer {
     const denied = this.#aclDenial(route, req, url.searchParams);
     if (denied) return this.#send(res, denied, null);
     const answer = await this.#answer(route, url.searchParams, res);
-    if (answer) this.#send(res, answer, route);
+    if (answer) this.#send(res, answer, route, url.searchParams.has('stale') ? faults.staleLagMs : 0);
   }
 
   #isAuthorized(req: IncomingMessage): boolean {
@@ -144,22 +149,22 @@ export class SimulatorServer {
     return Math.max(1, index - this.#backwardsBase);
   }
 
-  #send(res: ServerResponse, answer: Answer, route: Route | null): void {
+  #send(res: ServerResponse, answer: Answer, route: Route | null, lastContactMs = 0): void {
     if (answer.contentType && answer.status === 200) res.setHeader('Content-Type', answer.contentType);
     res.setHeader('Vary', 'Accept-Encoding');
-    if (answer.index !== undefined) this.#setIndexHeaders(res, answer, route);
+    if (answer.index !== undefined) this.#setIndexHeaders(res, answer, route, lastContactMs);
     res.setHeader('Content-Length', Buffer.byteLength(answer.body));
     if (answer.contentType && answer.status !== 200) res.setHeader('Content-Type', answer.contentType);
     res.writeHead(answer.status);
     res.end(answer.body);
   }
 
-  #setIndexHeaders(res: ServerResponse, answer: Answer, route: Route | null): void {
+  #setIndexHeaders(res: ServerResponse, answer: Answer, route: Route | null, lastContactMs: number): void {
     const denied = answer.status === 403;
     if (route?.consistency && !denied) res.setHeader('X-Consul-Effective-Consistency', 'leader');
     res.setHeader('X-Consul-Index', String(denied ? answer.index : this.#report(answer.index)));
     res.setHeader('X-Consul-Knownleader', denied ? 'false' : 'true');
-    res.setHeader('X-Consul-Lastcontact', '0');
+    res.setHeader('X-Consul-Lastcontact', String(lastContactMs));
   }
 }
 
