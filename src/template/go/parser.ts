@@ -1,16 +1,17 @@
 /**
  * The Go template parser (text/template/parse/parse.go): one method per grammar production,
- * pulling tokens from the lexer with up to three tokens of lookahead. Errors are thrown as
- * ParseFailure inside and turned into a CtmplError in exactly one place, `parseTemplateSet`.
+ * pulling tokens from the lexer with up to three tokens of lookahead. This file holds the
+ * templates, actions, controls and pipelines; commands and their operands are parse-operands.ts's.
+ * Errors are thrown as ParseFailure inside and turned into a CtmplError in exactly one place,
+ * `parseTemplateSet`.
  */
 import { CtmplError } from '../../errors.js';
 import { Lexer, tokenString, type Token, type TokenKind } from './lexer.js';
 import { TokenStream } from './token-stream.js';
-import type {
-  ArgNode, BranchNode, CommandNode, ControlNode, KeywordNode, ListNode, NumberNode, PipeNode, VariableNode,
-} from './nodes.js';
+import type { BranchNode, ControlNode, KeywordNode, ListNode, PipeNode } from './nodes.js';
 import { nodeString } from './nodes.js';
-import { LiteralError, parseNumber, quote, unquote, unquoteChar } from './strconv.js';
+import { OPERAND_START, parseCommand, unquoteLiteral, type OperandParser } from './parse-operands.js';
+import { quote } from './strconv.js';
 
 export interface ParseOptions {
   readonly leftDelim: string;
@@ -26,21 +27,17 @@ const MAX_DEPTH = 800;
 
 class ParseFailure extends Error {}
 
-const OPERAND_START: ReadonlySet<TokenKind> = new Set<TokenKind>([
-  'bool', 'charConstant', 'complex', 'dot', 'field', 'identifier', 'number', 'nil', 'rawString', 'string',
-  'variable', 'leftParen',
-]);
-
 function isEmptyTree(node: ControlNode): boolean {
   if (node.type === 'list') return node.nodes.every(isEmptyTree);
   return node.type === 'text' && node.text.trim() === '';
 }
 
-class Parser {
+/** The members OperandParser names are public, for the operand productions; the rest is private. */
+class Parser implements OperandParser {
   readonly #name: string;
-  readonly #options: ParseOptions;
+  readonly hasFunction: (name: string) => boolean;
   readonly trees = new Map<string, ListNode>();
-  readonly #stream: TokenStream;
+  readonly stream: TokenStream;
   #vars: string[] = ['$'];
   #rangeDepth = 0;
   #depth = 0;
@@ -48,40 +45,40 @@ class Parser {
 
   constructor(name: string, text: string, options: ParseOptions) {
     this.#name = name;
-    this.#options = options;
+    this.hasFunction = options.hasFunction;
     const hasBreak = options.hasFunction('break');
     const hasContinue = options.hasFunction('continue');
-    this.#stream = new TokenStream(new Lexer(text, { ...options, breakOK: !hasBreak, continueOK: !hasContinue }));
+    this.stream = new TokenStream(new Lexer(text, { ...options, breakOK: !hasBreak, continueOK: !hasContinue }));
   }
 
   // Errors.
 
-  #errorf(message: string): never {
-    throw new ParseFailure(`template: ${this.#name}:${this.#stream.lastLine}: ${message}`);
+  errorf(message: string): never {
+    throw new ParseFailure(`template: ${this.#name}:${this.stream.lastLine}: ${message}`);
   }
 
   #expect(kind: TokenKind, context: string, alternative?: TokenKind): Token {
-    const token = this.#stream.nextNonSpace();
-    if (token.kind !== kind && token.kind !== alternative) this.#unexpected(token, context);
+    const token = this.stream.nextNonSpace();
+    if (token.kind !== kind && token.kind !== alternative) this.unexpected(token, context);
     return token;
   }
 
-  #unexpected(token: Token, context: string): never {
+  unexpected(token: Token, context: string): never {
     if (token.kind === 'error') {
       let extra = '';
       if (this.#actionLine !== 0 && this.#actionLine !== token.line) {
         extra = ` in action started at ${this.#name}:${this.#actionLine}`;
         if (token.value.endsWith(' action')) extra = extra.slice(' in action'.length);
       }
-      this.#errorf(token.value + extra);
+      this.errorf(token.value + extra);
     }
-    this.#errorf(`unexpected ${tokenString(token)} in ${context}`);
+    this.errorf(`unexpected ${tokenString(token)} in ${context}`);
   }
 
   #add(name: string, root: ListNode): void {
     const existing = this.trees.get(name);
     if (!existing || isEmptyTree(existing)) this.trees.set(name, root);
-    else if (!isEmptyTree(root)) this.#errorf(`template: multiple definition of template ${quote(name)}`);
+    else if (!isEmptyTree(root)) this.errorf(`template: multiple definition of template ${quote(name)}`);
   }
 
   /** Runs `body` as the parse of a new tree (define/block): own variables and range depth. */
@@ -96,8 +93,12 @@ class Parser {
     }
   }
 
-  #nested<T>(body: () => T): T {
-    if (this.#depth >= MAX_DEPTH) this.#errorf('max expression depth exceeded');
+  isDeclared(name: string): boolean {
+    return this.#vars.includes(name);
+  }
+
+  nested<T>(body: () => T): T {
+    if (this.#depth >= MAX_DEPTH) this.errorf('max expression depth exceeded');
     this.#depth++;
     try {
       return body();
@@ -110,18 +111,18 @@ class Parser {
 
   /** Template: (textOrAction | define)* EOF, the top level; defines are only allowed here. */
   parse(): void {
-    const root: ListNode = { type: 'list', pos: this.#stream.peek().pos, nodes: [] };
-    while (this.#stream.peek().kind !== 'eof') {
-      if (this.#stream.peek().kind === 'leftDelim') {
-        const delim = this.#stream.next();
-        if (this.#stream.nextNonSpace().kind === 'define') {
+    const root: ListNode = { type: 'list', pos: this.stream.peek().pos, nodes: [] };
+    while (this.stream.peek().kind !== 'eof') {
+      if (this.stream.peek().kind === 'leftDelim') {
+        const delim = this.stream.next();
+        if (this.stream.nextNonSpace().kind === 'define') {
           this.#parseDefinition();
           continue;
         }
-        this.#stream.backup2(delim);
+        this.stream.backup2(delim);
       }
       const node = this.#textOrAction();
-      if (node.type === 'end' || node.type === 'else') this.#errorf(`unexpected ${nodeString(node)}`);
+      if (node.type === 'end' || node.type === 'else') this.errorf(`unexpected ${nodeString(node)}`);
       root.nodes.push(node);
     }
     this.#add(this.#name, root);
@@ -138,26 +139,26 @@ class Parser {
 
   #endedList(context: string): ListNode {
     const [list, end] = this.#itemList();
-    if (end.type !== 'end') this.#errorf(`unexpected ${nodeString(end)} in ${context}`);
+    if (end.type !== 'end') this.errorf(`unexpected ${nodeString(end)} in ${context}`);
     return list;
   }
 
   /** itemList: textOrAction* — ends at {{end}} or {{else}}, returned separately. */
   #itemList(): [ListNode, KeywordNode] {
-    const list: ListNode = { type: 'list', pos: this.#stream.peekNonSpace().pos, nodes: [] };
-    while (this.#stream.peekNonSpace().kind !== 'eof') {
+    const list: ListNode = { type: 'list', pos: this.stream.peekNonSpace().pos, nodes: [] };
+    while (this.stream.peekNonSpace().kind !== 'eof') {
       const node = this.#textOrAction();
       if (node.type === 'end' || node.type === 'else') return [list, node];
       list.nodes.push(node);
     }
-    this.#errorf('unexpected EOF');
+    this.errorf('unexpected EOF');
   }
 
   /** textOrAction: text | action */
   #textOrAction(): ControlNode {
-    const token = this.#stream.nextNonSpace();
+    const token = this.stream.nextNonSpace();
     if (token.kind === 'text') return { type: 'text', pos: token.pos, text: token.value };
-    if (token.kind !== 'leftDelim') this.#unexpected(token, 'input');
+    if (token.kind !== 'leftDelim') this.unexpected(token, 'input');
     this.#actionLine = token.line;
     try {
       return this.#action();
@@ -168,60 +169,60 @@ class Parser {
 
   /** Action: control | command ("|" command)* — the left delimiter is consumed. */
   #action(): ControlNode {
-    const token = this.#stream.nextNonSpace();
+    const token = this.stream.nextNonSpace();
     switch (token.kind) {
       case 'block': return this.#blockControl();
       case 'break': case 'continue': return this.#loopControl(token);
       case 'else': return this.#elseControl();
       case 'end': return { type: 'end', pos: this.#expect('rightDelim', 'end').pos };
-      case 'if': case 'range': case 'with': return this.#nested(() => this.#parseControl(token.kind as BranchNode['type']));
+      case 'if': case 'range': case 'with': return this.nested(() => this.#parseControl(token.kind as BranchNode['type']));
       case 'template': return this.#templateControl();
     }
-    this.#stream.backup();
-    return { type: 'action', pos: this.#stream.peek().pos, pipe: this.#pipeline('command', 'rightDelim') };
+    this.stream.backup();
+    return { type: 'action', pos: this.stream.peek().pos, pipe: this.pipeline('command', 'rightDelim') };
   }
 
   /** Pipeline: declarations? command ('|' command)* */
-  #pipeline(context: string, end: TokenKind): PipeNode {
-    const pipe: PipeNode = { type: 'pipe', pos: this.#stream.peekNonSpace().pos, isAssign: false, decl: [], cmds: [] };
+  pipeline(context: string, end: TokenKind): PipeNode {
+    const pipe: PipeNode = { type: 'pipe', pos: this.stream.peekNonSpace().pos, isAssign: false, decl: [], cmds: [] };
     this.#declarations(pipe, context);
     for (;;) {
-      const token = this.#stream.nextNonSpace();
+      const token = this.stream.nextNonSpace();
       if (token.kind === end) {
         this.#checkPipeline(pipe, context);
         return pipe;
       }
-      if (!OPERAND_START.has(token.kind)) this.#unexpected(token, context);
-      this.#stream.backup();
-      pipe.cmds.push(this.#command());
+      if (!OPERAND_START.has(token.kind)) this.unexpected(token, context);
+      this.stream.backup();
+      pipe.cmds.push(parseCommand(this));
     }
   }
 
   /** declarations: $x := | $x = | $i, $e := (range only) */
   #declarations(pipe: PipeNode, context: string): void {
     for (;;) {
-      const v = this.#stream.peekNonSpace();
+      const v = this.stream.peekNonSpace();
       if (v.kind !== 'variable') return;
-      this.#stream.next();
-      const afterVariable = this.#stream.peek();
-      const next = this.#stream.peekNonSpace();
+      this.stream.next();
+      const afterVariable = this.stream.peek();
+      const next = this.stream.peekNonSpace();
       if (next.kind === 'assign' || next.kind === 'declare') {
         pipe.isAssign = next.kind === 'assign';
-        this.#stream.nextNonSpace();
+        this.stream.nextNonSpace();
         this.#declare(pipe, v);
         return;
       }
       if (next.kind === 'char' && next.value === ',') {
-        this.#stream.nextNonSpace();
+        this.stream.nextNonSpace();
         this.#declare(pipe, v);
         if (context === 'range' && pipe.decl.length < 2) {
-          if (['variable', 'rightDelim', 'rightParen'].includes(this.#stream.peekNonSpace().kind)) continue;
-          this.#errorf('range can only initialize variables');
+          if (['variable', 'rightDelim', 'rightParen'].includes(this.stream.peekNonSpace().kind)) continue;
+          this.errorf('range can only initialize variables');
         }
-        this.#errorf(`too many declarations in ${context}`);
+        this.errorf(`too many declarations in ${context}`);
       }
-      if (afterVariable.kind === 'space') this.#stream.backup3(v, afterVariable);
-      else this.#stream.backup2(v);
+      if (afterVariable.kind === 'space') this.stream.backup3(v, afterVariable);
+      else this.stream.backup2(v);
       return;
     }
   }
@@ -232,10 +233,10 @@ class Parser {
   }
 
   #checkPipeline(pipe: PipeNode, context: string): void {
-    if (pipe.cmds.length === 0) this.#errorf(`missing value for ${context}`);
+    if (pipe.cmds.length === 0) this.errorf(`missing value for ${context}`);
     pipe.cmds.slice(1).forEach((cmd, i) => {
       if (['bool', 'dot', 'nil', 'number', 'string'].includes(cmd.args[0]?.type ?? '')) {
-        this.#errorf(`non executable command in pipeline stage ${i + 2}`);
+        this.errorf(`non executable command in pipeline stage ${i + 2}`);
       }
     });
   }
@@ -247,7 +248,7 @@ class Parser {
   #parseControl(context: BranchNode['type']): BranchNode {
     const varsLength = this.#vars.length;
     try {
-      const pipe = this.#pipeline(context, 'rightDelim');
+      const pipe = this.pipeline(context, 'rightDelim');
       if (context === 'range') this.#rangeDepth++;
       const [list, next] = this.#itemList();
       if (context === 'range') this.#rangeDepth--;
@@ -260,19 +261,19 @@ class Parser {
   }
 
   #elseBranch(context: BranchNode['type'], elseNode: KeywordNode): ListNode {
-    const chained = this.#stream.peek().kind;
+    const chained = this.stream.peek().kind;
     if ((context === 'if' || context === 'with') && chained === context) {
-      this.#stream.next();
-      return { type: 'list', pos: elseNode.pos, nodes: [this.#nested(() => this.#parseControl(context))] };
+      this.stream.next();
+      return { type: 'list', pos: elseNode.pos, nodes: [this.nested(() => this.#parseControl(context))] };
     }
     const [elseList, end] = this.#itemList();
-    if (end.type !== 'end') this.#errorf(`expected end; found ${nodeString(end)}`);
+    if (end.type !== 'end') this.errorf(`expected end; found ${nodeString(end)}`);
     return elseList;
   }
 
   /** Else: {{else}} — or the start of {{else if}} / {{else with}}, left pending. */
   #elseControl(): KeywordNode {
-    const peek = this.#stream.peekNonSpace();
+    const peek = this.stream.peekNonSpace();
     if (peek.kind === 'if' || peek.kind === 'with') return { type: 'else', pos: peek.pos };
     return { type: 'else', pos: this.#expect('rightDelim', 'else').pos };
   }
@@ -280,18 +281,18 @@ class Parser {
   /** Break/Continue: {{break}} {{continue}}, only inside a range. */
   #loopControl(keyword: Token): KeywordNode {
     const kind = keyword.kind as 'break' | 'continue';
-    const token = this.#stream.nextNonSpace();
-    if (token.kind !== 'rightDelim') this.#unexpected(token, `{{${kind}}}`);
-    if (this.#rangeDepth === 0) this.#errorf(`{{${kind}}} outside {{range}}`);
+    const token = this.stream.nextNonSpace();
+    if (token.kind !== 'rightDelim') this.unexpected(token, `{{${kind}}}`);
+    if (this.#rangeDepth === 0) this.errorf(`{{${kind}}} outside {{range}}`);
     return { type: kind, pos: keyword.pos };
   }
 
   /** Block: {{block stringValue pipeline}} itemList {{end}} — defines and executes NAME. */
   #blockControl(): ControlNode {
     const context = 'block clause';
-    const token = this.#stream.nextNonSpace();
+    const token = this.stream.nextNonSpace();
     const name = this.#templateName(token, context);
-    const pipe = this.#pipeline(context, 'rightDelim');
+    const pipe = this.pipeline(context, 'rightDelim');
     const root = this.#inNewTree(() => this.#endedList(context));
     this.#add(name, root);
     return { type: 'template', pos: token.pos, name, pipe };
@@ -300,104 +301,19 @@ class Parser {
   /** Template: {{template stringValue pipeline?}} */
   #templateControl(): ControlNode {
     const context = 'template clause';
-    const token = this.#stream.nextNonSpace();
+    const token = this.stream.nextNonSpace();
     const name = this.#templateName(token, context);
     let pipe: PipeNode | null = null;
-    if (this.#stream.nextNonSpace().kind !== 'rightDelim') {
-      this.#stream.backup();
-      pipe = this.#pipeline(context, 'rightDelim');
+    if (this.stream.nextNonSpace().kind !== 'rightDelim') {
+      this.stream.backup();
+      pipe = this.pipeline(context, 'rightDelim');
     }
     return { type: 'template', pos: token.pos, name, pipe };
   }
 
   #templateName(token: Token, context: string): string {
-    if (token.kind !== 'string' && token.kind !== 'rawString') this.#unexpected(token, context);
-    return this.#unquote(token.value);
-  }
-
-  /** command: operand (space operand)* — up to a pipe symbol or the end of the pipeline. */
-  #command(): CommandNode {
-    const cmd: CommandNode = { type: 'command', pos: this.#stream.peekNonSpace().pos, args: [] };
-    for (;;) {
-      this.#stream.peekNonSpace();
-      const operand = this.#operand();
-      if (operand) cmd.args.push(operand);
-      const token = this.#stream.next();
-      if (token.kind === 'space') continue;
-      if (token.kind === 'rightDelim' || token.kind === 'rightParen') this.#stream.backup();
-      else if (token.kind !== 'pipe') this.#unexpected(token, 'operand');
-      break;
-    }
-    if (cmd.args.length === 0) this.#errorf('empty command');
-    return cmd;
-  }
-
-  /** operand: term .Field* */
-  #operand(): ArgNode | null {
-    const node = this.#term();
-    if (!node || this.#stream.peek().kind !== 'field') return node;
-    const pos = this.#stream.peek().pos;
-    const fields: string[] = [];
-    while (this.#stream.peek().kind === 'field') fields.push(this.#stream.next().value.slice(1));
-    switch (node.type) {
-      case 'field': return { type: 'field', pos, ident: [...node.ident, ...fields] };
-      case 'variable': return { type: 'variable', pos, ident: [...node.ident, ...fields] };
-      case 'bool': case 'string': case 'number': case 'nil': case 'dot':
-        this.#errorf(`unexpected . after term ${quote(nodeString(node))}`);
-    }
-    return { type: 'chain', pos, node, field: fields };
-  }
-
-  /** term: literal | function | . | .Field | $var | '(' pipeline ')' */
-  #term(): ArgNode | null {
-    const token = this.#stream.nextNonSpace();
-    const { pos, value } = token;
-    switch (token.kind) {
-      case 'identifier':
-        if (!this.#options.hasFunction(value)) this.#errorf(`function ${quote(value)} not defined`);
-        return { type: 'identifier', pos, ident: value };
-      case 'dot': return { type: 'dot', pos };
-      case 'nil': return { type: 'nil', pos };
-      case 'variable': return this.#useVar(token);
-      case 'field': return { type: 'field', pos, ident: value.slice(1).split('.') };
-      case 'bool': return { type: 'bool', pos, value: value === 'true' };
-      case 'charConstant': case 'number': case 'complex': return this.#number(token);
-      case 'leftParen': return this.#nested(() => this.#pipeline('parenthesized pipeline', 'rightParen'));
-      case 'string': case 'rawString': return { type: 'string', pos, quoted: value, text: this.#unquote(value) };
-    }
-    this.#stream.backup();
-    return null;
-  }
-
-  #useVar(token: Token): VariableNode {
-    const ident = token.value.split('.');
-    if (!this.#vars.includes(ident[0] as string)) this.#errorf(`undefined variable ${quote(ident[0] as string)}`);
-    return { type: 'variable', pos: token.pos, ident };
-  }
-
-  #number(token: Token): NumberNode {
-    const { pos, value: text } = token;
-    if (token.kind === 'complex' || text.endsWith('i')) this.#errorf(`complex constant ${quote(text)} is not supported`);
-    try {
-      if (token.kind === 'charConstant') {
-        const { value, tail } = unquoteChar(text.slice(1), "'");
-        if (tail !== "'") this.#errorf(`malformed character constant: ${text}`);
-        return { type: 'number', pos, text, isInt: true, isUint: true, isFloat: true, int: value, float: value };
-      }
-      return { type: 'number', pos, text, ...parseNumber(text) };
-    } catch (error) {
-      if (error instanceof LiteralError) this.#errorf(error.message);
-      throw error;
-    }
-  }
-
-  #unquote(literal: string): string {
-    try {
-      return unquote(literal);
-    } catch (error) {
-      if (error instanceof LiteralError) this.#errorf(error.message);
-      throw error;
-    }
+    if (token.kind !== 'string' && token.kind !== 'rawString') this.unexpected(token, context);
+    return unquoteLiteral(this, token.value);
   }
 }
 
