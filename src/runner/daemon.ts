@@ -5,7 +5,8 @@ import type { Wait } from '../config/wait.js';
 import { CtmplError, messageOf } from '../errors.js';
 import { DependencyRegistry } from './dependency-registry.js';
 import type { PreparedResource } from './prepare.js';
-import { processResource, runReloads, type ProcessOptions } from './process.js';
+import { writePass, type DueReload } from './pass.js';
+import { runReloads, type ProcessOptions } from './process.js';
 import { Quiescence } from './quiescence.js';
 import { SnapshotStore } from './snapshot-store.js';
 
@@ -119,52 +120,24 @@ export class Daemon {
     });
   }
 
-  /**
-   * One pass: render the dirty resources, write what changed, then run each reload command
-   * once. Files are written concurrently (each fsync waits on the disk), except that resources
-   * sharing a destination keep their order.
-   */
+  /** One pass: render the dirty resources, write what changed, run each reload command once. */
   async #pass(): Promise<void> {
     if (this.#options.signal.aborted) return;
     const batch = [...this.#dirty];
     this.#dirty.clear();
-    const byDest = new Map<string, { item: PreparedResource; output: string }[]>();
-    for (const item of batch) {
+    const items = batch.flatMap((item) => {
       const output = this.#render(item);
-      if (output === undefined) continue;
+      if (output === undefined) return [];
       this.#rendered.add(item);
-      const group = byDest.get(item.resource.dest) ?? [];
-      group.push({ item, output });
-      byDest.set(item.resource.dest, group);
-    }
-    const reloadFor = new Map<PreparedResource, { command: string; timeoutMs: number }>();
-    await Promise.all(
-      [...byDest.values()].map(async (group) => {
-        for (const { item, output } of group) {
-          const reload = await this.#write(item, output);
-          if (reload) reloadFor.set(item, reload);
-        }
-      }),
-    );
-    await this.#reload(batch.flatMap((item) => reloadFor.get(item) ?? []));
+      return [{ resource: item.resource, output }];
+    });
+    const pass = await writePass(items, this.#options, (command) => this.#failedReloads.has(command));
+    this.stats.writes += pass.written;
+    for (const error of pass.errors) this.#options.logger.error('runner', error.message);
+    await this.#reload(pass.reloads);
   }
 
-  /** Writes one rendered resource; returns its reload command when it is due. */
-  async #write(item: PreparedResource, output: string): Promise<{ command: string; timeoutMs: number } | undefined> {
-    const command = item.resource.reloadCmd;
-    try {
-      const outcome = await processResource(item.resource, output, this.#options);
-      if (outcome.didRender) this.stats.writes++;
-      if (command && (outcome.didRender || this.#failedReloads.has(command))) {
-        return { command, timeoutMs: item.resource.commandTimeoutMs ?? this.#options.commandTimeoutMs };
-      }
-    } catch (error) {
-      this.#options.logger.error('runner', messageOf(error));
-    }
-    return undefined;
-  }
-
-  async #reload(reloads: { command: string; timeoutMs: number }[]): Promise<void> {
+  async #reload(reloads: readonly DueReload[]): Promise<void> {
     if (reloads.length === 0) return;
     const failures = await runReloads(reloads, this.#options.logger);
     this.stats.reloads += new Set(reloads.map((r) => r.command)).size;

@@ -3,7 +3,8 @@ import { dependencyKey, type Dependency } from '../backends/dependency.js';
 import { exponentialBackoff, sleep } from '../backends/retry.js';
 import { CtmplError, isAbortError, messageOf } from '../errors.js';
 import type { PreparedResource } from './prepare.js';
-import { processResource, runReloads, type ProcessOptions } from './process.js';
+import { writePass } from './pass.js';
+import { runReloads, type ProcessOptions } from './process.js';
 import { SnapshotStore } from './snapshot-store.js';
 
 export interface OnceOptions extends ProcessOptions {
@@ -69,7 +70,7 @@ async function renderAll(prepared: readonly PreparedResource[], options: OnceOpt
           for (const [key, dep] of result.missing) waiting.set(key, dep);
         }
       } catch (error) {
-        failures.push(asCtmplError(error, item));
+        failures.push(renderFailure(error, item));
       }
     }
     pending = stillPending;
@@ -90,23 +91,14 @@ async function finishPass(
   failures: CtmplError[],
   options: OnceOptions,
 ): Promise<OnceResult> {
-  let wouldChange = false;
-  const reloads: { command: string; timeoutMs: number }[] = [];
-  for (const item of prepared) {
+  const items = prepared.flatMap((item) => {
     const output = outputs.get(item);
-    if (output === undefined) continue;
-    try {
-      const outcome = await processResource(item.resource, output, options);
-      wouldChange ||= outcome.wouldRender;
-      if (outcome.didRender && item.resource.reloadCmd) {
-        reloads.push({ command: item.resource.reloadCmd, timeoutMs: item.resource.commandTimeoutMs ?? options.commandTimeoutMs });
-      }
-    } catch (error) {
-      failures.push(asCtmplError(error, item));
-    }
-  }
-  failures.push(...(await runReloads(reloads, options.logger)).map((failure) => failure.error));
-  return { failures, wouldChange };
+    return output === undefined ? [] : [{ resource: item.resource, output }];
+  });
+  const pass = await writePass(items, options);
+  failures.push(...pass.errors);
+  failures.push(...(await runReloads(pass.reloads, options.logger)).map((failure) => failure.error));
+  return { failures, wouldChange: pass.wouldChange };
 }
 
 /** Reads a dependency not seen yet; for one seen but unusable (a missing key), waits for its next change. */
@@ -149,7 +141,7 @@ function missingFailure(item: PreparedResource, missing: readonly string[], erro
   return new CtmplError('TEMPLATE_MISSING', `${subject}: no data for ${missing.join(', ')} after ${options.lookupTimeoutMs / 1000}s (-lookup-timeout)`, { cause: error });
 }
 
-function asCtmplError(error: unknown, item: PreparedResource): CtmplError {
+function renderFailure(error: unknown, item: PreparedResource): CtmplError {
   if (error instanceof CtmplError) return error;
-  return new CtmplError('WRITE', `${item.resource.dest}: ${messageOf(error)}`, { cause: error });
+  return new CtmplError('TEMPLATE_EXEC', `${item.resource.dest}: ${messageOf(error)}`, { cause: error });
 }

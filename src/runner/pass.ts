@@ -1,0 +1,57 @@
+import type { Resource } from '../config/resource.js';
+import { CtmplError, messageOf } from '../errors.js';
+import { processResource, type ProcessOptions } from './process.js';
+
+export interface RenderedResource {
+  readonly resource: Resource;
+  readonly output: string;
+}
+
+export interface DueReload {
+  readonly command: string;
+  readonly timeoutMs: number;
+}
+
+/** What writing one pass did; `reloads` are in resource order, duplicates included. */
+export interface PassResult {
+  readonly written: number;
+  readonly wouldChange: boolean;
+  readonly errors: readonly CtmplError[];
+  readonly reloads: readonly DueReload[];
+}
+
+/**
+ * Writes a pass's rendered files and lists the reload commands now due: those of files that
+ * changed, plus those `isRetry` names (failed last time). Files are written concurrently (each
+ * fsync waits on the disk); resources sharing a destination keep their order.
+ */
+export async function writePass(
+  items: readonly RenderedResource[],
+  options: ProcessOptions,
+  isRetry: (command: string) => boolean = () => false,
+): Promise<PassResult> {
+  const byDest = new Map<string, RenderedResource[]>();
+  for (const item of items) byDest.set(item.resource.dest, [...(byDest.get(item.resource.dest) ?? []), item]);
+  const due = new Map<RenderedResource, DueReload>();
+  const errors: CtmplError[] = [];
+  let written = 0;
+  let wouldChange = false;
+  await Promise.all(
+    [...byDest.values()].map(async (group) => {
+      for (const item of group) {
+        try {
+          const outcome = await processResource(item.resource, item.output, options);
+          written += outcome.didRender ? 1 : 0;
+          wouldChange ||= outcome.wouldRender;
+          const command = item.resource.reloadCmd;
+          if (command && (outcome.didRender || isRetry(command))) {
+            due.set(item, { command, timeoutMs: item.resource.commandTimeoutMs ?? options.commandTimeoutMs });
+          }
+        } catch (error) {
+          errors.push(error instanceof CtmplError ? error : new CtmplError('WRITE', `${item.resource.dest}: ${messageOf(error)}`, { cause: error }));
+        }
+      }
+    }),
+  );
+  return { written, wouldChange, errors, reloads: items.flatMap((item) => due.get(item) ?? []) };
+}
