@@ -23,21 +23,25 @@ export interface PassResult {
 /**
  * Writes a pass's rendered files and lists the reload commands now due: those of files that
  * changed, plus those `isRetry` names (failed last time). Files are written concurrently (each
- * fsync waits on the disk); resources sharing a destination keep their order.
+ * fsync waits on the disk); resources sharing a destination keep their order, and a dry run goes
+ * in resource order so its diffs read the same every time.
  */
 export async function writePass(
   items: readonly RenderedResource[],
   options: ProcessOptions,
   isRetry: (command: string) => boolean = () => false,
 ): Promise<PassResult> {
-  const byDest = new Map<string, RenderedResource[]>();
-  for (const item of items) byDest.set(item.resource.dest, [...(byDest.get(item.resource.dest) ?? []), item]);
+  const lanes = new Map<string, RenderedResource[]>();
+  for (const item of items) {
+    const lane = options.noop ? '' : item.resource.dest;
+    lanes.set(lane, [...(lanes.get(lane) ?? []), item]);
+  }
   const due = new Map<RenderedResource, DueReload>();
   const errors: CtmplError[] = [];
   let written = 0;
   let wouldChange = false;
   await Promise.all(
-    [...byDest.values()].map(async (group) => {
+    [...lanes.values()].map(async (group) => {
       for (const item of group) {
         try {
           const outcome = await processResource(item.resource, item.output, options);
