@@ -4,11 +4,11 @@ import { readFileSync } from 'node:fs';
 import { createConsulBackend, type ConsulOptions } from '../../src/backends/consul.js';
 import type { Backend, CatalogNodeServices, CatalogService, HealthService, KvList } from '../../src/backends/backend.js';
 import type { Dependency, HealthFilter } from '../../src/backends/dependency.js';
-import { watchDependency, type WatchEvent } from '../../src/backends/retry.js';
 import { CtmplError } from '../../src/errors.js';
-import { describeBackendContract, testRetry, waitForData } from './contract.js';
+import { describeBackendContract } from './contract.js';
 import { startConsulSimulator, type ConsulSimulator, type SimulatorSetup } from '../support/consul-simulator.js';
 import { freePort } from '../support/ports.js';
+import { waitForData, waitForEvent, withWatch } from '../support/watch.js';
 
 const SETUP: SimulatorSetup = JSON.parse(
   readFileSync(new URL('../../../shared/conformance/consul/service_any/setup.json', import.meta.url), 'utf8'),
@@ -26,38 +26,11 @@ function backendFor(sim: ConsulSimulator, options: Partial<ConsulOptions> = {}):
   return createConsulBackend({ address: sim.url, blockingWaitMs: 60_000, minRequeryMs: 10, ...options });
 }
 
-/** Takes events from a watch until one satisfies `accept`; fails after `timeoutMs`. */
-async function waitForEvent(events: AsyncIterator<WatchEvent>, accept: (e: WatchEvent) => boolean, timeoutMs = 15_000): Promise<WatchEvent> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const next = await Promise.race([
-      events.next(),
-      new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), deadline - Date.now()).unref()),
-    ]);
-    if (next === 'timeout') break;
-    if (next.done) throw new Error('watch ended');
-    if (accept(next.value)) return next.value;
-  }
-  throw new Error(`no matching event within ${timeoutMs} ms`);
-}
-
 async function waitFor(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-/** Runs `body` against a live watch of `dep`, and always stops the watch. */
-async function withWatch(backend: Backend, dep: Dependency, body: (events: AsyncIterator<WatchEvent>) => Promise<void>): Promise<void> {
-  const controller = new AbortController();
-  const events = watchDependency(backend, dep, controller.signal, testRetry)[Symbol.asyncIterator]();
-  try {
-    await body(events);
-  } finally {
-    controller.abort();
-    await events.return?.(undefined);
   }
 }
 

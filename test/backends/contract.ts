@@ -1,8 +1,9 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Backend, KvList, Snapshot } from '../../src/backends/backend.js';
+import type { Backend, KvList } from '../../src/backends/backend.js';
 import type { Dependency } from '../../src/backends/dependency.js';
-import { watchDependency, type RetryPolicy, type WatchEvent } from '../../src/backends/retry.js';
+import { watchDependency } from '../../src/backends/retry.js';
+import { testRetry, waitForData } from '../support/watch.js';
 
 /** A live store behind a backend, driven by the contract tests. Keys are normalised ("/app/x"). */
 export interface StoreUnderTest {
@@ -14,30 +15,8 @@ export interface StoreUnderTest {
   close(): Promise<void>;
 }
 
-/** Retries quickly so a restart is noticed fast, without spinning. */
-export const testRetry: RetryPolicy = { delay: () => 50 };
-
 const appList: Dependency = { type: 'kv.list', prefix: '/app' };
 const portKey: Dependency = { type: 'kv.get', key: '/app/port' };
-
-/** Takes events from a watch until `accept` holds for a data event; fails after `timeoutMs`. */
-export async function waitForData(
-  events: AsyncIterator<WatchEvent>,
-  accept: (data: unknown) => boolean,
-  timeoutMs = 15_000,
-): Promise<Snapshot> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const next = await Promise.race([
-      events.next(),
-      new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), deadline - Date.now()).unref()),
-    ]);
-    if (next === 'timeout') break;
-    if (next.done) throw new Error('watch ended');
-    if (next.value.kind === 'data' && accept(next.value.snapshot.data)) return next.value.snapshot;
-  }
-  throw new Error(`no matching data within ${timeoutMs} ms`);
-}
 
 function asList(data: unknown): KvList {
   assert.ok(data instanceof Map, 'kv.list data is a Map');

@@ -1,31 +1,17 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Backend } from '../../src/backends/backend.js';
 import type { Dependency } from '../../src/backends/dependency.js';
 import { createEtcdBackend } from '../../src/backends/etcd.js';
-import { watchDependency, type WatchEvent } from '../../src/backends/retry.js';
 import { CtmplError } from '../../src/errors.js';
-import { testRetry, waitForData } from './contract.js';
 import { findBinary } from '../support/binaries.js';
 import { waitForError, whileFrozen } from '../support/freeze.js';
 import { startEtcd, type EtcdServer } from '../support/etcd-server.js';
+import { waitForData, withWatch } from '../support/watch.js';
 
 const etcd = findBinary('etcd', 'etcd-server', 'etcd backend');
 
 /** Small enough that a frozen server is noticed within a few seconds. */
 const timing = { requestTimeoutMs: 500, watchIdleTimeoutMs: 1_500 };
-
-/** Watches `dep`, runs `body` with its event stream, then ends the watch. */
-async function withWatch(backend: Backend, dep: Dependency, body: (events: AsyncIterator<WatchEvent>) => Promise<void>) {
-  const controller = new AbortController();
-  const events = watchDependency(backend, dep, controller.signal, testRetry)[Symbol.asyncIterator]();
-  try {
-    await body(events);
-  } finally {
-    controller.abort();
-    await events.return?.(undefined);
-  }
-}
 
 describe('etcd backend against a frozen server', { skip: etcd.skip }, () => {
   let server: EtcdServer;

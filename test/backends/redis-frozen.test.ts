@@ -1,31 +1,17 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Backend } from '../../src/backends/backend.js';
 import type { Dependency } from '../../src/backends/dependency.js';
 import { createRedisBackend } from '../../src/backends/redis.js';
-import { watchDependency, type WatchEvent } from '../../src/backends/retry.js';
 import { CtmplError } from '../../src/errors.js';
-import { testRetry, waitForData } from './contract.js';
 import { findBinary } from '../support/binaries.js';
 import { waitForError, whileFrozen } from '../support/freeze.js';
 import { startRedis, type RedisServer } from '../support/redis-server.js';
+import { waitForData, withWatches } from '../support/watch.js';
 
 const redis = findBinary('redis-server', 'redis-server', 'redis backend');
 
 /** Small enough that a frozen server is noticed within a second or two. */
 const TIMEOUT_MS = 500;
-
-/** Opens `count` watches, runs `body` with their event streams, then ends them. */
-async function withWatches(backend: Backend, deps: readonly Dependency[], body: (events: AsyncIterator<WatchEvent>[]) => Promise<void>) {
-  const controller = new AbortController();
-  const events = deps.map((dep) => watchDependency(backend, dep, controller.signal, testRetry)[Symbol.asyncIterator]());
-  try {
-    await body(events);
-  } finally {
-    controller.abort();
-    await Promise.all(events.map((each) => each.return?.(undefined)));
-  }
-}
 
 /** The connections CLIENT LIST shows, each as its `name=value` fields. */
 async function clientList(server: RedisServer): Promise<Map<string, string>[]> {

@@ -5,7 +5,8 @@ import type { Dependency } from '../../src/backends/dependency.js';
 import { createRedisBackend, type RedisOptions } from '../../src/backends/redis.js';
 import { watchDependency } from '../../src/backends/retry.js';
 import { CtmplError } from '../../src/errors.js';
-import { describeBackendContract, testRetry, waitForData, type StoreUnderTest } from './contract.js';
+import { describeBackendContract, type StoreUnderTest } from './contract.js';
+import { testRetry, waitForData } from '../support/watch.js';
 import { findBinary } from '../support/binaries.js';
 import { startRedis, type RedisServer } from '../support/redis-server.js';
 
