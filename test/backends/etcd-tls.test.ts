@@ -37,38 +37,56 @@ function assertBackendError(outcome: unknown, server: EtcdServer, pattern?: RegE
   if (pattern) assert.match(outcome.message, pattern);
 }
 
-describe('etcd backend over TLS', { skip }, () => {
-  let dir: string;
-  let cleanup: () => Promise<void>;
-  let certs: TestCertificates;
-  let server: EtcdServer;
+interface TlsEtcd {
+  dir: string;
+  certs: TestCertificates;
+  server: EtcdServer;
+}
+
+/**
+ * Starts an etcd over https for the enclosing describe, holding `/app/name` = `value`, with a
+ * confdir rendering it in its temp dir; stops it and removes the dir afterwards.
+ */
+function useTlsEtcd(options: { value: string; clientCertAuth: boolean; auth?: { user: string; password: string } }): TlsEtcd {
+  const fixture = {} as TlsEtcd;
+  let cleanup: (() => Promise<void>) | undefined;
   before(async () => {
+    let dir: string;
     ({ dir, cleanup } = await makeTempDir());
-    certs = await makeTestCertificates(dir, openssl.path);
-    server = await startEtcd({ tls: { certFile: certs.serverCert, keyFile: certs.serverKey, caFile: certs.caFile, clientCertAuth: false } });
-    await server.put('/app/name', 'over-https');
+    const certs = await makeTestCertificates(dir, openssl.path);
+    const server = await startEtcd({
+      ...(options.auth ? { auth: options.auth } : {}),
+      tls: { certFile: certs.serverCert, keyFile: certs.serverKey, caFile: certs.caFile, clientCertAuth: options.clientCertAuth },
+    });
+    Object.assign(fixture, { dir, certs, server });
+    await server.put('/app/name', options.value);
     await writeConfdir(dir, {
       resources: { 'app.toml': '[template]\nsrc = "app.tmpl"\ndest = "app.conf"\nkeys = ["/app"]\n' },
       templates: { 'app.tmpl': 'name = {{getv "/app/name"}}\n' },
     });
   });
   after(async () => {
-    await server?.close();
+    await fixture.server?.close();
     await cleanup?.();
   });
+  return fixture;
+}
+
+describe('etcd backend over TLS', { skip }, () => {
+  const etcdOverTls = useTlsEtcd({ value: 'over-https', clientCertAuth: false });
 
   it('serves its clients over https', () => {
-    assert.match(server.url, /^https:\/\/127\.0\.0\.1:\d+$/);
+    assert.match(etcdOverTls.server.url, /^https:\/\/127\.0\.0\.1:\d+$/);
   });
 
   it('reads a key over https when it trusts the CA', async () => {
-    assert.equal(await readWith(server, { caFile: certs.caFile, verify: true }), 'over-https');
+    assert.equal(await readWith(etcdOverTls.server, { caFile: etcdOverTls.certs.caFile, verify: true }), 'over-https');
   });
 
   it('makes a bare host:port an https address when TLS options are given', async () => {
-    const backend = createEtcdBackend({ nodes: [server.url.replace('https://', '')], tls: { caFile: certs.caFile, verify: true } });
+    const backend = createEtcdBackend({ nodes: [etcdOverTls.server.url.replace('https://', '')], tls: { caFile: etcdOverTls.certs.caFile, verify: true } });
     try {
-      assert.equal(backend.description, `etcd ${server.url}`);
+      assert.equal(backend.description, `etcd ${etcdOverTls.server.url}`);
       assert.equal((await backend.snapshot(kvGet('/app/name'), signal())).data, 'over-https');
     } finally {
       await backend.close();
@@ -76,100 +94,67 @@ describe('etcd backend over TLS', { skip }, () => {
   });
 
   it('refuses the self-signed chain without the CA, naming the address', async () => {
-    assertBackendError(await readWith(server, { verify: true }), server, /certificate/i);
+    assertBackendError(await readWith(etcdOverTls.server, { verify: true }), etcdOverTls.server, /certificate/i);
   });
 
   it('accepts any certificate when verification is off', async () => {
-    assert.equal(await readWith(server, { verify: false }), 'over-https');
+    assert.equal(await readWith(etcdOverTls.server, { verify: false }), 'over-https');
   });
 
   it('checks the server name it is given against the certificate', async () => {
-    assert.equal(await readWith(server, { caFile: certs.caFile, serverName: 'localhost', verify: true }), 'over-https');
-    assertBackendError(await readWith(server, { caFile: certs.caFile, serverName: 'etcd.example', verify: true }), server, /etcd\.example/);
+    assert.equal(await readWith(etcdOverTls.server, { caFile: etcdOverTls.certs.caFile, serverName: 'localhost', verify: true }), 'over-https');
+    assertBackendError(await readWith(etcdOverTls.server, { caFile: etcdOverTls.certs.caFile, serverName: 'etcd.example', verify: true }), etcdOverTls.server, /etcd\.example/);
   });
 
   it('renders through the CLI with a bare -node, -scheme https and -tls-skip-verify', async () => {
-    const node = server.url.replace('https://', '');
-    const result = await runCli(['-onetime', '-backend', 'etcd', '-node', node, '-scheme', 'https', '-tls-skip-verify', '-confdir', dir], { cwd: dir });
+    const node = etcdOverTls.server.url.replace('https://', '');
+    const result = await runCli(['-onetime', '-backend', 'etcd', '-node', node, '-scheme', 'https', '-tls-skip-verify', '-confdir', etcdOverTls.dir], { cwd: etcdOverTls.dir });
     assert.equal(result.code, 0, result.stderr);
-    assert.equal(await readIfExists(join(dir, 'app.conf')), 'name = over-https\n');
+    assert.equal(await readIfExists(join(etcdOverTls.dir, 'app.conf')), 'name = over-https\n');
   });
 
   it('fails with a clear error when the CA file cannot be read', () => {
     assert.throws(
-      () => createEtcdBackend({ nodes: [server.url], tls: { caFile: join(dir, 'missing.pem'), verify: true } }),
+      () => createEtcdBackend({ nodes: [etcdOverTls.server.url], tls: { caFile: join(etcdOverTls.dir, 'missing.pem'), verify: true } }),
       (error: unknown) => error instanceof CtmplError && error.code === 'BACKEND' && error.message.includes('missing.pem'),
     );
   });
 });
 
 describe('etcd backend with client certificate authentication', { skip }, () => {
-  let dir: string;
-  let cleanup: () => Promise<void>;
-  let certs: TestCertificates;
-  let server: EtcdServer;
-  before(async () => {
-    ({ dir, cleanup } = await makeTempDir());
-    certs = await makeTestCertificates(dir, openssl.path);
-    server = await startEtcd({ tls: { certFile: certs.serverCert, keyFile: certs.serverKey, caFile: certs.caFile, clientCertAuth: true } });
-    await server.put('/app/name', 'mutual-tls');
-    await writeConfdir(dir, {
-      resources: { 'app.toml': '[template]\nsrc = "app.tmpl"\ndest = "app.conf"\nkeys = ["/app"]\n' },
-      templates: { 'app.tmpl': 'name = {{getv "/app/name"}}\n' },
-    });
-  });
-  after(async () => {
-    await server?.close();
-    await cleanup?.();
-  });
+  const etcdOverTls = useTlsEtcd({ value: 'mutual-tls', clientCertAuth: true });
 
   it('reads with the client certificate and key', async () => {
-    const tls = { caFile: certs.caFile, certFile: certs.clientCert, keyFile: certs.clientKey, verify: true };
-    assert.equal(await readWith(server, tls), 'mutual-tls');
+    const tls = { caFile: etcdOverTls.certs.caFile, certFile: etcdOverTls.certs.clientCert, keyFile: etcdOverTls.certs.clientKey, verify: true };
+    assert.equal(await readWith(etcdOverTls.server, tls), 'mutual-tls');
   });
 
   it('fails without a client certificate, naming the address', async () => {
-    assertBackendError(await readWith(server, { caFile: certs.caFile, verify: true }), server);
+    assertBackendError(await readWith(etcdOverTls.server, { caFile: etcdOverTls.certs.caFile, verify: true }), etcdOverTls.server);
   });
 
   it('renders a conf.d resource through the CLI with -client-ca-keys, -client-cert and -client-key', async () => {
     const result = await runCli([
-      '-onetime', '-backend', 'etcd', '-node', server.url,
-      '-client-ca-keys', certs.caFile, '-client-cert', certs.clientCert, '-client-key', certs.clientKey,
-      '-confdir', dir,
-    ], { cwd: dir });
+      '-onetime', '-backend', 'etcd', '-node', etcdOverTls.server.url,
+      '-client-ca-keys', etcdOverTls.certs.caFile, '-client-cert', etcdOverTls.certs.clientCert, '-client-key', etcdOverTls.certs.clientKey,
+      '-confdir', etcdOverTls.dir,
+    ], { cwd: etcdOverTls.dir });
     assert.equal(result.code, 0, result.stderr);
-    assert.equal(await readIfExists(join(dir, 'app.conf')), 'name = mutual-tls\n');
+    assert.equal(await readIfExists(join(etcdOverTls.dir, 'app.conf')), 'name = mutual-tls\n');
   });
 
   it('exits 69 through the CLI without the client certificate, naming the address', async () => {
-    const result = await runCli(['-onetime', '-backend', 'etcd', '-node', server.url, '-client-ca-keys', certs.caFile, '-confdir', dir, '-lookup-timeout', '1s'], { cwd: dir });
+    const result = await runCli(['-onetime', '-backend', 'etcd', '-node', etcdOverTls.server.url, '-client-ca-keys', etcdOverTls.certs.caFile, '-confdir', etcdOverTls.dir, '-lookup-timeout', '1s'], { cwd: etcdOverTls.dir });
     assert.equal(result.code, 69, result.stderr);
-    assert.ok(result.stderr.includes(server.url), result.stderr);
+    assert.ok(result.stderr.includes(etcdOverTls.server.url), result.stderr);
   });
 });
 
 describe('etcd backend with a user and password over TLS', { skip }, () => {
-  let dir: string;
-  let cleanup: () => Promise<void>;
-  let certs: TestCertificates;
-  let server: EtcdServer;
-  before(async () => {
-    ({ dir, cleanup } = await makeTempDir());
-    certs = await makeTestCertificates(dir, openssl.path);
-    server = await startEtcd({
-      auth: { user: 'root', password: 'pw' },
-      tls: { certFile: certs.serverCert, keyFile: certs.serverKey, caFile: certs.caFile, clientCertAuth: false },
-    });
-    await server.put('/app/name', 'with-auth');
-  });
-  after(async () => {
-    await server?.close();
-    await cleanup?.();
-  });
+  const etcdOverTls = useTlsEtcd({ value: 'with-auth', clientCertAuth: false, auth: { user: 'root', password: 'pw' } });
 
   it('authenticates over https and reads', async () => {
-    const backend = createEtcdBackend({ nodes: [server.url], username: 'root', password: 'pw', tls: { caFile: certs.caFile, verify: true } });
+    const backend = createEtcdBackend({ nodes: [etcdOverTls.server.url], username: 'root', password: 'pw', tls: { caFile: etcdOverTls.certs.caFile, verify: true } });
     try {
       assert.equal((await backend.snapshot(kvGet('/app/name'), signal())).data, 'with-auth');
     } finally {
@@ -178,10 +163,10 @@ describe('etcd backend with a user and password over TLS', { skip }, () => {
   });
 
   it('fails with a wrong password, naming the address', async () => {
-    const backend = createEtcdBackend({ nodes: [server.url], username: 'root', password: 'wrong', tls: { caFile: certs.caFile, verify: true } });
+    const backend = createEtcdBackend({ nodes: [etcdOverTls.server.url], username: 'root', password: 'wrong', tls: { caFile: etcdOverTls.certs.caFile, verify: true } });
     try {
       const outcome = await backend.snapshot(kvGet('/app/name'), signal()).catch((error: unknown) => error);
-      assertBackendError(outcome, server, /authentication failed/);
+      assertBackendError(outcome, etcdOverTls.server, /authentication failed/);
     } finally {
       await backend.close();
     }
