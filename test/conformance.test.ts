@@ -8,10 +8,10 @@ import { startConsulSimulator, type ConsulSimulator, type SimulatorSetup } from 
 import { writeConfdir } from './support/confdir.js';
 
 /**
- * The cases in ../shared/conformance were produced by the real confd and consul-template; every
+ * The cases in test/fixtures/conformance (copied from ../shared by scripts/sync-fixtures.mjs) were produced by the real confd and consul-template; every
  * one runs through our CLI and must match byte for byte (or fail cleanly for expected.err).
  */
-const conformanceRoot = fileURLToPath(new URL('../../shared/conformance/', import.meta.url));
+const conformanceRoot = fileURLToPath(new URL('./fixtures/conformance/', import.meta.url));
 
 async function listCases(flavorDir: string): Promise<string[]> {
   return (await readdir(join(conformanceRoot, flavorDir), { withFileTypes: true }))

@@ -10,9 +10,9 @@ import { startConsulSimulator, type ConsulSimulator, type SimulatorSetup } from 
  * values except node IDs and raft indexes, which are compared by type.
  */
 
-const FIXTURES = new URL('../../shared/fixtures/consul-1.2/', import.meta.url);
+const FIXTURES = new URL('./fixtures/consul-1.2/', import.meta.url);
 const SETUP: SimulatorSetup = JSON.parse(
-  readFileSync(new URL('../../shared/conformance/consul/service_any/setup.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('./fixtures/conformance/consul/service_any/setup.json', import.meta.url), 'utf8'),
 );
 
 interface Recorded {

@@ -11,7 +11,7 @@ import { freePort } from '../support/ports.js';
 import { waitForData, waitForEvent, withWatch } from '../support/watch.js';
 
 const SETUP: SimulatorSetup = JSON.parse(
-  readFileSync(new URL('../../../shared/conformance/consul/service_any/setup.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../fixtures/conformance/consul/service_any/setup.json', import.meta.url), 'utf8'),
 );
 
 const signal = () => AbortSignal.timeout(10_000);

@@ -5,7 +5,7 @@ export type { CheckStatus, ServiceDefinition, SimulatorSetup, ConsulFaults };
 
 /**
  * An in-process stand-in for a Consul 1.2 dev agent (node `testnode`, dc `dc1`), answering the
- * HTTP API with the JSON shapes and headers recorded in ../shared/fixtures/consul-1.2.
+ * HTTP API with the JSON shapes and headers recorded in test/fixtures/consul-1.2.
  */
 export interface ConsulSimulatorOptions {
   readonly port?: number;

@@ -6,7 +6,7 @@ import { consulKv, FakeData, flattenYaml } from '../../support/fake-data.js';
 
 /** Shared setup for the function tests: contexts, calls, and the conformance fixtures. */
 
-export const CONFORMANCE = new URL('../../../../shared/conformance/', import.meta.url);
+export const CONFORMANCE = new URL('../../fixtures/conformance/', import.meta.url);
 
 export function conformanceFile(path: string): string {
   return readFileSync(new URL(path, CONFORMANCE), 'utf8');

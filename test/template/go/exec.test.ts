@@ -21,7 +21,7 @@ function renderError(text: string, data: GoValue = null, funcs: FuncMap = {}, op
   return assert.fail('render succeeded');
 }
 
-const CONFORMANCE = new URL('../../../../shared/conformance/go-template/', import.meta.url);
+const CONFORMANCE = new URL('../../fixtures/conformance/go-template/', import.meta.url);
 /** Cases that need functions beyond the stubs (base64, Go's JSON error wording). */
 const NEEDS_REAL_FUNCTIONS = new Set(['base64', 'base64_invalid_error', 'json_invalid_error']);
 

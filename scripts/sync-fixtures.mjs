@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+// Re-copies the peer-produced conformance cases and the recorded Consul answers into test/fixtures/,
+// unchanged, so that a clone runs them without ../shared beside it. Run it when ../shared gains cases:
+//   node scripts/sync-fixtures.mjs [SHARED_DIR]   (default ../shared)
+import { cpSync, existsSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const shared = resolve(process.argv[2] ?? '../shared');
+const copies = [
+  [join(shared, 'conformance'), 'test/fixtures/conformance'],
+  [join(shared, 'fixtures', 'consul-1.2'), 'test/fixtures/consul-1.2'],
+];
+for (const [from, to] of copies) {
+  if (!existsSync(from)) {
+    console.error(`sync-fixtures: ${from} does not exist`);
+    process.exit(1);
+  }
+  rmSync(to, { recursive: true, force: true });
+  cpSync(from, to, { recursive: true });
+  console.log(`sync-fixtures: ${from} -> ${to}`);
+}
