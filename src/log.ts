@@ -2,8 +2,9 @@
  * Log lines read `[LEVEL] (component) subject: message`, or one JSON object per line with
  * `-log-format json`. Logs go to stderr; stdout is kept for `-noop` diffs.
  */
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-export type LogFormat = 'text' | 'json';
+import type { LogFormat, LogLevel } from './types/log.js';
+
+export { logLevels, type LogFormat, type LogFunction, type LogLevel } from './types/log.js';
 
 const rank: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 
@@ -14,7 +15,6 @@ export interface Logger {
   error(component: string, message: string): void;
 }
 
-export const logLevels: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 
 /** Returns a logger writing lines at or above `level` to `stream`. */
 export function createLogger(level: LogLevel, format: LogFormat, stream: { write(text: string): unknown }): Logger {

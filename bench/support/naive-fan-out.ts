@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EtcdServer } from '../../test/support/etcd-server.js';
-import { dependencyKey } from '../../src/backends/dependency.js';
+import { dependencyKey } from '../../src/types/dependency.js';
 import { compileTemplate, type CompiledTemplate } from '../../src/template/render.js';
 import { prefixKey, type Shape } from './many-resources.js';
 import { scrape, sumOf } from './prometheus.js';

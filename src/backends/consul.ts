@@ -2,20 +2,12 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'undici';
 import type { Backend, Snapshot } from './backend.js';
-import { dependencyKey, type Dependency } from './dependency.js';
+import { dependencyKey, type Dependency } from '../types/dependency.js';
 import { agentSelfQuery, consulQuery, type ConsulAnswer, type ConsulQuery } from './consul/queries.js';
 import { sleep } from './retry.js';
 import { CtmplError, isAbortError, messageOf } from '../errors.js';
-
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-
-export interface ConsulTlsOptions {
-  readonly caFile?: string;
-  readonly certFile?: string;
-  readonly keyFile?: string;
-  readonly serverName?: string;
-  readonly verify: boolean;
-}
+import type { LogFunction } from '../types/log.js';
+import type { TlsOptions } from '../types/tls.js';
 
 export interface ConsulOptions {
   /** host:port or URL; default CONSUL_HTTP_ADDR, else 127.0.0.1:8500. */
@@ -24,7 +16,7 @@ export interface ConsulOptions {
   readonly token?: string;
   readonly tokenFile?: string;
   readonly auth?: { readonly username: string; readonly password: string };
-  readonly tls?: ConsulTlsOptions;
+  readonly tls?: TlsOptions;
   /** Allow stale reads from followers, unless they lag the leader by more than this. */
   readonly maxStaleMs?: number;
   /** ?wait= of blocking queries; default 60 s. */
@@ -33,7 +25,7 @@ export interface ConsulOptions {
   readonly minRequeryMs?: number;
   /** Environment to read CONSUL_HTTP_* from (the caller passes process.env). */
   readonly env?: Readonly<Record<string, string | undefined>>;
-  readonly log?: (level: LogLevel, message: string) => void;
+  readonly log?: LogFunction;
 }
 
 const DEFAULT_ADDRESS = '127.0.0.1:8500';
@@ -156,14 +148,14 @@ export function createConsulBackend(options: ConsulOptions = {}) {
   } satisfies Backend;
 }
 
-function resolveAddress(address: string, tls: ConsulTlsOptions | undefined, env: Readonly<Record<string, string | undefined>>): string {
+function resolveAddress(address: string, tls: TlsOptions | undefined, env: Readonly<Record<string, string | undefined>>): string {
   if (/^https?:\/\//i.test(address)) return address.replace(/\/+$/, '');
   const secure = tls !== undefined || env.CONSUL_HTTP_SSL?.toLowerCase() === 'true';
   return `${secure ? 'https' : 'http'}://${address.replace(/\/+$/, '')}`;
 }
 
 /** Consul's own TLS variables, which consul-template honours too, when no TLS flag was given. */
-function tlsFromEnv(env: Readonly<Record<string, string | undefined>>): ConsulTlsOptions | undefined {
+function tlsFromEnv(env: Readonly<Record<string, string | undefined>>): TlsOptions | undefined {
   const { CONSUL_CACERT: caFile, CONSUL_CLIENT_CERT: certFile, CONSUL_CLIENT_KEY: keyFile, CONSUL_TLS_SERVER_NAME: serverName } = env;
   const verify = env.CONSUL_HTTP_SSL_VERIFY?.toLowerCase() !== 'false';
   if (!caFile && !certFile && !keyFile && !serverName && verify) return undefined;
@@ -202,7 +194,7 @@ function parseAuth(value: string | undefined): ConsulOptions['auth'] {
   return colon === -1 ? { username: value, password: '' } : { username: value.slice(0, colon), password: value.slice(colon + 1) };
 }
 
-function createAgent(tls: ConsulTlsOptions | undefined): Agent {
+function createAgent(tls: TlsOptions | undefined): Agent {
   if (!tls) return new Agent();
   const file = (path: string | undefined) => {
     try {

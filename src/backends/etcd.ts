@@ -1,5 +1,5 @@
 import type { Backend, Snapshot } from './backend.js';
-import { dependencyKey, type Dependency } from './dependency.js';
+import { dependencyKey, type Dependency } from '../types/dependency.js';
 import { CtmplError, messageOf } from '../errors.js';
 import { EtcdGateway, type EtcdOptions } from './etcd/gateway.js';
 import {
@@ -18,7 +18,7 @@ import {
   type WatchEventJson,
 } from './etcd/query.js';
 
-export type { EtcdOptions, EtcdTlsOptions } from './etcd/gateway.js';
+export type { EtcdOptions } from './etcd/gateway.js';
 
 type KvDependency = Dependency & { type: 'kv.get' | 'kv.list' };
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { KvList, Snapshot } from './backend.js';
-import type { Dependency } from './dependency.js';
+import type { Dependency } from '../types/dependency.js';
 
 /**
  * Answers kv.get / kv.list from a flat key → value map, for backends that hold their whole data

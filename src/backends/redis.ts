@@ -1,5 +1,5 @@
 import type { Backend, Snapshot } from './backend.js';
-import { dependencyKey, normalizeKvPath, type Dependency } from './dependency.js';
+import { dependencyKey, normalizeKvPath, type Dependency } from '../types/dependency.js';
 import { CtmplError } from '../errors.js';
 import { withTimeout } from './deadline.js';
 import {

@@ -1,5 +1,5 @@
 import type { Backend, CatalogService, HealthService, KvList, Snapshot } from './backend.js';
-import { normalizeKvPath, type Dependency } from './dependency.js';
+import { normalizeKvPath, type Dependency } from '../types/dependency.js';
 
 /**
  * Serves `service` and `services` on key/value backends (etcd, redis, file) through the

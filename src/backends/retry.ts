@@ -1,5 +1,5 @@
 import type { Backend, Snapshot } from './backend.js';
-import type { Dependency } from './dependency.js';
+import type { Dependency } from '../types/dependency.js';
 import { CtmplError, isAbortError, messageOf } from '../errors.js';
 
 /** When to try again: exponential backoff with full jitter and a cap, like consul-template's RetryFunc. */

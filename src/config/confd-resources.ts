@@ -1,9 +1,9 @@
 import { readdir } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { CtmplError, messageOf } from '../errors.js';
-import type { Flavor } from '../template/functions/context.js';
+import type { Dialect, Flavor } from '../types/template.js';
 import { parseMode, resolveId } from './permissions.js';
-import { dialectOf, joinKeyPath, type Dialect, type Resource } from './resource.js';
+import { dialectOf, joinKeyPath, type Resource } from './resource.js';
 import { lineOfKey, readTomlFile } from './toml.js';
 import { parseWait } from './wait.js';
 

@@ -1,17 +1,10 @@
-import type { LogFormat, LogLevel } from '../log.js';
-import type { Flavor } from '../template/functions/context.js';
+import type { LogFormat, LogLevel } from '../types/log.js';
+import type { TlsOptions } from '../types/tls.js';
+import type { Flavor } from '../types/template.js';
 import type { Wait } from './wait.js';
 
 export type BackendName = 'file' | 'env' | 'etcd' | 'etcdv3' | 'redis' | 'consul';
 export const backendNames: readonly BackendName[] = ['file', 'env', 'etcd', 'etcdv3', 'redis', 'consul'];
-
-export interface TlsConfig {
-  readonly caFile?: string;
-  readonly certFile?: string;
-  readonly keyFile?: string;
-  readonly serverName?: string;
-  readonly verify: boolean;
-}
 
 /**
  * The whole run configuration, after defaults, the config file and flags were merged
@@ -46,7 +39,7 @@ export interface Config {
   readonly password?: string;
   readonly token?: string;
   readonly tokenFile?: string;
-  readonly tls: TlsConfig;
+  readonly tls: TlsOptions;
   readonly maxStaleMs?: number;
   readonly retryMax: number;
   readonly statusAddress?: string;

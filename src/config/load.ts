@@ -1,7 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { CtmplError } from '../errors.js';
-import { logLevels, type LogFormat, type LogLevel } from '../log.js';
-import type { Flavor } from '../template/functions/context.js';
+import { logLevels, type LogFormat, type LogLevel } from '../types/log.js';
+import type { Flavor } from '../types/template.js';
 import { backendNames, defaultConfig, type BackendName, type Config } from './config.js';
 import { findConfigFile, readConfigFile, type ConfigFile } from './config-file.js';
 import { loadConfdResources } from './confd-resources.js';

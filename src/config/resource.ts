@@ -1,8 +1,6 @@
 import { extname } from 'node:path';
-import type { Flavor } from '../template/functions/context.js';
+import type { Dialect, Flavor } from '../types/template.js';
 import type { Wait } from './wait.js';
-
-export type Dialect = 'go' | 'handlebars';
 
 /**
  * One template to keep rendered: from a conf.d TOML file (confd) or a -template spec / [[template]]

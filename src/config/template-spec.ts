@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { CtmplError } from '../errors.js';
-import type { Flavor } from '../template/functions/context.js';
+import type { Flavor } from '../types/template.js';
 import { dialectOf, type Resource } from './resource.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { Backend } from '../backends/backend.js';
-import { dependencyKey, type Dependency } from '../backends/dependency.js';
+import { dependencyKey, type Dependency } from '../types/dependency.js';
 import { exponentialBackoff, sleep, watchDependency, type RetryPolicy } from '../backends/retry.js';
 import type { Wait } from '../config/wait.js';
 import { CtmplError, messageOf } from '../errors.js';

@@ -1,4 +1,4 @@
-import type { Dependency } from '../backends/dependency.js';
+import type { Dependency } from '../types/dependency.js';
 
 /**
  * One watch per distinct dependency across all resources, reference counted: the first user of

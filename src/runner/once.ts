@@ -1,5 +1,5 @@
 import type { Backend } from '../backends/backend.js';
-import { dependencyKey, type Dependency } from '../backends/dependency.js';
+import { dependencyKey, type Dependency } from '../types/dependency.js';
 import { exponentialBackoff, sleep } from '../backends/retry.js';
 import { CtmplError, isAbortError, messageOf } from '../errors.js';
 import type { PreparedResource } from './prepare.js';

@@ -1,5 +1,5 @@
 import type { Snapshot } from '../backends/backend.js';
-import { dependencyKey, type Dependency } from '../backends/dependency.js';
+import { dependencyKey, type Dependency } from '../types/dependency.js';
 
 /**
  * The last good snapshot of every dependency, keyed by its canonical key. Renders read `data`;

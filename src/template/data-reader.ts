@@ -1,4 +1,4 @@
-import { dependencyKey, type Dependency } from '../backends/dependency.js';
+import { dependencyKey, type Dependency } from '../types/dependency.js';
 import type { DataReader } from './functions/context.js';
 
 /**

@@ -1,8 +1,8 @@
-import type { Dependency } from '../backends/dependency.js';
-import type { Dialect } from '../config/resource.js';
+import type { Dependency } from '../types/dependency.js';
+import type { Dialect, Flavor } from '../types/template.js';
 import { CtmplError } from '../errors.js';
 import { SnapshotReader } from './data-reader.js';
-import type { Flavor, FunctionContext } from './functions/context.js';
+import type { FunctionContext } from './functions/context.js';
 import type { FuncMap } from './go/values.js';
 
 export interface TemplateSource {

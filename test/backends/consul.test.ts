@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createConsulBackend, type ConsulOptions } from '../../src/backends/consul.js';
 import type { Backend, CatalogNodeServices, CatalogService, HealthService, KvList } from '../../src/backends/backend.js';
-import type { Dependency, HealthFilter } from '../../src/backends/dependency.js';
+import type { Dependency, HealthFilter } from '../../src/types/dependency.js';
 import { CtmplError } from '../../src/errors.js';
 import { describeBackendContract } from './contract.js';
 import { startConsulSimulator, type ConsulSimulator, type SimulatorSetup } from '../support/consul-simulator.js';

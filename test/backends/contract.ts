@@ -1,7 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Backend, KvList } from '../../src/backends/backend.js';
-import type { Dependency } from '../../src/backends/dependency.js';
+import type { Dependency } from '../../src/types/dependency.js';
 import { watchDependency } from '../../src/backends/retry.js';
 import { testRetry, waitForData } from '../support/watch.js';
 

@@ -1,6 +1,6 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Dependency } from '../../src/backends/dependency.js';
+import type { Dependency } from '../../src/types/dependency.js';
 import { createEtcdBackend } from '../../src/backends/etcd.js';
 import { CtmplError } from '../../src/errors.js';
 import { findBinary } from '../support/binaries.js';

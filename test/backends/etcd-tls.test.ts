@@ -2,8 +2,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Backend } from '../../src/backends/backend.js';
-import type { Dependency } from '../../src/backends/dependency.js';
-import { createEtcdBackend, type EtcdTlsOptions } from '../../src/backends/etcd.js';
+import type { Dependency } from '../../src/types/dependency.js';
+import { createEtcdBackend } from '../../src/backends/etcd.js';
+import type { TlsOptions } from '../../src/types/tls.js';
 import { CtmplError } from '../../src/errors.js';
 import { findBinary } from '../support/binaries.js';
 import { makeTempDir, readIfExists, runCli } from '../support/cli.js';
@@ -19,7 +20,7 @@ const kvGet = (key: string): Dependency => ({ type: 'kv.get', key });
 const signal = () => AbortSignal.timeout(10_000);
 
 /** Reads `key` through a fresh backend and closes it; the value, or the error it failed with. */
-async function readWith(server: EtcdServer, tls: EtcdTlsOptions, key = '/app/name'): Promise<unknown> {
+async function readWith(server: EtcdServer, tls: TlsOptions, key = '/app/name'): Promise<unknown> {
   const backend: Backend = createEtcdBackend({ nodes: [server.url], tls });
   try {
     return (await backend.snapshot(kvGet(key), signal())).data;

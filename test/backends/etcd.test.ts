@@ -1,7 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Backend, KvList, Snapshot } from '../../src/backends/backend.js';
-import type { Dependency } from '../../src/backends/dependency.js';
+import type { Dependency } from '../../src/types/dependency.js';
 import { createEtcdBackend } from '../../src/backends/etcd.js';
 import { CtmplError } from '../../src/errors.js';
 import { describeBackendContract, type StoreUnderTest } from './contract.js';

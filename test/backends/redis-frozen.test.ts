@@ -1,6 +1,6 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Dependency } from '../../src/backends/dependency.js';
+import type { Dependency } from '../../src/types/dependency.js';
 import { createRedisBackend } from '../../src/backends/redis.js';
 import { CtmplError } from '../../src/errors.js';
 import { findBinary } from '../support/binaries.js';

@@ -1,7 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KvList } from '../../src/backends/backend.js';
-import type { Dependency } from '../../src/backends/dependency.js';
+import type { Dependency } from '../../src/types/dependency.js';
 import { createRedisBackend, type RedisOptions } from '../../src/backends/redis.js';
 import { watchDependency } from '../../src/backends/retry.js';
 import { CtmplError } from '../../src/errors.js';

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { dependencyKey, type Dependency } from '../../src/backends/dependency.js';
+import { dependencyKey, type Dependency } from '../../src/types/dependency.js';
 import { DependencyRegistry } from '../../src/runner/dependency-registry.js';
 
 const list = (prefix: string): Dependency => ({ type: 'kv.list', prefix });

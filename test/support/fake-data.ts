@@ -1,6 +1,6 @@
 import { parse } from 'yaml';
 import type { KvList } from '../../src/backends/backend.js';
-import { dependencyKey, type Dependency } from '../../src/backends/dependency.js';
+import { dependencyKey, type Dependency } from '../../src/types/dependency.js';
 import type { DataReader } from '../../src/template/functions/context.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { Backend, Snapshot } from '../../src/backends/backend.js';
-import type { Dependency } from '../../src/backends/dependency.js';
+import type { Dependency } from '../../src/types/dependency.js';
 import { watchDependency, type RetryPolicy, type WatchEvent } from '../../src/backends/retry.js';
 import type { CtmplError } from '../../src/errors.js';
 

@@ -1,5 +1,5 @@
 import type { CatalogNode, CatalogNodeServices, CatalogService, HealthCheck, HealthService } from '../backend.js';
-import type { Dependency, HealthFilter } from '../dependency.js';
+import type { Dependency, HealthFilter } from '../../types/dependency.js';
 
 /** Consul's endpoints per dependency type and the decoding of their answers into ctmpl's data shapes. */
 

@@ -4,25 +4,16 @@ import { Agent, request, type Dispatcher } from 'undici';
 import { CtmplError, isAbortError, messageOf } from '../../errors.js';
 import { withTimeout, type Deadline } from '../deadline.js';
 import { StreamWatchdog } from './watchdog.js';
-
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-
-export interface EtcdTlsOptions {
-  readonly caFile?: string;
-  readonly certFile?: string;
-  readonly keyFile?: string;
-  readonly serverName?: string;
-  /** False accepts any server certificate (confd's insecure skip verify). */
-  readonly verify: boolean;
-}
+import type { LogFunction } from '../../types/log.js';
+import type { TlsOptions } from '../../types/tls.js';
 
 export interface EtcdOptions {
   /** Client URLs or host:port ("http://127.0.0.1:2379", "127.0.0.1:2379"); tried in order. */
   readonly nodes: readonly string[];
   readonly username?: string;
   readonly password?: string;
-  readonly tls?: EtcdTlsOptions;
-  readonly log?: (level: LogLevel, message: string) => void;
+  readonly tls?: TlsOptions;
+  readonly log?: LogFunction;
   /** Called with the gateway path ("/v3/kv/range") before every HTTP request; for tests and metrics. */
   readonly onRequest?: (path: string) => void;
   /** How long a request (or a stream's headers) may take before the node counts as unreachable. Default 10000. */
@@ -269,7 +260,7 @@ export function normalizeNode(node: string, isTls: boolean): string {
   return /^https?:\/\//.test(trimmed) ? trimmed : `${isTls ? 'https' : 'http'}://${trimmed}`;
 }
 
-function tlsConnectOptions(tls: EtcdTlsOptions | undefined) {
+function tlsConnectOptions(tls: TlsOptions | undefined) {
   if (!tls) return {};
   const read = (file: string | undefined) => {
     try {

@@ -1,5 +1,5 @@
-import type { Dependency } from '../dependency.js';
-import { normalizeKvPath } from '../dependency.js';
+import type { Dependency } from '../../types/dependency.js';
+import { normalizeKvPath } from '../../types/dependency.js';
 
 /**
  * What an etcd dependency reads: one key, or a prefix and everything under "prefix/". A prefix

@@ -1,8 +1,7 @@
 import { createClient } from 'redis';
 import { CtmplError, messageOf } from '../../errors.js';
 import { withTimeout } from '../deadline.js';
-
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+import type { LogFunction } from '../../types/log.js';
 
 export interface RedisOptions {
   /** "host:port", "host:port/db", or a unix socket path ("/run/redis.sock", "/run/redis.sock/2"); tried in order. */
@@ -17,7 +16,7 @@ export interface RedisOptions {
    * an answer before the server counts as unreachable. Default 10000.
    */
   readonly commandTimeoutMs?: number;
-  readonly log?: (level: LogLevel, message: string) => void;
+  readonly log?: LogFunction;
 }
 
 /** One node of the `nodes` option, as given and as parsed. */
@@ -104,7 +103,7 @@ export async function connectNode(node: RedisNode, options: ConnectOptions): Pro
 export async function connectAny(
   nodes: readonly RedisNode[],
   options: ConnectOptions,
-  log: (level: LogLevel, message: string) => void,
+  log: LogFunction,
 ): Promise<{ client: RedisClient; node: RedisNode }> {
   let lastError: unknown;
   for (const node of nodes) {

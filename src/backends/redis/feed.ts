@@ -2,9 +2,10 @@ import { ErrorReply } from 'redis';
 import { CtmplError, messageOf } from '../../errors.js';
 import { withTimeout } from '../deadline.js';
 import { sleep } from '../retry.js';
-import { backendError, closeClient, isAuthError, timeoutError, type LogLevel, type RedisClient, type RedisNode } from './connection.js';
+import { backendError, closeClient, isAuthError, timeoutError, type RedisClient, type RedisNode } from './connection.js';
 import { Notifier } from './notifier.js';
 import { SharedSubscriber, type FeedTargets, type FeedUser, type SubscriberOptions } from './subscriber.js';
+import type { LogFunction } from '../../types/log.js';
 
 export type { FeedTargets } from './subscriber.js';
 
@@ -22,7 +23,7 @@ export interface ChangeFeed {
 
 export interface FeedHubOptions extends SubscriberOptions {
   readonly pollIntervalMs: number;
-  readonly log: (level: LogLevel, message: string) => void;
+  readonly log: LogFunction;
 }
 
 /** The command connection of the backend, used for CONFIG. */

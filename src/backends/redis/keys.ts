@@ -1,4 +1,4 @@
-import { normalizeKvPath } from '../dependency.js';
+import { normalizeKvPath } from '../../types/dependency.js';
 
 /**
  * confd's mapping between KV paths and Redis keys. With the default separator "/" the key is the

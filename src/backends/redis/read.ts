@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { normalizeKvPath } from '../dependency.js';
+import { normalizeKvPath } from '../../types/dependency.js';
 import { splitParent, type KeyMapping } from './keys.js';
 import type { RedisClient } from './connection.js';
 

@@ -1,7 +1,5 @@
-import type { Dependency } from '../../backends/dependency.js';
-
-/** Which tool's meaning the five disputed names (`ls split join contains trimSuffix`) take. */
-export type Flavor = 'confd' | 'consul-template';
+import type { Dependency } from '../../types/dependency.js';
+import type { Flavor } from '../../types/template.js';
 
 /**
  * What data functions read through. The renderer implements it over the snapshots it was given:

@@ -1,6 +1,6 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
-import type { Dependency } from '../../backends/dependency.js';
+import type { Dependency } from '../../types/dependency.js';
 import { goFunc, type FuncMap } from '../go/values.js';
 import type { FunctionContext } from './context.js';
 

@@ -1,6 +1,6 @@
 import type { FuncMap } from '../go/values.js';
 import { consulContains } from './collections.js';
-import type { Flavor } from './context.js';
+import type { Flavor } from '../../types/template.js';
 import { confdBase64Funcs, consulBase64Funcs } from './encoding.js';
 import { confdMathFuncs, consulMathFuncs } from './math.js';
 import { confdStringFuncs, consulStringFuncs } from './strings.js';

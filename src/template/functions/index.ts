@@ -1,6 +1,7 @@
 import { goFunc, type FuncMap } from '../go/values.js';
 import { collectionFuncs } from './collections.js';
-import type { DataReader, Flavor, FunctionContext } from './context.js';
+import type { Flavor } from '../../types/template.js';
+import type { DataReader, FunctionContext } from './context.js';
 import { encodingFuncs } from './encoding.js';
 import { envFuncs } from './env.js';
 import { staticFlavorFuncs } from './flavors.js';

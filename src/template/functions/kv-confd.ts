@@ -1,5 +1,5 @@
-import type { KvList } from '../../backends/backend.js';
-import { normalizeKvPath, type Dependency } from '../../backends/dependency.js';
+import type { KvList } from '../../types/data.js';
+import { normalizeKvPath, type Dependency } from '../../types/dependency.js';
 import { goFunc, type FuncMap } from '../go/values.js';
 import type { FunctionContext } from './context.js';
 import { cleanPath, globStaticDir, joinPath } from './go-path.js';

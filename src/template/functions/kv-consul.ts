@@ -1,4 +1,4 @@
-import type { KvList } from '../../backends/backend.js';
+import type { KvList } from '../../types/data.js';
 import { goFunc, type FuncMap, type GoStruct } from '../go/values.js';
 import type { FunctionContext } from './context.js';
 import { parseKvGet, parseKvList } from './query.js';

@@ -1,4 +1,4 @@
-import { normalizeKvPath, type Dependency, type HealthFilter } from '../../backends/dependency.js';
+import { normalizeKvPath, type Dependency, type HealthFilter } from '../../types/dependency.js';
 import { quote } from '../go/strconv.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { CatalogNode, CatalogNodeServices, CatalogService, HealthService } from '../../backends/backend.js';
+import type { CatalogNode, CatalogNodeServices, CatalogService, HealthService } from '../../types/data.js';
 import { goFunc, type FuncMap, type GoStruct, type GoValue } from '../go/values.js';
 import type { FunctionContext } from './context.js';
 import { typeString } from '../go/print.js';

@@ -5,7 +5,7 @@ import type {
   HealthCheck,
   HealthService,
   KvList,
-} from '../../backends/backend.js';
+} from '../../types/data.js';
 import type { GoStruct, GoValue } from '../go/values.js';
 import { goStruct } from './methods.js';
 

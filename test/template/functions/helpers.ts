@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { GoChannel, GoFloat, type FuncMap, type GoValue } from '../../../src/template/go/values.js';
-import type { DataReader, Flavor, FunctionContext } from '../../../src/template/functions/context.js';
+import type { Flavor } from '../../../src/types/template.js';
+import type { DataReader, FunctionContext } from '../../../src/template/functions/context.js';
 import { createFuncMap, type FuncMapOptions } from '../../../src/template/functions/index.js';
 import { consulKv, FakeData, flattenYaml } from '../../support/fake-data.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { dependencyKey } from '../../../src/backends/dependency.js';
+import { dependencyKey } from '../../../src/types/dependency.js';
 import {
   parseCatalogNode,
   parseCatalogNodes,

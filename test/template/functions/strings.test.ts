@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Flavor } from '../../../src/template/functions/context.js';
+import type { Flavor } from '../../../src/types/template.js';
 import type { GoValue } from '../../../src/template/go/values.js';
 import { call, funcsFor } from './helpers.js';
 

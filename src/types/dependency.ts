@@ -1,0 +1,68 @@
+/**
+ * What a template reads, as a value. Every dependency has a canonical string key
+ * (`dependencyKey`), like consul-template's `kv.get(key@dc)`: the watcher dedups on it, the
+ * snapshot store is keyed by it, and log lines use it as their subject.
+ *
+ * KV paths are normalised to a leading slash ("/app/port"), whatever the backend; the Consul
+ * backend strips it for the HTTP path and adds it back to the keys it returns.
+ */
+export type HealthFilter = 'any' | 'passing' | 'warning' | 'critical' | 'maintenance';
+
+export type Dependency =
+  /** One key. Data: `string | null` (null: the key does not exist). */
+  | { readonly type: 'kv.get'; readonly key: string; readonly dc?: string }
+  /** Every key under a prefix, recursively. Data: `KvList`. */
+  | { readonly type: 'kv.list'; readonly prefix: string; readonly dc?: string }
+  /** Instances of a service with their health. Data: `HealthService[]`. */
+  | {
+      readonly type: 'health.service';
+      readonly name: string;
+      readonly tag?: string;
+      readonly dc?: string;
+      readonly near?: string;
+      readonly filters: readonly HealthFilter[];
+    }
+  /** Every service name with its tags. Data: `CatalogService[]`. */
+  | { readonly type: 'catalog.services'; readonly dc?: string }
+  /** Every node. Data: `CatalogNode[]`. */
+  | { readonly type: 'catalog.nodes'; readonly dc?: string; readonly near?: string }
+  /** One node and its services (the agent's own node when `name` is absent). Data: `CatalogNodeServices | null`. */
+  | { readonly type: 'catalog.node'; readonly name?: string; readonly dc?: string }
+  /** Every datacenter name. Data: `string[]`. */
+  | { readonly type: 'catalog.datacenters' }
+  /** A local file (consul-template's `file`), absolute path. Data: `string | null` (null: absent). */
+  | { readonly type: 'file'; readonly path: string };
+
+export type DependencyType = Dependency['type'];
+
+/** Returns the canonical key of a dependency, e.g. `kv.list(/app)`, `health.service(web|passing)`. */
+export function dependencyKey(dep: Dependency): string {
+  const at = (dc?: string) => (dc ? `@${dc}` : '');
+  switch (dep.type) {
+    case 'kv.get':
+      return `kv.get(${dep.key}${at(dep.dc)})`;
+    case 'kv.list':
+      return `kv.list(${dep.prefix}${at(dep.dc)})`;
+    case 'health.service': {
+      const tag = dep.tag ? `${dep.tag}.` : '';
+      const near = dep.near ? `~${dep.near}` : '';
+      return `health.service(${tag}${dep.name}${at(dep.dc)}${near}|${dep.filters.join(',')})`;
+    }
+    case 'catalog.services':
+      return `catalog.services(${at(dep.dc)})`;
+    case 'catalog.nodes':
+      return `catalog.nodes(${at(dep.dc)}${dep.near ? `~${dep.near}` : ''})`;
+    case 'catalog.node':
+      return `catalog.node(${dep.name ?? ''}${at(dep.dc)})`;
+    case 'catalog.datacenters':
+      return 'catalog.datacenters()';
+    case 'file':
+      return `file(${dep.path})`;
+  }
+}
+
+/** Normalises a KV path to one leading slash and no trailing slash ("app/x/" → "/app/x"; "" → "/"). */
+export function normalizeKvPath(path: string): string {
+  const trimmed = path.replace(/^\/+/, '').replace(/\/+$/, '');
+  return `/${trimmed}`;
+}
