@@ -3,7 +3,6 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createBackend } from './backends/index.js';
-import { defaultBackoff, exponentialBackoff } from './backends/retry.js';
 import type { Config } from './config/config.js';
 import { parseFlags, usageText } from './config/flags.js';
 import { loadConfig } from './config/load.js';
@@ -11,6 +10,7 @@ import { CtmplError, messageOf } from './errors.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
 import { createLogger, type Logger } from './log.js';
 import { prepareResources } from './runner/prepare.js';
+import { retryPolicyFor } from './runner/retry-policy.js';
 
 export interface CliIo {
   readonly stdout: { write(text: string): unknown; isTTY?: boolean };
@@ -42,6 +42,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       throw new CtmplError('CONFIG', `no templates: no *.toml under ${config.confdir}/conf.d and no -template given`);
     }
     const prepared = await prepareResources(resources, config, io.env);
+    // A signal during start-up ends the run here rather than being lost before anyone listens.
+    if (io.signal.aborted) return ExitCode.ok;
     const backend = await createBackend(config, io.env, logger);
     try {
       if (config.onetime) return await runOnceMode(prepared, config, backend, logger, io);
@@ -68,7 +70,7 @@ async function runOnceMode(
   const { runOnce } = await import('./runner/once.js');
   const result = await runOnce(prepared, {
     backend, logger, noop: config.noop, commandTimeoutMs: config.commandTimeoutMs,
-    lookupTimeoutMs: config.lookupTimeoutMs, stdout: io.stdout, signal: io.signal,
+    lookupTimeoutMs: config.lookupTimeoutMs, stdout: io.stdout, signal: io.signal, retryPolicy: retryPolicyFor(config.retryMax),
   });
   for (const failure of result.failures) logger.error('runner', failure.message);
   const first = result.failures[0];
@@ -89,7 +91,7 @@ async function runDaemonMode(
     backend, logger, noop: config.noop, commandTimeoutMs: config.commandTimeoutMs, stdout: io.stdout,
     signal: io.signal, watch: config.watch, intervalMs: config.interval * 1000,
     ...(config.wait ? { wait: config.wait } : {}), waitAtStart: config.waitAtStart, reloadErrorFatal: config.reloadErrorFatal,
-    retryPolicy: exponentialBackoff({ ...defaultBackoff, maxAttempts: config.retryMax }),
+    retryPolicy: retryPolicyFor(config.retryMax),
   });
   logger.info('runner', `watching ${prepared.length} template(s) on ${backend.description} (${config.watch ? 'watch' : `interval ${config.interval}s`})`);
   const status = config.statusAddress ? await (await import('./runner/status-server.js')).startStatusServer(config.statusAddress, daemon.stats) : undefined;

@@ -15,7 +15,6 @@ export interface Logger {
   error(component: string, message: string): void;
 }
 
-
 /** Returns a logger writing lines at or above `level` to `stream`. */
 export function createLogger(level: LogLevel, format: LogFormat, stream: { write(text: string): unknown }): Logger {
   const write = (lineLevel: LogLevel, component: string, message: string) => {

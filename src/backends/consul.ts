@@ -4,7 +4,7 @@ import { Agent, request } from 'undici';
 import type { Backend, Snapshot } from './backend.js';
 import { dependencyKey, type Dependency } from '../types/dependency.js';
 import { agentSelfQuery, consulQuery, type ConsulAnswer, type ConsulQuery } from './consul/queries.js';
-import { sleep } from './retry.js';
+import { sleep } from '../sleep.js';
 import { CtmplError, isAbortError, messageOf } from '../errors.js';
 import type { LogFunction } from '../types/log.js';
 import type { TlsOptions } from '../types/tls.js';

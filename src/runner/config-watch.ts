@@ -6,6 +6,7 @@ import pDebounce from 'p-debounce';
  * templates/, until `signal` aborts. Edits made by editors in several writes apply once.
  */
 export function watchConfiguration(paths: readonly string[], reload: () => Promise<void>, signal: AbortSignal): void {
+  if (signal.aborted) return;
   const debounced = pDebounce(reload, 200);
   const watcher = watch([...paths], { ignoreInitial: true });
   watcher.on('all', () => void debounced());

@@ -1,14 +1,16 @@
-import type { Backend } from '../backends/backend.js';
-import { dependencyKey, type Dependency } from '../types/dependency.js';
-import { exponentialBackoff, sleep, watchDependency, type RetryPolicy } from '../backends/retry.js';
+import type { Backend, Snapshot } from '../backends/backend.js';
 import type { Wait } from '../config/wait.js';
 import { CtmplError, messageOf } from '../errors.js';
+import { dependencyKey, type Dependency } from '../types/dependency.js';
 import { DependencyRegistry } from './dependency-registry.js';
 import type { PreparedResource } from './prepare.js';
 import { writePass, type DueReload } from './pass.js';
 import { runReloads, type ProcessOptions } from './process.js';
 import { Quiescence } from './quiescence.js';
+import { exponentialBackoff, type RetryPolicy } from './retry-policy.js';
 import { SnapshotStore } from './snapshot-store.js';
+import { createStats, type RunStats } from './stats.js';
+import { Watcher } from './watcher.js';
 
 export interface DaemonOptions extends ProcessOptions {
   readonly backend: Backend;
@@ -19,28 +21,25 @@ export interface DaemonOptions extends ProcessOptions {
   readonly wait?: Wait;
   readonly waitAtStart: boolean;
   readonly reloadErrorFatal: boolean;
+  /** Used by the daemon's own Watcher; default: exponential backoff, forever. */
   readonly retryPolicy?: RetryPolicy;
 }
 
-/** Counters for /metrics and for tests that count work per change. */
-export interface DaemonStats {
-  renders: number;
-  writes: number;
-  reloads: number;
-  watches: number;
-  backendErrors: number;
-}
+/** The run's counters; the name is kept for code written before RunStats. */
+export type DaemonStats = RunStats;
 
 /**
- * The long-running mode. One watch per distinct dependency (reference counted across
- * resources); a change re-renders only the resources that used it; quiescence per resource;
- * writes then one run of each distinct reload command per pass. Nothing here exits on a
- * failure except a failed reload with `reloadErrorFatal`: the promise resolves with that error,
- * or with null when `signal` aborts.
+ * The long-running mode's scheduler. One watch per distinct dependency (reference counted across
+ * resources, the data itself comes from the Watcher); a change re-renders only the resources
+ * that used it; quiescence per resource; writes then one run of each distinct reload command
+ * per pass. Nothing here exits on a failure except a failed reload with `reloadErrorFatal` or
+ * a dependency given up on (`-retry-max`): the promise resolves with that error, or with null
+ * when `signal` aborts.
  */
 export class Daemon {
-  readonly stats: DaemonStats = { renders: 0, writes: 0, reloads: 0, watches: 0, backendErrors: 0 };
+  readonly stats: RunStats = createStats();
   readonly #options: DaemonOptions;
+  readonly #watcher: Watcher;
   readonly #store = new SnapshotStore();
   readonly #registry: DependencyRegistry<PreparedResource>;
   readonly #dirty = new Set<PreparedResource>();
@@ -55,6 +54,8 @@ export class Daemon {
 
   constructor(options: DaemonOptions) {
     this.#options = options;
+    const retry = options.retryPolicy ?? exponentialBackoff();
+    this.#watcher = new Watcher({ backend: options.backend, retry, logger: options.logger, stats: this.stats });
     this.#registry = new DependencyRegistry((dep) => this.#startWatch(dep));
   }
 
@@ -65,10 +66,13 @@ export class Daemon {
         this.#stop();
         resolve(error);
       };
-      this.#options.signal.addEventListener('abort', () => {
+      const stop = () => {
         this.#stop();
         void this.#passRunning.then(() => resolve(null));
-      }, { once: true });
+      };
+      // The abort may have come during start-up, before anyone listened for it.
+      if (this.#options.signal.aborted) return stop();
+      this.#options.signal.addEventListener('abort', stop, { once: true });
       this.replaceResources(resources);
     });
   }
@@ -168,53 +172,17 @@ export class Daemon {
   #startWatch(dep: Dependency): () => void {
     const controller = new AbortController();
     const signal = AbortSignal.any([controller.signal, this.#options.signal]);
-    const follow = this.#options.watch ? this.#follow(dep, signal) : this.#poll(dep, signal);
-    follow.catch((error) => this.#options.logger.error('watcher', `${dependencyKey(dep)}: ${messageOf(error)}`));
+    const onData = (snapshot: Snapshot) => this.#onData(dep, snapshot);
+    const { watch, intervalMs } = this.#options;
+    const watching = watch ? this.#watcher.follow(dep, signal, onData) : this.#watcher.poll(dep, intervalMs, signal, onData);
+    watching.catch((error: unknown) => {
+      const failure = error instanceof CtmplError ? error : new CtmplError('BACKEND', `${dependencyKey(dep)}: ${messageOf(error)}`);
+      if (!signal.aborted) this.#fatal?.(failure);
+    });
     return () => controller.abort();
   }
 
-  async #follow(dep: Dependency, signal: AbortSignal): Promise<void> {
-    const key = dependencyKey(dep);
-    if (!this.#options.backend.supports(dep)) {
-      this.#options.logger.error('watcher', `${key}: not supported by the ${this.#options.backend.description} backend`);
-      return;
-    }
-    const policy = this.#options.retryPolicy ?? exponentialBackoff();
-    let lastError: CtmplError | undefined;
-    for await (const event of watchDependency(this.#options.backend, dep, signal, policy)) {
-      if (event.kind === 'data') this.#onData(dep, event.snapshot);
-      else if (event.kind === 'recovered') this.#options.logger.info('watcher', `${key}: backend reachable again`);
-      else {
-        lastError = event.error;
-        if (event.attempt === 1) {
-          this.stats.backendErrors++;
-          this.#options.logger.error('watcher', `${key}: ${event.error.message} (retrying; keeping the last good data)`);
-        }
-      }
-    }
-    // The iteration only ends unaborted when the retry policy gave up (-retry-max).
-    if (!signal.aborted && lastError) this.#fatal?.(new CtmplError(lastError.code, `${key}: giving up after -retry-max attempts: ${lastError.message}`));
-  }
-
-  /** confd interval mode: re-read every interval; a read that fails keeps the last good data. */
-  async #poll(dep: Dependency, signal: AbortSignal): Promise<void> {
-    const key = dependencyKey(dep);
-    let failing = false;
-    while (!signal.aborted) {
-      try {
-        this.#onData(dep, await this.#options.backend.snapshot(dep, signal));
-        if (failing) this.#options.logger.info('watcher', `${key}: backend reachable again`);
-        failing = false;
-      } catch (error) {
-        if (signal.aborted) return;
-        if (!failing) this.#options.logger.error('watcher', `${key}: ${messageOf(error)} (keeping the last good data)`);
-        failing = true;
-      }
-      await sleep(this.#options.intervalMs, signal);
-    }
-  }
-
-  #onData(dep: Dependency, snapshot: { data: unknown; cursor: string }): void {
+  #onData(dep: Dependency, snapshot: Snapshot): void {
     const key = dependencyKey(dep);
     if (this.#store.cursorOf(dep) === snapshot.cursor && this.#store.has(dep)) return;
     this.#store.set(dep, snapshot);

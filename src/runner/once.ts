@@ -1,16 +1,19 @@
 import type { Backend } from '../backends/backend.js';
-import { dependencyKey, type Dependency } from '../types/dependency.js';
-import { exponentialBackoff, sleep } from '../backends/retry.js';
-import { CtmplError, isAbortError, messageOf } from '../errors.js';
+import { CtmplError, messageOf } from '../errors.js';
+import type { Dependency } from '../types/dependency.js';
 import type { PreparedResource } from './prepare.js';
 import { writePass } from './pass.js';
 import { runReloads, type ProcessOptions } from './process.js';
+import { exponentialBackoff, type RetryPolicy } from './retry-policy.js';
 import { SnapshotStore } from './snapshot-store.js';
+import { Watcher } from './watcher.js';
 
 export interface OnceOptions extends ProcessOptions {
   readonly backend: Backend;
   readonly lookupTimeoutMs: number;
   readonly signal: AbortSignal;
+  /** The same policy as the daemon's (-retry-max); default: exponential backoff until the lookup deadline. */
+  readonly retryPolicy?: RetryPolicy;
 }
 
 export interface OnceResult {
@@ -41,7 +44,8 @@ function deadlineSignal(parent: AbortSignal, ms: number): { signal: AbortSignal;
   const controller = new AbortController();
   const abort = () => controller.abort(parent.reason);
   const timer = setTimeout(() => controller.abort(new DOMException('lookup timeout', 'TimeoutError')), ms);
-  parent.addEventListener('abort', abort, { once: true });
+  if (parent.aborted) abort();
+  else parent.addEventListener('abort', abort, { once: true });
   return {
     signal: controller.signal,
     dispose: () => {
@@ -52,6 +56,7 @@ function deadlineSignal(parent: AbortSignal, ms: number): { signal: AbortSignal;
 }
 
 async function renderAll(prepared: readonly PreparedResource[], options: OnceOptions, deadline: AbortSignal): Promise<OnceResult> {
+  const watcher = new Watcher({ backend: options.backend, retry: options.retryPolicy ?? exponentialBackoff(), logger: options.logger });
   const store = new SnapshotStore();
   const failures: CtmplError[] = [];
   const outputs = new Map<PreparedResource, string>();
@@ -76,7 +81,7 @@ async function renderAll(prepared: readonly PreparedResource[], options: OnceOpt
     pending = stillPending;
     if (pending.length === 0) break;
     try {
-      await Promise.all([...waiting.values()].map((dep) => fetchOrAwaitChange(dep, store, options.backend, deadline)));
+      await Promise.all([...waiting.values()].map((dep) => fetchInto(store, watcher, dep, deadline)));
     } catch (error) {
       for (const item of pending) failures.push(missingFailure(item, missingOf.get(item) ?? [], error, options));
       break;
@@ -102,36 +107,8 @@ async function finishPass(
 }
 
 /** Reads a dependency not seen yet; for one seen but unusable (a missing key), waits for its next change. */
-async function fetchOrAwaitChange(dep: Dependency, store: SnapshotStore, backend: Backend, signal: AbortSignal): Promise<void> {
-  if (!backend.supports(dep)) {
-    throw new CtmplError('TEMPLATE_EXEC', `${dependencyKey(dep)} is not supported by the ${backend.description} backend`);
-  }
-  const cursor = store.cursorOf(dep);
-  if (cursor === undefined) {
-    store.set(dep, await withRetries(() => backend.snapshot(dep, signal), signal));
-    return;
-  }
-  for await (const snapshot of backend.changes(dep, cursor, signal)) {
-    store.set(dep, snapshot);
-    return;
-  }
-  signal.throwIfAborted();
-}
-
-/** Retries a backend read with backoff until it succeeds or the signal (the lookup deadline) fires. */
-async function withRetries<T>(read: () => Promise<T>, signal: AbortSignal): Promise<T> {
-  const policy = exponentialBackoff({ baseMs: 100, maxMs: 2000, maxAttempts: Infinity });
-  let lastError: unknown;
-  for (let attempt = 1; !signal.aborted; attempt++) {
-    try {
-      return await read();
-    } catch (error) {
-      if (signal.aborted || isAbortError(error)) break;
-      lastError = error;
-      await sleep(policy.delay(attempt) ?? 0, signal);
-    }
-  }
-  throw lastError ?? signal.reason;
+async function fetchInto(store: SnapshotStore, watcher: Watcher, dep: Dependency, deadline: AbortSignal): Promise<void> {
+  store.set(dep, await watcher.fetch(dep, deadline, store.cursorOf(dep)));
 }
 
 function missingFailure(item: PreparedResource, missing: readonly string[], error: unknown, options: OnceOptions): CtmplError {

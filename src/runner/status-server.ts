@@ -1,12 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import { CtmplError, messageOf } from '../errors.js';
-import type { DaemonStats } from './daemon.js';
+import type { RunStats } from './stats.js';
 
 /**
  * `-status-addr host:port`: GET /health answers 200 while the daemon runs; GET /metrics gives
  * Prometheus counters for renders, writes, reloads, watches and backend errors.
  */
-export async function startStatusServer(address: string, stats: DaemonStats): Promise<Server> {
+export async function startStatusServer(address: string, stats: RunStats): Promise<Server> {
   const match = /^(.*):(\d+)$/.exec(address);
   if (!match) throw new CtmplError('USAGE', `-status-addr: want host:port, not "${address}"`);
   const server = createServer((request, response) => {
@@ -25,7 +25,7 @@ export async function startStatusServer(address: string, stats: DaemonStats): Pr
   return server;
 }
 
-function metricsText(stats: DaemonStats): string {
+function metricsText(stats: RunStats): string {
   const lines = [
     ['ctmpl_renders_total', 'counter', 'Template renders.', stats.renders],
     ['ctmpl_writes_total', 'counter', 'Destination files written.', stats.writes],

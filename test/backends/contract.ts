@@ -2,8 +2,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Backend, KvList } from '../../src/backends/backend.js';
 import type { Dependency } from '../../src/types/dependency.js';
-import { watchDependency } from '../../src/backends/retry.js';
-import { testRetry, waitForData } from '../support/watch.js';
+import { waitForData, watchEvents } from '../support/watch.js';
 
 /** A live store behind a backend, driven by the contract tests. Keys are normalised ("/app/x"). */
 export interface StoreUnderTest {
@@ -53,7 +52,7 @@ export function describeBackendContract(name: string, open: () => Promise<StoreU
 
     it('sees a change, then a delete, and never sees a sibling prefix', async () => {
       const controller = new AbortController();
-      const events = watchDependency(store.backend, appList, controller.signal, testRetry)[Symbol.asyncIterator]();
+      const events = watchEvents(store.backend, appList, controller.signal)[Symbol.asyncIterator]();
       try {
         await waitForData(events, (d) => asList(d).get('/app/port') === '8080');
         await store.put('/app/port', '9090');
@@ -70,7 +69,7 @@ export function describeBackendContract(name: string, open: () => Promise<StoreU
 
     it('recovers after the server restarts mid-watch and delivers the latest state', async () => {
       const controller = new AbortController();
-      const events = watchDependency(store.backend, portKey, controller.signal, testRetry)[Symbol.asyncIterator]();
+      const events = watchEvents(store.backend, portKey, controller.signal)[Symbol.asyncIterator]();
       try {
         await waitForData(events, (d) => typeof d === 'string');
         await store.restart();

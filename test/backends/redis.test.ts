@@ -3,10 +3,9 @@ import assert from 'node:assert/strict';
 import type { KvList } from '../../src/backends/backend.js';
 import type { Dependency } from '../../src/types/dependency.js';
 import { createRedisBackend, type RedisOptions } from '../../src/backends/redis.js';
-import { watchDependency } from '../../src/backends/retry.js';
 import { CtmplError } from '../../src/errors.js';
 import { describeBackendContract, type StoreUnderTest } from './contract.js';
-import { testRetry, waitForData } from '../support/watch.js';
+import { waitForData, watchEvents } from '../support/watch.js';
 import { findBinary } from '../support/binaries.js';
 import { startRedis, type RedisServer } from '../support/redis-server.js';
 
@@ -49,7 +48,7 @@ async function withBackend(server: RedisServer, options: Partial<RedisOptions>, 
 /** Watches `dep`, runs `change` once the first data arrived, and waits for data `accept` holds for. */
 async function seeChange(backend: ReturnType<typeof createRedisBackend>, dep: Dependency, change: () => Promise<void>, accept: (data: unknown) => boolean) {
   const controller = new AbortController();
-  const events = watchDependency(backend, dep, controller.signal, testRetry)[Symbol.asyncIterator]();
+  const events = watchEvents(backend, dep, controller.signal)[Symbol.asyncIterator]();
   try {
     await waitForData(events, () => true);
     await change();

@@ -1,10 +1,24 @@
 import type { Backend, Snapshot } from '../../src/backends/backend.js';
 import type { Dependency } from '../../src/types/dependency.js';
-import { watchDependency, type RetryPolicy, type WatchEvent } from '../../src/backends/retry.js';
 import type { CtmplError } from '../../src/errors.js';
+import type { Logger } from '../../src/log.js';
+import type { RetryPolicy } from '../../src/runner/retry-policy.js';
+import { Watcher, type WatchEvent } from '../../src/runner/watcher.js';
 
 /** Retries quickly so a restart is noticed fast, without spinning. */
 export const testRetry: RetryPolicy = { delay: () => 50 };
+
+/** A logger that keeps its lines, `LEVEL message`, for tests to read. */
+export function memoryLogger(): Logger & { readonly lines: string[] } {
+  const lines: string[] = [];
+  const write = (level: string) => (_component: string, message: string) => void lines.push(`${level} ${message}`);
+  return { lines, debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
+}
+
+/** The events of one dependency from a Watcher over `backend` with `policy` (default testRetry). */
+export function watchEvents(backend: Backend, dep: Dependency, signal: AbortSignal, policy: RetryPolicy = testRetry): AsyncGenerator<WatchEvent> {
+  return new Watcher({ backend, retry: policy, logger: memoryLogger() }).events(dep, signal);
+}
 
 /** Takes events from a watch until one satisfies `accept`; fails after `timeoutMs`. */
 export async function waitForEvent(
@@ -46,7 +60,7 @@ export async function withWatches(
   body: (events: AsyncIterator<WatchEvent>[]) => Promise<void>,
 ): Promise<void> {
   const controller = new AbortController();
-  const events = deps.map((dep) => watchDependency(backend, dep, controller.signal, testRetry)[Symbol.asyncIterator]());
+  const events = deps.map((dep) => watchEvents(backend, dep, controller.signal)[Symbol.asyncIterator]());
   try {
     await body(events);
   } finally {

@@ -1,7 +1,7 @@
 import { ErrorReply } from 'redis';
 import { CtmplError, messageOf } from '../../errors.js';
 import { withTimeout } from '../deadline.js';
-import { sleep } from '../retry.js';
+import { sleep } from '../../sleep.js';
 import { backendError, closeClient, isAuthError, timeoutError, type RedisClient, type RedisNode } from './connection.js';
 import { Notifier } from './notifier.js';
 import { SharedSubscriber, type FeedTargets, type FeedUser, type SubscriberOptions } from './subscriber.js';
