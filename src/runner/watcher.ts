@@ -32,8 +32,9 @@ export interface WatcherOptions {
  * The one owner of "data for one dependency", in every mode: `follow` (watch mode), `poll`
  * (interval mode) and `fetch` (once mode, under the lookup deadline) share one retry policy,
  * one set of log lines ("retrying", "reachable again", "giving up") and one error counter.
- * When any dependency's backend answers again after failing, every dependency still backing
- * off retries at once: they share the server, so the backoff resets for all of them.
+ * When one dependency's backend answers again after failing, every dependency still backing
+ * off retries at once: they share the server, so its recovery ends the outage for all of them.
+ * (Only a recovery rings: one dependency failing alone is not retried on every other's change.)
  */
 export class Watcher {
   readonly #options: WatcherOptions;
@@ -103,7 +104,7 @@ export class Watcher {
         }
         yield { kind: 'data', snapshot: first };
         if (loop.kind === 'poll') await sleep(loop.intervalMs, signal);
-        else yield* followChanges(backend, dep, first.cursor, signal);
+        else yield* this.#followChanges(dep, first.cursor, signal);
       } catch (error) {
         if (signal.aborted || isAbortError(error)) return;
         read.pendingSince = undefined;
@@ -118,6 +119,10 @@ export class Watcher {
         await this.#recovered.sleep(delay, signal);
       }
     }
+  }
+
+  async *#followChanges(dep: Dependency, cursor: string, signal: AbortSignal): AsyncGenerator<WatchEvent> {
+    for await (const snapshot of this.#options.backend.changes(dep, cursor, signal)) yield { kind: 'data', snapshot };
   }
 
   async #consume(dep: Dependency, events: AsyncIterable<WatchEvent>, onData: (snapshot: Snapshot) => void): Promise<void> {
@@ -139,10 +144,6 @@ export class Watcher {
       }
     }
   }
-}
-
-async function* followChanges(backend: Backend, dep: Dependency, cursor: string, signal: AbortSignal): AsyncGenerator<WatchEvent> {
-  for await (const snapshot of backend.changes(dep, cursor, signal)) yield { kind: 'data', snapshot };
 }
 
 function unsupported(dep: Dependency, backend: Backend): CtmplError {
