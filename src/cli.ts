@@ -2,14 +2,12 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createBackend } from './backends/index.js';
+import type { Backend } from './backends/backend.js';
 import type { Config } from './config/config.js';
-import { parseFlags, usageText } from './config/flags.js';
-import { loadConfig } from './config/load.js';
 import { CtmplError, messageOf } from './errors.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
 import { createLogger, type Logger } from './log.js';
-import { prepareResources } from './runner/prepare.js';
+import type { PreparedResource } from './runner/prepare.js';
 import { retryPolicyFor } from './runner/retry-policy.js';
 
 export interface CliIo {
@@ -26,6 +24,12 @@ export interface CliIo {
 /** Runs ctmpl with `argv` (without node and script) and resolves to the exit status. */
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   try {
+    // Imported here, not at the top: the signal handlers below are installed before yargs and
+    // the rest load (most of start-up), so an early SIGTERM is never met by the default action.
+    const { parseFlags, usageText } = await import('./config/flags.js');
+    const { loadConfig } = await import('./config/load.js');
+    const { prepareResources } = await import('./runner/prepare.js');
+    const { createBackend } = await import('./backends/index.js');
     const flags = parseFlags(argv);
     if (flags.help) {
       io.stdout.write(`${await usageText()}\n`);
@@ -42,7 +46,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       throw new CtmplError('CONFIG', `no templates: no *.toml under ${config.confdir}/conf.d and no -template given`);
     }
     const prepared = await prepareResources(resources, config, io.env);
-    // A signal during start-up ends the run here rather than being lost before anyone listens.
+    // A signal during start-up ends the run here; later waits check the signal themselves.
     if (io.signal.aborted) return ExitCode.ok;
     const backend = await createBackend(config, io.env, logger);
     try {
@@ -60,13 +64,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   }
 }
 
-async function runOnceMode(
-  prepared: Awaited<ReturnType<typeof prepareResources>>,
-  config: Config,
-  backend: Awaited<ReturnType<typeof createBackend>>,
-  logger: Logger,
-  io: CliIo,
-): Promise<number> {
+async function runOnceMode(prepared: PreparedResource[], config: Config, backend: Backend, logger: Logger, io: CliIo): Promise<number> {
   const { runOnce } = await import('./runner/once.js');
   const result = await runOnce(prepared, {
     backend, logger, noop: config.noop, commandTimeoutMs: config.commandTimeoutMs,
@@ -78,12 +76,12 @@ async function runOnceMode(
 }
 
 async function runDaemonMode(
-  prepared: Awaited<ReturnType<typeof prepareResources>>,
+  prepared: PreparedResource[],
   config: Config,
-  backend: Awaited<ReturnType<typeof createBackend>>,
+  backend: Backend,
   logger: Logger,
   io: CliIo,
-  reloadResources: () => Promise<Awaited<ReturnType<typeof prepareResources>>>,
+  reloadResources: () => Promise<PreparedResource[]>,
 ): Promise<number> {
   const { Daemon } = await import('./runner/daemon.js');
   const { watchConfiguration } = await import('./runner/config-watch.js');

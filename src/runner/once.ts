@@ -113,8 +113,8 @@ async function fetchInto(store: SnapshotStore, watcher: Watcher, dep: Dependency
 
 function missingFailure(item: PreparedResource, missing: readonly string[], error: unknown, options: OnceOptions): CtmplError {
   const subject = item.resource.dest;
-  if (error instanceof CtmplError && error.code !== 'ABORTED') return new CtmplError(error.code, `${subject}: ${error.message}`, { cause: error });
   if (options.signal.aborted) return new CtmplError('ABORTED', `${subject}: interrupted`);
+  if (error instanceof CtmplError && error.code !== 'ABORTED') return new CtmplError(error.code, `${subject}: ${error.message}`, { cause: error });
   return new CtmplError('TEMPLATE_MISSING', `${subject}: no data for ${missing.join(', ')} after ${options.lookupTimeoutMs / 1000}s (-lookup-timeout)`, { cause: error });
 }
 
