@@ -75,6 +75,26 @@ function buildParser(argv: readonly string[]) {
     .exitProcess(false);
 }
 
+/**
+ * Go's flag package takes `-lookup-timeout -1s` as a flag and its value; yargs would read `-1s`
+ * as another flag. Joining such pairs into `--name=value` lets validation name the bad value.
+ */
+function joinDashedValues(argv: readonly string[]): string[] {
+  const joined: string[] = [];
+  for (let index = 0; index < argv.length; index++) {
+    const name = /^--?([a-z][a-z-]*)$/.exec(argv[index]!)?.[1];
+    const definition = name === undefined ? undefined : (flagDefinitions as Record<string, Options>)[name];
+    const next = argv[index + 1];
+    if (definition && definition.type !== 'boolean' && next !== undefined && /^-[\d.]/.test(next)) {
+      joined.push(`--${name}=${next}`);
+      index++;
+    } else {
+      joined.push(argv[index]!);
+    }
+  }
+  return joined;
+}
+
 /** Returns the usage text with every flag and the examples. */
 export function usageText(): Promise<string> {
   return buildParser([]).getHelp();
@@ -86,7 +106,7 @@ export function usageText(): Promise<string> {
  */
 export function parseFlags(argv: readonly string[]): ParsedFlags {
   let failure: string | undefined;
-  const parsed = buildParser(argv)
+  const parsed = buildParser(joinDashedValues(argv))
     .fail((message) => {
       failure = message;
     })

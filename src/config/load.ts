@@ -1,5 +1,4 @@
 import { dirname, resolve } from 'node:path';
-import { CtmplError } from '../errors.js';
 import { logLevels, type LogFormat, type LogLevel } from '../types/log.js';
 import type { Flavor } from '../types/template.js';
 import { backendNames, defaultConfig, type BackendName, type Config } from './config.js';
@@ -9,7 +8,8 @@ import type { ParsedFlags } from './flags.js';
 import type { Resource } from './resource.js';
 import { templateBlockResource } from './template-block.js';
 import { templateSpecResource } from './template-spec.js';
-import { parseDuration, parseWait } from './wait.js';
+import { choice, nodeAddress, optionalString, positiveDuration, positiveInteger, positiveNumber, stringList } from './validate.js';
+import { parseWait } from './wait.js';
 
 export interface LoadedConfig {
   readonly config: Config;
@@ -46,15 +46,12 @@ function buildConfig(setting: (name: keyof ParsedFlags) => unknown, cwd: string,
   const consulAddr = optionalString(setting('consul-addr'), 'consul-addr');
   const backend = backendOf(setting('backend'), consulAddr, templates.length > 0);
   const scheme = optionalString(setting('scheme'), 'scheme');
-  const nodes = consulAddr ? [consulAddr] : stringList(setting('node'), 'node').map((node) => withScheme(node, scheme));
-  const interval = optionalNumber(setting('interval'), 'interval');
+  const nodes = consulAddr ? [nodeAddress(consulAddr, 'consul-addr')] : stringList(setting('node'), 'node').map((node) => withScheme(nodeAddress(node, 'node'), scheme));
+  const interval = positiveNumber(setting('interval'), 'interval');
   const explicitWatch = setting('watch');
   const onetime = Boolean(setting('onetime') ?? setting('once'));
   const wait = optionalString(setting('wait'), 'wait');
-  const flavor = optionalString(setting('flavor'), 'flavor');
-  if (flavor !== undefined && flavor !== 'confd' && flavor !== 'consul-template') {
-    throw new CtmplError('USAGE', `-flavor must be confd or consul-template, not "${flavor}"`);
-  }
+  const flavor = setting('flavor') === undefined ? undefined : choice<Flavor>(setting('flavor'), 'flavor', ['confd', 'consul-template'], 'confd');
   const token = optionalString(setting('consul-token') ?? setting('auth-token'), 'auth-token');
   const config: Config = {
     ...defaultConfig,
@@ -68,12 +65,12 @@ function buildConfig(setting: (name: keyof ParsedFlags) => unknown, cwd: string,
     interval: interval ?? defaultConfig.interval,
     prefix: optionalString(setting('prefix'), 'prefix') ?? defaultConfig.prefix,
     files: stringList(setting('file'), 'file').map((file) => resolve(filesBase, file)),
-    logLevel: choice(setting('log-level'), 'log-level', logLevels, defaultConfig.logLevel) as LogLevel,
-    logFormat: choice(setting('log-format'), 'log-format', ['text', 'json'], defaultConfig.logFormat) as LogFormat,
+    logLevel: choice<LogLevel>(setting('log-level'), 'log-level', logLevels, defaultConfig.logLevel),
+    logFormat: choice<LogFormat>(setting('log-format'), 'log-format', ['text', 'json'], defaultConfig.logFormat),
     templates,
-    ...(flavor ? { flavor: flavor as Flavor } : {}),
-    commandTimeoutMs: durationOr(setting('command-timeout'), 'command-timeout', defaultConfig.commandTimeoutMs),
-    lookupTimeoutMs: durationOr(setting('lookup-timeout'), 'lookup-timeout', defaultConfig.lookupTimeoutMs),
+    ...(flavor ? { flavor } : {}),
+    commandTimeoutMs: positiveDuration(setting('command-timeout'), 'command-timeout', defaultConfig.commandTimeoutMs),
+    lookupTimeoutMs: positiveDuration(setting('lookup-timeout'), 'lookup-timeout', defaultConfig.lookupTimeoutMs),
     ...(wait ? { wait: parseWait(wait) } : {}),
     waitAtStart: setting('initial-wait') === undefined ? true : Boolean(setting('initial-wait')),
     reloadErrorFatal: Boolean(setting('reload-error-fatal')),
@@ -92,21 +89,16 @@ function buildConfig(setting: (name: keyof ParsedFlags) => unknown, cwd: string,
       ...optional('keyFile', optionalString(setting('client-key'), 'client-key')),
       ...optional('serverName', optionalString(setting('tls-server-name'), 'tls-server-name')),
     },
-    ...optional('maxStaleMs', setting('max-stale') === undefined ? undefined : durationOr(setting('max-stale'), 'max-stale', 0)),
-    retryMax: optionalNumber(setting('retry-max'), 'retry-max') ?? defaultConfig.retryMax,
+    ...optional('maxStaleMs', setting('max-stale') === undefined ? undefined : positiveDuration(setting('max-stale'), 'max-stale', 0)),
+    retryMax: positiveInteger(setting('retry-max'), 'retry-max') ?? defaultConfig.retryMax,
     ...optional('statusAddress', optionalString(setting('status-addr'), 'status-addr')),
   };
-  if (config.interval <= 0) throw new CtmplError('USAGE', `-interval must be a positive number of seconds`);
   return config;
 }
 
 function backendOf(value: unknown, consulAddr: string | undefined, hasTemplateSpecs: boolean): BackendName {
   if (value === undefined) return consulAddr || hasTemplateSpecs ? 'consul' : defaultConfig.backend;
-  const name = String(value);
-  if (!backendNames.includes(name as BackendName)) {
-    throw new CtmplError('USAGE', `-backend: unknown backend "${name}" (want one of ${backendNames.join(', ')})`);
-  }
-  return name as BackendName;
+  return choice<BackendName>(value, 'backend', backendNames, defaultConfig.backend);
 }
 
 function withScheme(node: string, scheme: string | undefined): string {
@@ -115,39 +107,4 @@ function withScheme(node: string, scheme: string | undefined): string {
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
-}
-
-function optionalString(value: unknown, name: string): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw new CtmplError('USAGE', `-${name} must be a string`);
-  return value;
-}
-
-function optionalNumber(value: unknown, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  const number = typeof value === 'string' ? Number(value) : value;
-  if (typeof number !== 'number' || Number.isNaN(number)) throw new CtmplError('USAGE', `-${name} must be a number`);
-  return number;
-}
-
-function stringList(value: unknown, name: string): string[] {
-  if (value === undefined) return [];
-  const list = Array.isArray(value) ? value : [value];
-  if (list.some((item) => typeof item !== 'string')) throw new CtmplError('USAGE', `-${name} must be a string or a list of strings`);
-  return list as string[];
-}
-
-function choice(value: unknown, name: string, choices: readonly string[], fallback: string): string {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'string' || !choices.includes(value)) {
-    throw new CtmplError('USAGE', `-${name} must be one of ${choices.join(', ')}, not ${JSON.stringify(value)}`);
-  }
-  return value;
-}
-
-function durationOr(value: unknown, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value === 'number') return value * 1000;
-  if (typeof value !== 'string') throw new CtmplError('USAGE', `-${name} must be a duration like 10s`);
-  return parseDuration(value, `-${name}`);
 }
