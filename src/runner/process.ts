@@ -1,7 +1,7 @@
 import type { Resource } from '../config/resource.js';
 import { CtmplError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { assertCommandOk, checkCommandFor, runCommand } from './commands.js';
+import { assertCommandOk, expandCommand, runCommand } from './commands.js';
 import { describePlan } from './diff.js';
 import { commitFile, discardStaged, planWrite, readDestination, stageFile, type WritePlan } from './writer.js';
 
@@ -49,7 +49,7 @@ export async function processResource(resource: Resource, output: string, option
 async function checkStaged(resource: Resource, staged: string, options: ProcessOptions): Promise<void> {
   if (!resource.checkCmd) return;
   const timeoutMs = resource.commandTimeoutMs ?? options.commandTimeoutMs;
-  const result = await runCommand(checkCommandFor(resource.checkCmd, staged), timeoutMs);
+  const result = await runCommand(expandCommand(resource.checkCmd, { src: staged, dest: resource.dest }), timeoutMs);
   assertCommandOk(result, timeoutMs, 'CHECK', resource.dest);
 }
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { chown, copyFile, mkdir, open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { unlinkSync } from 'node:fs';
+import { chown, copyFile, mkdir, open, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { CtmplError, messageOf } from '../errors.js';
 
@@ -73,7 +74,9 @@ export function planWrite(destination: Destination, output: string, wanted: Perm
  */
 export async function stageFile(plan: WritePlan): Promise<string> {
   const dest = plan.destination.path;
-  const staged = join(dirname(dest), `.${basename(dest)}.ctmpl-${randomBytes(4).toString('hex')}`);
+  const staged = join(dirname(dest), `.${basename(dest)}.ctmpl-${process.pid}-${randomBytes(4).toString('hex')}`);
+  setExitHook();
+  inFlight.add(staged);
   try {
     await mkdir(dirname(dest), { recursive: true });
     const handle = await open(staged, 'wx', plan.mode);
@@ -115,6 +118,7 @@ export async function commitFile(staged: string, plan: WritePlan, options: { bac
   try {
     if (options.backup && plan.destination.content !== undefined) await copyFile(dest, `${dest}.bak`);
     await rename(staged, dest);
+    inFlight.delete(staged);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EBUSY') {
       await discardStaged(staged);
@@ -130,5 +134,71 @@ export async function commitFile(staged: string, plan: WritePlan, options: { bac
 
 /** Removes a staged file, ignoring one that is already gone. */
 export async function discardStaged(staged: string): Promise<void> {
+  inFlight.delete(staged);
   await unlink(staged).catch(() => undefined);
+}
+
+/** Staged files this process has created and not yet renamed or removed. */
+const inFlight = new Set<string>();
+let isExitHookSet = false;
+
+/**
+ * Our staged names: `.<dest name>.ctmpl-<pid>-<8 hex>`, and `.<dest name>.ctmpl-<8 hex>` from
+ * versions before the pid was part of it.
+ */
+const stagedName = /^\.(.+)\.ctmpl-(?:([0-9]+)-)?[0-9a-f]{8}$/;
+
+/**
+ * Removes the staged files a killed ctmpl left beside these destinations: ours by name, for
+ * these destinations only, and only when the process that staged them is gone (another ctmpl
+ * may be writing the same file). Also arranges for this process's own staged files to be
+ * removed when it exits. Returns the paths removed; never throws.
+ */
+export async function removeStaleStaged(destinations: readonly string[]): Promise<string[]> {
+  setExitHook();
+  const namesByDir = new Map<string, Set<string>>();
+  for (const dest of destinations) namesByDir.set(dirname(dest), (namesByDir.get(dirname(dest)) ?? new Set()).add(basename(dest)));
+  const removed: string[] = [];
+  for (const [dir, names] of namesByDir) {
+    const entries = await readdir(dir).catch(() => [] as string[]);
+    for (const entry of entries) {
+      const path = join(dir, entry);
+      if (!isStale(entry, names, path)) continue;
+      await unlink(path).then(() => removed.push(path), () => undefined);
+    }
+  }
+  return removed;
+}
+
+function isStale(entry: string, names: ReadonlySet<string>, path: string): boolean {
+  const match = stagedName.exec(entry);
+  if (!match || !names.has(match[1]!)) return false;
+  const pid = match[2] === undefined ? undefined : Number(match[2]);
+  if (pid === undefined) return true;
+  // In a container ctmpl is often pid 1 again after a restart: our pid, but not our file.
+  if (pid === process.pid) return !inFlight.has(path);
+  return !isAlive(pid);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function setExitHook(): void {
+  if (isExitHookSet) return;
+  isExitHookSet = true;
+  process.on('exit', () => {
+    for (const staged of inFlight) {
+      try {
+        unlinkSync(staged);
+      } catch {
+        // already renamed into place or removed
+      }
+    }
+  });
 }
