@@ -24,7 +24,9 @@ export interface ProcessOutcome {
  * leaves the destination untouched and throws CtmplError('CHECK'); the reload is the pass's.
  */
 export async function processResource(resource: Resource, output: string, options: ProcessOptions): Promise<ProcessOutcome> {
-  const plan = planWrite(await readDestination(resource.dest), output, resource);
+  // A dry run shows the old content in its diff, so it reads the file whatever its size.
+  const compareSize = options.noop ? undefined : Buffer.byteLength(output);
+  const plan = planWrite(await readDestination(resource.dest, compareSize === undefined ? {} : { compareSize }), output, resource);
   if (!plan.wouldRender) {
     options.logger.debug('runner', `${resource.dest}: unchanged`);
     return { didRender: false, wouldRender: false };
@@ -54,7 +56,7 @@ async function checkStaged(resource: Resource, staged: string, options: ProcessO
 }
 
 function describeChange(plan: WritePlan): string {
-  if (plan.destination.content === undefined) return 'created';
+  if (plan.destination.size === undefined) return 'created';
   return plan.contentChanged ? 'updated' : `mode/owner updated to 0${plan.mode.toString(8)}`;
 }
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { unlinkSync } from 'node:fs';
-import { chown, copyFile, mkdir, open, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { constants, unlinkSync, type Stats } from 'node:fs';
+import { chown, copyFile, mkdir, open, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { CtmplError, messageOf } from '../errors.js';
 
@@ -11,13 +11,61 @@ export interface Permissions {
   readonly gid?: number;
 }
 
-/** The destination as it is on disk now (`content` undefined: it does not exist). */
+/**
+ * The destination as it is on disk now (`size` undefined: it does not exist). `content` is
+ * undefined too when its size alone proved it differs from what was to be compared.
+ */
 export interface Destination {
   readonly path: string;
+  readonly size?: number;
   readonly content?: Buffer;
   readonly mode?: number;
   readonly uid?: number;
   readonly gid?: number;
+}
+
+/**
+ * Reads the destination's mode, owner and bytes; a missing file is not an error. Anything but
+ * a regular file (a FIFO, /dev/zero, a directory) is refused before it is opened: reading one
+ * blocks forever or never ends. With `compareSize`, a file of another size is not read at all;
+ * otherwise at most size+1 bytes are read, so a file that grows meanwhile reads as different.
+ */
+export async function readDestination(path: string, options: { compareSize?: number } = {}): Promise<Destination> {
+  try {
+    const info = await stat(path);
+    refuseIrregular(path, info);
+    const found = { path, size: info.size, mode: info.mode & 0o7777, uid: info.uid, gid: info.gid };
+    if (options.compareSize !== undefined && options.compareSize !== info.size) return found;
+    return { ...found, content: await readBounded(path, info.size + 1) };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { path };
+    if (error instanceof CtmplError) throw error;
+    throw new CtmplError('WRITE', `${path}: cannot read destination: ${messageOf(error)}`, { cause: error });
+  }
+}
+
+function refuseIrregular(path: string, info: Stats): void {
+  if (info.isFile()) return;
+  const kind = info.isFIFO() ? 'a FIFO' : info.isDirectory() ? 'a directory' : info.isCharacterDevice() ? 'a character device' : info.isBlockDevice() ? 'a block device' : info.isSocket() ? 'a socket' : 'not a regular file';
+  throw new CtmplError('WRITE', `${path}: destination is ${kind}, not a regular file; refusing to replace it`);
+}
+
+/** Reads at most `limit` bytes; non-blocking, so a FIFO swapped in after the stat cannot hang us. */
+async function readBounded(path: string, limit: number): Promise<Buffer> {
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+  try {
+    refuseIrregular(path, await handle.stat());
+    const buffer = Buffer.alloc(limit);
+    let length = 0;
+    while (length < limit) {
+      const { bytesRead } = await handle.read(buffer, length, limit - length, null);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+    }
+    return buffer.subarray(0, length);
+  } finally {
+    await handle.close();
+  }
 }
 
 /** What writing `output` would change, like consul-template's RenderResult. */
@@ -35,25 +83,14 @@ export interface WritePlan {
 
 const defaultMode = 0o644;
 
-/** Reads the destination's bytes, mode and owner; a missing file is not an error. */
-export async function readDestination(path: string): Promise<Destination> {
-  try {
-    const [content, info] = await Promise.all([readFile(path), stat(path)]);
-    return { path, content, mode: info.mode & 0o7777, uid: info.uid, gid: info.gid };
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { path };
-    throw new CtmplError('WRITE', `${path}: cannot read destination: ${messageOf(error)}`, { cause: error });
-  }
-}
-
 /** Compares the rendered output and wanted permissions with the destination. */
 export function planWrite(destination: Destination, output: string, wanted: Permissions): WritePlan {
   const content = Buffer.from(output);
   const mode = wanted.mode ?? destination.mode ?? defaultMode;
   const uid = wanted.uid ?? destination.uid;
   const gid = wanted.gid ?? destination.gid;
-  const exists = destination.content !== undefined;
-  const contentChanged = !exists || !destination.content!.equals(content);
+  const exists = destination.size !== undefined;
+  const contentChanged = destination.content === undefined || !destination.content.equals(content);
   const permissionsChanged =
     exists && (mode !== destination.mode || (wanted.uid !== undefined && wanted.uid !== destination.uid) || (wanted.gid !== undefined && wanted.gid !== destination.gid));
   return {
@@ -116,7 +153,7 @@ async function setOwner(path: string, plan: WritePlan): Promise<void> {
 export async function commitFile(staged: string, plan: WritePlan, options: { backup?: boolean } = {}): Promise<void> {
   const dest = plan.destination.path;
   try {
-    if (options.backup && plan.destination.content !== undefined) await copyFile(dest, `${dest}.bak`);
+    if (options.backup && plan.destination.size !== undefined) await copyFile(dest, `${dest}.bak`);
     await rename(staged, dest);
     inFlight.delete(staged);
   } catch (error) {
