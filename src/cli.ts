@@ -10,6 +10,7 @@ import { loadConfig } from './config/load.js';
 import { CtmplError, messageOf } from './errors.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
 import { createLogger, type Logger } from './log.js';
+import { redactCredentials } from './redact.js';
 import { prepareResources } from './runner/prepare.js';
 
 export interface CliIo {
@@ -114,7 +115,7 @@ async function runDaemonMode(
 
 async function reportFatal(error: unknown, argv: readonly string[], io: CliIo): Promise<number> {
   if (error instanceof CtmplError) {
-    io.stderr.write(`ctmpl: ${error.message}\n`);
+    io.stderr.write(`ctmpl: ${redactCredentials(error.message)}\n`);
     if (error.code === 'USAGE' && !argv.includes('-help')) io.stderr.write('Run "ctmpl -help" for usage.\n');
     return exitCodeFor(error.code);
   }

@@ -2,6 +2,8 @@
  * Log lines read `[LEVEL] (component) subject: message`, or one JSON object per line with
  * `-log-format json`. Logs go to stderr; stdout is kept for `-noop` diffs.
  */
+import { redactCredentials } from './redact.js';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFormat = 'text' | 'json';
 
@@ -18,8 +20,9 @@ export const logLevels: readonly LogLevel[] = ['debug', 'info', 'warn', 'error']
 
 /** Returns a logger writing lines at or above `level` to `stream`. */
 export function createLogger(level: LogLevel, format: LogFormat, stream: { write(text: string): unknown }): Logger {
-  const write = (lineLevel: LogLevel, component: string, message: string) => {
+  const write = (lineLevel: LogLevel, component: string, text: string) => {
     if (rank[lineLevel] < rank[level]) return;
+    const message = redactCredentials(text);
     const time = new Date().toISOString();
     if (format === 'json') {
       stream.write(`${JSON.stringify({ time, level: lineLevel, component, message })}\n`);

@@ -5,6 +5,7 @@ import type { Backend, Snapshot } from './backend.js';
 import { dependencyKey, type Dependency } from './dependency.js';
 import { agentSelfQuery, consulQuery, type ConsulAnswer, type ConsulQuery } from './consul/queries.js';
 import { sleep } from './retry.js';
+import { splitCredentials } from '../redact.js';
 import { CtmplError, isAbortError, messageOf } from '../errors.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -45,9 +46,11 @@ const POLL_MS = 15_000;
 export function createConsulBackend(options: ConsulOptions = {}) {
   const env = options.env ?? {};
   const tls = options.tls ?? tlsFromEnv(env);
-  const baseUrl = resolveAddress(options.address ?? env.CONSUL_HTTP_ADDR ?? DEFAULT_ADDRESS, tls, env);
+  const given = splitCredentials(options.address ?? env.CONSUL_HTTP_ADDR ?? DEFAULT_ADDRESS);
+  const baseUrl = resolveAddress(given.address, tls, env);
   const description = `consul ${baseUrl}`;
-  const headers = requestHeaders(options, env);
+  const fromUrl = given.username !== undefined ? { auth: { username: given.username, password: given.password ?? '' } } : {};
+  const headers = requestHeaders({ ...fromUrl, ...options }, env);
   const agent = createAgent(tls);
   const waitMs = options.blockingWaitMs ?? DEFAULT_WAIT_MS;
   const minRequeryMs = options.minRequeryMs ?? DEFAULT_MIN_REQUERY_MS;

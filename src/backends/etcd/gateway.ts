@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { Agent, request, type Dispatcher } from 'undici';
 import { CtmplError, isAbortError, messageOf } from '../../errors.js';
+import { splitCredentials } from '../../redact.js';
 import { withTimeout, type Deadline } from '../deadline.js';
 import { StreamWatchdog } from './watchdog.js';
 
@@ -67,6 +68,7 @@ export class EtcdGateway {
   readonly #nodes: readonly string[];
   readonly #agent: Agent;
   readonly #timing: Timing;
+  readonly #credentials: { readonly username?: string; readonly password?: string };
   #current = 0;
   /** Simple tokens are node-local, so a token is only good for the node that issued it. */
   #token: { readonly node: string; readonly value: string } | undefined;
@@ -74,7 +76,11 @@ export class EtcdGateway {
   constructor(options: EtcdOptions) {
     if (options.nodes.length === 0) throw new CtmplError('BACKEND', 'etcd: no nodes given');
     this.#options = options;
-    this.#nodes = options.nodes.map((node) => normalizeNode(node, options.tls !== undefined));
+    const parsed = options.nodes.map(splitCredentials);
+    this.#nodes = parsed.map((node) => normalizeNode(node.address, options.tls !== undefined));
+    // -username/-password win; else the first node URL that names a user (http://user:pw@host:2379).
+    const fromUrl = parsed.find((node) => node.username !== undefined) ?? {};
+    this.#credentials = options.username ? { username: options.username, password: options.password ?? '' } : fromUrl;
     this.description = `etcd ${this.#nodes.join(',')}`;
     this.#agent = new Agent({ connect: tlsConnectOptions(options.tls) });
     this.#timing = timingOf(options);
@@ -212,7 +218,7 @@ export class EtcdGateway {
   }
 
   async #tokenFor(node: string, signal: AbortSignal): Promise<string | undefined> {
-    const { username, password } = this.#options;
+    const { username, password } = this.#credentials;
     if (!username) return undefined;
     if (this.#token?.node === node) return this.#token.value;
     const response = await this.#post(node, '/v3/auth/authenticate', { name: username, password: password ?? '' }, signal, false);
