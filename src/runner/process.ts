@@ -1,4 +1,5 @@
 import type { Resource } from '../config/resource.js';
+import { encodedLength } from '../bytes.js';
 import { CtmplError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { assertCommandOk, expandCommand, runCommand } from './commands.js';
@@ -25,7 +26,7 @@ export interface ProcessOutcome {
  */
 export async function processResource(resource: Resource, output: string, options: ProcessOptions): Promise<ProcessOutcome> {
   // A dry run shows the old content in its diff, so it reads the file whatever its size.
-  const compareSize = options.noop ? undefined : Buffer.byteLength(output);
+  const compareSize = options.noop ? undefined : encodedLength(output);
   const plan = planWrite(await readDestination(resource.dest, compareSize === undefined ? {} : { compareSize }), output, resource);
   if (!plan.wouldRender) {
     options.logger.debug('runner', `${resource.dest}: unchanged`);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { constants, unlinkSync, type Stats } from 'node:fs';
 import { chown, copyFile, mkdir, open, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { encodeText } from '../bytes.js';
 import { CtmplError, messageOf } from '../errors.js';
 
 /** Mode and owner a destination should end up with; absent fields keep the current file's. */
@@ -85,7 +86,7 @@ const defaultMode = 0o644;
 
 /** Compares the rendered output and wanted permissions with the destination. */
 export function planWrite(destination: Destination, output: string, wanted: Permissions): WritePlan {
-  const content = Buffer.from(output);
+  const content = encodeText(output);
   const mode = wanted.mode ?? destination.mode ?? defaultMode;
   const uid = wanted.uid ?? destination.uid;
   const gid = wanted.gid ?? destination.gid;

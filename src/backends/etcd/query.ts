@@ -1,3 +1,4 @@
+import { decodeBase64Bytes, encodeText } from '../../bytes.js';
 import type { Dependency } from '../dependency.js';
 import { normalizeKvPath } from '../dependency.js';
 
@@ -113,12 +114,14 @@ export function sortEntries(entries: Iterable<readonly [string, string]>): Map<s
   return new Map([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
+/** A key or value as etcd's gateway takes it: base64 of its bytes. */
 export function encode(text: string): string {
-  return Buffer.from(text, 'utf8').toString('base64');
+  return encodeText(text).toString('base64');
 }
 
+/** A key or value from etcd's gateway, its bytes kept (see src/bytes.ts). */
 export function decode(base64: string): string {
-  return Buffer.from(base64, 'base64').toString('utf8');
+  return decodeBase64Bytes(base64);
 }
 
 /** The base64 range_end that covers every key starting with `prefix` (etcd's GetPrefixRangeEnd). */
