@@ -51,6 +51,7 @@ const GRPC_UNAUTHENTICATED = 16;
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 const DEFAULT_WATCH_IDLE_TIMEOUT_MS = 30_000;
 const MAX_PROBE_INTERVAL_MS = 10_000;
+const MAX_CONNECTIONS_PER_NODE = 8;
 
 interface GatewayFailure {
   readonly status: number;
@@ -82,7 +83,9 @@ export class EtcdGateway {
     const fromUrl = parsed.find((node) => node.username !== undefined) ?? {};
     this.#credentials = options.username ? { username: options.username, password: options.password ?? '' } : fromUrl;
     this.description = `etcd ${this.#nodes.join(',')}`;
-    this.#agent = new Agent({ connect: tlsConnectOptions(options.tls) });
+    // Bounded so that many dependencies read at once queue on a few connections instead of each
+    // opening (and keeping alive) its own; the shared watch stream holds one of them.
+    this.#agent = new Agent({ connect: tlsConnectOptions(options.tls), connections: MAX_CONNECTIONS_PER_NODE });
     this.#timing = timingOf(options);
   }
 
@@ -93,10 +96,12 @@ export class EtcdGateway {
   }
 
   /**
-   * POSTs `body` to a streaming `path` and yields each JSON line until the stream ends or `signal`
-   * aborts. With `probe`, a watchdog ends a stream whose node went silent with a CtmplError.
+   * POSTs `messages` (newline-delimited JSON) to a streaming `path` and yields each JSON line until
+   * the stream ends or `signal` aborts; `onOpen` is called once the node answered. With `probe`, a
+   * watchdog ends a stream whose node went silent with a CtmplError.
    */
-  async *stream(path: string, body: unknown, signal: AbortSignal, probe?: Probe): AsyncGenerator<unknown> {
+  async *stream(path: string, messages: readonly unknown[], signal: AbortSignal, probe?: Probe, onOpen?: () => void): AsyncGenerator<unknown> {
+    const body = messages.map((message) => JSON.stringify(message)).join('\n');
     const local = new AbortController();
     const abort = () => local.abort();
     signal.addEventListener('abort', abort, { once: true });
@@ -106,6 +111,7 @@ export class EtcdGateway {
     try {
       const sent = await this.#send(path, local.signal, (to, deadline) => this.#openStream(to, path, body, local.signal, deadline));
       node = sent.node;
+      onOpen?.();
       if (probe) {
         watchdog = this.#watchdog(node, probe, () => {
           isStalled = true;
@@ -239,7 +245,7 @@ export class EtcdGateway {
     return request(`${node}${path}`, {
       method: 'POST',
       headers,
-      body: JSON.stringify(body),
+      body: typeof body === 'string' ? body : JSON.stringify(body),
       dispatcher: this.#agent,
       signal,
       headersTimeout: this.#timing.requestTimeoutMs,

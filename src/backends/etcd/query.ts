@@ -126,7 +126,7 @@ export function decode(base64: string): string {
 
 /** The base64 range_end that covers every key starting with `prefix` (etcd's GetPrefixRangeEnd). */
 export function prefixEnd(prefix: string): string {
-  const bytes = Buffer.from(prefix, 'utf8');
+  const bytes = encodeText(prefix);
   for (let i = bytes.length - 1; i >= 0; i -= 1) {
     if (bytes[i]! < 0xff) {
       const end = bytes.subarray(0, i + 1);
