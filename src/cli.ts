@@ -9,6 +9,7 @@ import { ExitCode, exitCodeFor } from './exit-codes.js';
 import { createLogger, type Logger } from './log.js';
 import type { PreparedResource } from './runner/prepare.js';
 import { retryPolicyFor } from './runner/retry-policy.js';
+import { redactCredentials } from './redact.js';
 
 export interface CliIo {
   readonly stdout: { write(text: string): unknown; isTTY?: boolean };
@@ -114,7 +115,7 @@ async function runDaemonMode(
 
 async function reportFatal(error: unknown, argv: readonly string[], io: CliIo): Promise<number> {
   if (error instanceof CtmplError) {
-    io.stderr.write(`ctmpl: ${error.message}\n`);
+    io.stderr.write(`ctmpl: ${redactCredentials(error.message)}\n`);
     if (error.code === 'USAGE' && !argv.includes('-help')) io.stderr.write('Run "ctmpl -help" for usage.\n');
     return exitCodeFor(error.code);
   }

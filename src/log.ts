@@ -3,6 +3,7 @@
  * `-log-format json`. Logs go to stderr; stdout is kept for `-noop` diffs.
  */
 import type { LogFormat, LogLevel } from './types/log.js';
+import { redactCredentials } from './redact.js';
 
 export { logLevels, type LogFormat, type LogFunction, type LogLevel } from './types/log.js';
 
@@ -17,8 +18,9 @@ export interface Logger {
 
 /** Returns a logger writing lines at or above `level` to `stream`. */
 export function createLogger(level: LogLevel, format: LogFormat, stream: { write(text: string): unknown }): Logger {
-  const write = (lineLevel: LogLevel, component: string, message: string) => {
+  const write = (lineLevel: LogLevel, component: string, text: string) => {
     if (rank[lineLevel] < rank[level]) return;
+    const message = redactCredentials(text);
     const time = new Date().toISOString();
     if (format === 'json') {
       stream.write(`${JSON.stringify({ time, level: lineLevel, component, message })}\n`);

@@ -1,6 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { parse } from 'yaml';
+import { decodeBytes } from '../bytes.js';
 import { CtmplError, messageOf } from '../errors.js';
 import type { Backend } from './backend.js';
 import { followFiles } from './follow-files.js';
@@ -38,7 +39,7 @@ export async function readAll(files: readonly string[]): Promise<Map<string, str
   for (const path of await expandPaths(files)) {
     let text: string;
     try {
-      text = await readFile(path, 'utf8');
+      text = decodeBytes(await readFile(path));
     } catch (error) {
       throw new CtmplError('BACKEND', `file ${path}: cannot read: ${messageOf(error)}`, { cause: error });
     }

@@ -51,9 +51,29 @@ function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
   }
 }
 
-/** Substitutes the staged file for `{{.src}}` in a check command, as confd's check_cmd does. */
-export function checkCommandFor(template: string, stagedPath: string): string {
-  return template.replace(/\{\{\s*\.src\s*\}\}/g, stagedPath);
+/** The paths a command may name: `{{.src}}` (the staged file for a check) and `{{.dest}}`. */
+export interface CommandPaths {
+  readonly src: string;
+  readonly dest: string;
+}
+
+/**
+ * Substitutes `{{.src}}` and `{{.dest}}` in a check or reload command, as confd's check_cmd and
+ * abtreece/confd's `{{.dest}}` do, shell-quoting each path so a space or `$` in a directory
+ * cannot split or change the command. A placeholder the user already quoted stays inside
+ * those quotes, escaped for them.
+ */
+export function expandCommand(template: string, paths: CommandPaths): string {
+  return template.replace(/(['"]?)\{\{\s*\.(src|dest)\s*\}\}(['"]?)/g, (_whole, open: string, name: 'src' | 'dest', close: string) => {
+    const path = paths[name];
+    if (open && open === close) return `${open}${open === "'" ? path.replaceAll("'", `'\\''`) : path.replace(/["$`\\]/g, '\\$&')}${close}`;
+    return `${open}${quoteForShell(path)}${close}`;
+  });
+}
+
+/** `path` as one /bin/sh word: unchanged when it holds only safe characters, else single-quoted. */
+export function quoteForShell(path: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(path) ? path : `'${path.replaceAll("'", `'\\''`)}'`;
 }
 
 /** Describes a failed command in one line plus its output tail. */

@@ -13,7 +13,7 @@ export function describePlan(plan: WritePlan, color: boolean): string {
   }
   if (plan.contentChanged) {
     const before = plan.destination.content?.toString('utf8') ?? '';
-    const patch = createTwoFilesPatch(plan.destination.content ? dest : '/dev/null', dest, before, plan.content.toString('utf8'), '', '', { context: 3 });
+    const patch = createTwoFilesPatch(plan.destination.size !== undefined ? dest : '/dev/null', dest, before, plan.content.toString('utf8'), '', '', { context: 3 });
     lines.push(...patch.split('\n').slice(1).filter((line, index, all) => index < all.length - 1 || line !== ''));
   }
   const text = lines.map((line) => (color ? colorize(line) : line)).join('\n');

@@ -1,5 +1,6 @@
 import type { Resource } from '../config/resource.js';
 import { CtmplError, messageOf } from '../errors.js';
+import { expandCommand } from './commands.js';
 import { processResource, type ProcessOptions } from './process.js';
 
 export interface RenderedResource {
@@ -47,7 +48,8 @@ export async function writePass(
           const outcome = await processResource(item.resource, item.output, options);
           written += outcome.didRender ? 1 : 0;
           wouldChange ||= outcome.wouldRender;
-          const command = item.resource.reloadCmd;
+          const { reloadCmd, dest } = item.resource;
+          const command = reloadCmd && expandCommand(reloadCmd, { src: dest, dest });
           if (command && (outcome.didRender || isRetry(command))) {
             due.set(item, { command, timeoutMs: item.resource.commandTimeoutMs ?? options.commandTimeoutMs });
           }

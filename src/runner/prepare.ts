@@ -4,6 +4,7 @@ import type { Config } from '../config/config.js';
 import type { Resource } from '../config/resource.js';
 import { CtmplError, messageOf } from '../errors.js';
 import { compileTemplate, type CompiledTemplate, type RenderOptions } from '../template/render.js';
+import { removeStaleStaged } from './writer.js';
 
 /** A resource with its template parsed and its render options fixed. */
 export interface PreparedResource {
@@ -14,14 +15,17 @@ export interface PreparedResource {
 
 /**
  * Reads and parses every resource's template. Any failure rejects the whole set, so a run
- * with one broken template writes nothing.
+ * with one broken template writes nothing. Also removes the staged files a killed ctmpl left
+ * beside the destinations (a dry run leaves them: it touches nothing).
  */
 export async function prepareResources(
   resources: readonly Resource[],
   config: Config,
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<PreparedResource[]> {
-  return Promise.all(resources.map((resource) => prepareResource(resource, config, env)));
+  const prepared = await Promise.all(resources.map((resource) => prepareResource(resource, config, env)));
+  if (!config.noop) await removeStaleStaged(resources.map((resource) => resource.dest));
+  return prepared;
 }
 
 export async function prepareResource(

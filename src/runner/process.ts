@@ -1,7 +1,8 @@
 import type { Resource } from '../config/resource.js';
+import { encodedLength } from '../bytes.js';
 import { CtmplError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { assertCommandOk, checkCommandFor, runCommand } from './commands.js';
+import { assertCommandOk, expandCommand, runCommand } from './commands.js';
 import { describePlan } from './diff.js';
 import { commitFile, discardStaged, planWrite, readDestination, stageFile, type WritePlan } from './writer.js';
 
@@ -24,7 +25,9 @@ export interface ProcessOutcome {
  * leaves the destination untouched and throws CtmplError('CHECK'); the reload is the pass's.
  */
 export async function processResource(resource: Resource, output: string, options: ProcessOptions): Promise<ProcessOutcome> {
-  const plan = planWrite(await readDestination(resource.dest), output, resource);
+  // A dry run shows the old content in its diff, so it reads the file whatever its size.
+  const compareSize = options.noop ? undefined : encodedLength(output);
+  const plan = planWrite(await readDestination(resource.dest, compareSize === undefined ? {} : { compareSize }), output, resource);
   if (!plan.wouldRender) {
     options.logger.debug('runner', `${resource.dest}: unchanged`);
     return { didRender: false, wouldRender: false };
@@ -49,12 +52,12 @@ export async function processResource(resource: Resource, output: string, option
 async function checkStaged(resource: Resource, staged: string, options: ProcessOptions): Promise<void> {
   if (!resource.checkCmd) return;
   const timeoutMs = resource.commandTimeoutMs ?? options.commandTimeoutMs;
-  const result = await runCommand(checkCommandFor(resource.checkCmd, staged), timeoutMs);
+  const result = await runCommand(expandCommand(resource.checkCmd, { src: staged, dest: resource.dest }), timeoutMs);
   assertCommandOk(result, timeoutMs, 'CHECK', resource.dest);
 }
 
 function describeChange(plan: WritePlan): string {
-  if (plan.destination.content === undefined) return 'created';
+  if (plan.destination.size === undefined) return 'created';
   return plan.contentChanged ? 'updated' : `mode/owner updated to 0${plan.mode.toString(8)}`;
 }
 

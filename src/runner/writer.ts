@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { chown, copyFile, mkdir, open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { constants, unlinkSync, type Stats } from 'node:fs';
+import { chown, copyFile, mkdir, open, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { encodeText } from '../bytes.js';
 import { CtmplError, messageOf } from '../errors.js';
 
 /** Mode and owner a destination should end up with; absent fields keep the current file's. */
@@ -10,13 +12,61 @@ export interface Permissions {
   readonly gid?: number;
 }
 
-/** The destination as it is on disk now (`content` undefined: it does not exist). */
+/**
+ * The destination as it is on disk now (`size` undefined: it does not exist). `content` is
+ * undefined too when its size alone proved it differs from what was to be compared.
+ */
 export interface Destination {
   readonly path: string;
+  readonly size?: number;
   readonly content?: Buffer;
   readonly mode?: number;
   readonly uid?: number;
   readonly gid?: number;
+}
+
+/**
+ * Reads the destination's mode, owner and bytes; a missing file is not an error. Anything but
+ * a regular file (a FIFO, /dev/zero, a directory) is refused before it is opened: reading one
+ * blocks forever or never ends. With `compareSize`, a file of another size is not read at all;
+ * otherwise at most size+1 bytes are read, so a file that grows meanwhile reads as different.
+ */
+export async function readDestination(path: string, options: { compareSize?: number } = {}): Promise<Destination> {
+  try {
+    const info = await stat(path);
+    refuseIrregular(path, info);
+    const found = { path, size: info.size, mode: info.mode & 0o7777, uid: info.uid, gid: info.gid };
+    if (options.compareSize !== undefined && options.compareSize !== info.size) return found;
+    return { ...found, content: await readBounded(path, info.size + 1) };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { path };
+    if (error instanceof CtmplError) throw error;
+    throw new CtmplError('WRITE', `${path}: cannot read destination: ${messageOf(error)}`, { cause: error });
+  }
+}
+
+function refuseIrregular(path: string, info: Stats): void {
+  if (info.isFile()) return;
+  const kind = info.isFIFO() ? 'a FIFO' : info.isDirectory() ? 'a directory' : info.isCharacterDevice() ? 'a character device' : info.isBlockDevice() ? 'a block device' : info.isSocket() ? 'a socket' : 'not a regular file';
+  throw new CtmplError('WRITE', `${path}: destination is ${kind}, not a regular file; refusing to replace it`);
+}
+
+/** Reads at most `limit` bytes; non-blocking, so a FIFO swapped in after the stat cannot hang us. */
+async function readBounded(path: string, limit: number): Promise<Buffer> {
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+  try {
+    refuseIrregular(path, await handle.stat());
+    const buffer = Buffer.alloc(limit);
+    let length = 0;
+    while (length < limit) {
+      const { bytesRead } = await handle.read(buffer, length, limit - length, null);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+    }
+    return buffer.subarray(0, length);
+  } finally {
+    await handle.close();
+  }
 }
 
 /** What writing `output` would change, like consul-template's RenderResult. */
@@ -34,25 +84,14 @@ export interface WritePlan {
 
 const defaultMode = 0o644;
 
-/** Reads the destination's bytes, mode and owner; a missing file is not an error. */
-export async function readDestination(path: string): Promise<Destination> {
-  try {
-    const [content, info] = await Promise.all([readFile(path), stat(path)]);
-    return { path, content, mode: info.mode & 0o7777, uid: info.uid, gid: info.gid };
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { path };
-    throw new CtmplError('WRITE', `${path}: cannot read destination: ${messageOf(error)}`, { cause: error });
-  }
-}
-
 /** Compares the rendered output and wanted permissions with the destination. */
 export function planWrite(destination: Destination, output: string, wanted: Permissions): WritePlan {
-  const content = Buffer.from(output);
+  const content = encodeText(output);
   const mode = wanted.mode ?? destination.mode ?? defaultMode;
   const uid = wanted.uid ?? destination.uid;
   const gid = wanted.gid ?? destination.gid;
-  const exists = destination.content !== undefined;
-  const contentChanged = !exists || !destination.content!.equals(content);
+  const exists = destination.size !== undefined;
+  const contentChanged = destination.content === undefined || !destination.content.equals(content);
   const permissionsChanged =
     exists && (mode !== destination.mode || (wanted.uid !== undefined && wanted.uid !== destination.uid) || (wanted.gid !== undefined && wanted.gid !== destination.gid));
   return {
@@ -73,7 +112,9 @@ export function planWrite(destination: Destination, output: string, wanted: Perm
  */
 export async function stageFile(plan: WritePlan): Promise<string> {
   const dest = plan.destination.path;
-  const staged = join(dirname(dest), `.${basename(dest)}.ctmpl-${randomBytes(4).toString('hex')}`);
+  const staged = join(dirname(dest), `.${basename(dest)}.ctmpl-${process.pid}-${randomBytes(4).toString('hex')}`);
+  setExitHook();
+  inFlight.add(staged);
   try {
     await mkdir(dirname(dest), { recursive: true });
     const handle = await open(staged, 'wx', plan.mode);
@@ -113,8 +154,9 @@ async function setOwner(path: string, plan: WritePlan): Promise<void> {
 export async function commitFile(staged: string, plan: WritePlan, options: { backup?: boolean } = {}): Promise<void> {
   const dest = plan.destination.path;
   try {
-    if (options.backup && plan.destination.content !== undefined) await copyFile(dest, `${dest}.bak`);
+    if (options.backup && plan.destination.size !== undefined) await copyFile(dest, `${dest}.bak`);
     await rename(staged, dest);
+    inFlight.delete(staged);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EBUSY') {
       await discardStaged(staged);
@@ -130,5 +172,71 @@ export async function commitFile(staged: string, plan: WritePlan, options: { bac
 
 /** Removes a staged file, ignoring one that is already gone. */
 export async function discardStaged(staged: string): Promise<void> {
+  inFlight.delete(staged);
   await unlink(staged).catch(() => undefined);
+}
+
+/** Staged files this process has created and not yet renamed or removed. */
+const inFlight = new Set<string>();
+let isExitHookSet = false;
+
+/**
+ * Our staged names: `.<dest name>.ctmpl-<pid>-<8 hex>`, and `.<dest name>.ctmpl-<8 hex>` from
+ * versions before the pid was part of it.
+ */
+const stagedName = /^\.(.+)\.ctmpl-(?:([0-9]+)-)?[0-9a-f]{8}$/;
+
+/**
+ * Removes the staged files a killed ctmpl left beside these destinations: ours by name, for
+ * these destinations only, and only when the process that staged them is gone (another ctmpl
+ * may be writing the same file). Also arranges for this process's own staged files to be
+ * removed when it exits. Returns the paths removed; never throws.
+ */
+export async function removeStaleStaged(destinations: readonly string[]): Promise<string[]> {
+  setExitHook();
+  const namesByDir = new Map<string, Set<string>>();
+  for (const dest of destinations) namesByDir.set(dirname(dest), (namesByDir.get(dirname(dest)) ?? new Set()).add(basename(dest)));
+  const removed: string[] = [];
+  for (const [dir, names] of namesByDir) {
+    const entries = await readdir(dir).catch(() => [] as string[]);
+    for (const entry of entries) {
+      const path = join(dir, entry);
+      if (!isStale(entry, names, path)) continue;
+      await unlink(path).then(() => removed.push(path), () => undefined);
+    }
+  }
+  return removed;
+}
+
+function isStale(entry: string, names: ReadonlySet<string>, path: string): boolean {
+  const match = stagedName.exec(entry);
+  if (!match || !names.has(match[1]!)) return false;
+  const pid = match[2] === undefined ? undefined : Number(match[2]);
+  if (pid === undefined) return true;
+  // In a container ctmpl is often pid 1 again after a restart: our pid, but not our file.
+  if (pid === process.pid) return !inFlight.has(path);
+  return !isAlive(pid);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function setExitHook(): void {
+  if (isExitHookSet) return;
+  isExitHookSet = true;
+  process.on('exit', () => {
+    for (const staged of inFlight) {
+      try {
+        unlinkSync(staged);
+      } catch {
+        // already renamed into place or removed
+      }
+    }
+  });
 }

@@ -1,9 +1,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, readFile, stat, writeFile, chmod } from 'node:fs/promises';
-import { join } from 'node:path';
+import { spawn, spawnSync } from 'node:child_process';
+import { basename, join } from 'node:path';
 import { makeTempDir } from '../support/cli.js';
-import { commitFile, discardStaged, planWrite, readDestination, stageFile } from '../../src/runner/writer.js';
+import { commitFile, discardStaged, planWrite, readDestination, removeStaleStaged, stageFile } from '../../src/runner/writer.js';
 
 describe('the writer', () => {
   let dir: string;
@@ -47,3 +48,62 @@ describe('the writer', () => {
     assert.deepEqual((await readdir(dir)).filter((name) => name.includes('ctmpl-')), []);
   });
 });
+
+describe('staged files a killed ctmpl left behind', () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  before(async () => ({ dir, cleanup } = await makeTempDir()));
+  after(() => cleanup());
+
+  it('stages under a name that carries this process id', async () => {
+    const dest = join(dir, 'named.conf');
+    const staged = await stageFile(planWrite(await readDestination(dest), 'x', {}));
+    assert.match(basename(staged), new RegExp(`^\\.named\\.conf\\.ctmpl-${process.pid}-[0-9a-f]{8}$`));
+    await discardStaged(staged);
+  });
+
+  it('removes ours of dead processes and old-style ones, and keeps live ones and other files', async () => {
+    const deadPid = await exitedPid();
+    const cases = [
+      { name: `.app.conf.ctmpl-${deadPid}-0badc0de`, isRemoved: true },
+      { name: '.app.conf.ctmpl-deadbeef', isRemoved: true },
+      { name: `.app.conf.ctmpl-${process.pid}-12345678`, isRemoved: true },
+      { name: `.app.conf.ctmpl-${process.ppid}-12345678`, isRemoved: false },
+      { name: `.other.conf.ctmpl-${deadPid}-0badc0de`, isRemoved: false },
+      { name: '.app.conf.ctmpl-notours', isRemoved: false },
+      { name: 'app.conf', isRemoved: false },
+    ];
+    for (const { name } of cases) await writeFile(join(dir, name), 'secret');
+    const removed = await removeStaleStaged([join(dir, 'app.conf'), join(dir, 'missing-dir', 'x.conf')]);
+    const left = new Set(await readdir(dir));
+    for (const { name, isRemoved } of cases) assert.equal(!left.has(name), isRemoved, name);
+    assert.equal(removed.length, cases.filter((c) => c.isRemoved).length);
+  });
+
+  it('keeps a file this process is staging right now', async () => {
+    const dest = join(dir, 'busy.conf');
+    const staged = await stageFile(planWrite(await readDestination(dest), 'x', {}));
+    assert.deepEqual(await removeStaleStaged([dest]), []);
+    await discardStaged(staged);
+  });
+
+  it('removes the staged file a writer killed with SIGKILL left behind', async () => {
+    const dest = join(dir, 'killed.conf');
+    const script = `import { stageFile, planWrite, readDestination } from ${JSON.stringify(writerUrl)};
+      await stageFile(planWrite(await readDestination(${JSON.stringify(dest)}), 'half', {}));
+      process.kill(process.pid, 'SIGKILL');`;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script]);
+    assert.equal(child.signal, 'SIGKILL', String(child.stderr));
+    assert.equal((await readdir(dir)).filter((name) => name.startsWith('.killed.conf.ctmpl-')).length, 1);
+    await removeStaleStaged([dest]);
+    assert.deepEqual((await readdir(dir)).filter((name) => name.startsWith('.killed.conf.')), []);
+  });
+});
+
+const writerUrl = new URL('../../src/runner/writer.ts', import.meta.url).href;
+
+async function exitedPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', '']);
+  await new Promise((resolveExit) => child.on('exit', resolveExit));
+  return child.pid!;
+}

@@ -22,7 +22,7 @@ export interface RedisServer {
   put(key: string, value: string): Promise<void>;
   delete(key: string): Promise<void>;
   /** Runs any command, e.g. `command('HSET', '/app/db', 'host', 'x')`. */
-  command(...args: string[]): Promise<unknown>;
+  command(...args: (string | Buffer)[]): Promise<unknown>;
   /** Saves the data set to the temp dir, then stops the server. */
   stop(): Promise<void>;
   /** Starts the server again on the same port; it loads the data saved by `stop`. */
@@ -50,7 +50,7 @@ async function startRedisOnce(options: RedisServerOptions = {}): Promise<RedisSe
   ];
   const server = new ServerProcess(options.binary ?? 'redis-server', args, join(dir, 'redis.log'));
 
-  async function command(...commandArgs: string[]): Promise<unknown> {
+  async function command(...commandArgs: (string | Buffer)[]): Promise<unknown> {
     const client = createClient({
       socket: { host: '127.0.0.1', port, reconnectStrategy: false },
       disableClientInfo: true,

@@ -1,3 +1,4 @@
+import { decodeBase64Bytes } from '../../bytes.js';
 import type { CatalogNode, CatalogNodeServices, CatalogService, HealthCheck, HealthService } from '../backend.js';
 import type { Dependency, HealthFilter } from '../../types/dependency.js';
 
@@ -60,7 +61,7 @@ interface RawKvEntry {
   readonly Value: string | null;
 }
 
-const decodeValue = (value: string | null) => (value === null ? '' : Buffer.from(value, 'base64').toString('utf8'));
+const decodeValue = (value: string | null) => (value === null ? '' : decodeBase64Bytes(value));
 
 function decodeKvGet(answer: ConsulAnswer): string | null {
   if (answer.status === 404) return null;

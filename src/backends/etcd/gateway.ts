@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { Agent, request, type Dispatcher } from 'undici';
 import { CtmplError, isAbortError, messageOf } from '../../errors.js';
+import { splitCredentials } from '../../redact.js';
 import { withTimeout, type Deadline } from '../deadline.js';
 import { StreamWatchdog } from './watchdog.js';
 import type { LogFunction } from '../../types/log.js';
@@ -41,6 +42,7 @@ const GRPC_UNAUTHENTICATED = 16;
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 const DEFAULT_WATCH_IDLE_TIMEOUT_MS = 30_000;
 const MAX_PROBE_INTERVAL_MS = 10_000;
+const MAX_CONNECTIONS_PER_NODE = 8;
 
 interface GatewayFailure {
   readonly status: number;
@@ -58,6 +60,7 @@ export class EtcdGateway {
   readonly #nodes: readonly string[];
   readonly #agent: Agent;
   readonly #timing: Timing;
+  readonly #credentials: { readonly username?: string; readonly password?: string };
   #current = 0;
   /** Simple tokens are node-local, so a token is only good for the node that issued it. */
   #token: { readonly node: string; readonly value: string } | undefined;
@@ -65,9 +68,15 @@ export class EtcdGateway {
   constructor(options: EtcdOptions) {
     if (options.nodes.length === 0) throw new CtmplError('BACKEND', 'etcd: no nodes given');
     this.#options = options;
-    this.#nodes = options.nodes.map((node) => normalizeNode(node, options.tls !== undefined));
+    const parsed = options.nodes.map(splitCredentials);
+    this.#nodes = parsed.map((node) => normalizeNode(node.address, options.tls !== undefined));
+    // -username/-password win; else the first node URL that names a user (http://user:pw@host:2379).
+    const fromUrl = parsed.find((node) => node.username !== undefined) ?? {};
+    this.#credentials = options.username ? { username: options.username, password: options.password ?? '' } : fromUrl;
     this.description = `etcd ${this.#nodes.join(',')}`;
-    this.#agent = new Agent({ connect: tlsConnectOptions(options.tls) });
+    // Bounded so that many dependencies read at once queue on a few connections instead of each
+    // opening (and keeping alive) its own; the shared watch stream holds one of them.
+    this.#agent = new Agent({ connect: tlsConnectOptions(options.tls), connections: MAX_CONNECTIONS_PER_NODE });
     this.#timing = timingOf(options);
   }
 
@@ -78,10 +87,12 @@ export class EtcdGateway {
   }
 
   /**
-   * POSTs `body` to a streaming `path` and yields each JSON line until the stream ends or `signal`
-   * aborts. With `probe`, a watchdog ends a stream whose node went silent with a CtmplError.
+   * POSTs `messages` (newline-delimited JSON) to a streaming `path` and yields each JSON line until
+   * the stream ends or `signal` aborts; `onOpen` is called once the node answered. With `probe`, a
+   * watchdog ends a stream whose node went silent with a CtmplError.
    */
-  async *stream(path: string, body: unknown, signal: AbortSignal, probe?: Probe): AsyncGenerator<unknown> {
+  async *stream(path: string, messages: readonly unknown[], signal: AbortSignal, probe?: Probe, onOpen?: () => void): AsyncGenerator<unknown> {
+    const body = messages.map((message) => JSON.stringify(message)).join('\n');
     const local = new AbortController();
     const abort = () => local.abort();
     signal.addEventListener('abort', abort, { once: true });
@@ -91,6 +102,7 @@ export class EtcdGateway {
     try {
       const sent = await this.#send(path, local.signal, (to, deadline) => this.#openStream(to, path, body, local.signal, deadline));
       node = sent.node;
+      onOpen?.();
       if (probe) {
         watchdog = this.#watchdog(node, probe, () => {
           isStalled = true;
@@ -203,7 +215,7 @@ export class EtcdGateway {
   }
 
   async #tokenFor(node: string, signal: AbortSignal): Promise<string | undefined> {
-    const { username, password } = this.#options;
+    const { username, password } = this.#credentials;
     if (!username) return undefined;
     if (this.#token?.node === node) return this.#token.value;
     const response = await this.#post(node, '/v3/auth/authenticate', { name: username, password: password ?? '' }, signal, false);
@@ -224,7 +236,7 @@ export class EtcdGateway {
     return request(`${node}${path}`, {
       method: 'POST',
       headers,
-      body: JSON.stringify(body),
+      body: typeof body === 'string' ? body : JSON.stringify(body),
       dispatcher: this.#agent,
       signal,
       headersTimeout: this.#timing.requestTimeoutMs,

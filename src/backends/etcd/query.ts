@@ -1,3 +1,4 @@
+import { decodeBase64Bytes, encodeText } from '../../bytes.js';
 import type { Dependency } from '../../types/dependency.js';
 import { normalizeKvPath } from '../../types/dependency.js';
 
@@ -113,17 +114,19 @@ export function sortEntries(entries: Iterable<readonly [string, string]>): Map<s
   return new Map([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
+/** A key or value as etcd's gateway takes it: base64 of its bytes. */
 export function encode(text: string): string {
-  return Buffer.from(text, 'utf8').toString('base64');
+  return encodeText(text).toString('base64');
 }
 
+/** A key or value from etcd's gateway, its bytes kept (see src/bytes.ts). */
 export function decode(base64: string): string {
-  return Buffer.from(base64, 'base64').toString('utf8');
+  return decodeBase64Bytes(base64);
 }
 
 /** The base64 range_end that covers every key starting with `prefix` (etcd's GetPrefixRangeEnd). */
 export function prefixEnd(prefix: string): string {
-  const bytes = Buffer.from(prefix, 'utf8');
+  const bytes = encodeText(prefix);
   for (let i = bytes.length - 1; i >= 0; i -= 1) {
     if (bytes[i]! < 0xff) {
       const end = bytes.subarray(0, i + 1);

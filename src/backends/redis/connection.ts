@@ -1,5 +1,6 @@
 import { createClient } from 'redis';
 import { CtmplError, messageOf } from '../../errors.js';
+import { splitCredentials } from '../../redact.js';
 import { withTimeout } from '../deadline.js';
 import type { LogFunction } from '../../types/log.js';
 
@@ -21,7 +22,11 @@ export interface RedisOptions {
 
 /** One node of the `nodes` option, as given and as parsed. */
 export interface RedisNode {
+  /** The address as given, without credentials: safe to show. */
   readonly address: string;
+  /** From `redis://user:password@host`: AUTH with these (ACL user when named). */
+  readonly username?: string;
+  readonly password?: string;
   readonly socket: { readonly host: string; readonly port: number } | { readonly path: string };
   readonly db: number;
 }
@@ -31,15 +36,16 @@ export type RedisClient = ReturnType<typeof createClient>;
 export const DEFAULT_COMMAND_TIMEOUT_MS = 10_000;
 
 /** Parses "host:port", "host:port/db", "host", or a unix socket path with an optional "/db". */
-export function parseNode(address: string): RedisNode {
-  const text = address.trim().replace(/^redis:\/\//, '');
+export function parseNode(given: string): RedisNode {
+  const { address, ...credentials } = splitCredentials(given.trim());
+  const text = address.replace(/^redis:\/\//, '');
   const dbMatch = /^(.*)\/(\d+)$/.exec(text);
   const target = dbMatch ? dbMatch[1]! : text;
   const db = dbMatch ? Number(dbMatch[2]) : 0;
-  if (target.startsWith('/')) return { address, socket: { path: target }, db };
+  if (target.startsWith('/')) return { address, ...credentials, socket: { path: target }, db };
   const portMatch = /^(.*):(\d+)$/.exec(target);
   const host = (portMatch ? portMatch[1]! : target).replace(/^\[(.*)\]$/, '$1') || '127.0.0.1';
-  return { address, socket: { host, port: portMatch ? Number(portMatch[2]) : 6379 }, db };
+  return { address, ...credentials, socket: { host, port: portMatch ? Number(portMatch[2]) : 6379 }, db };
 }
 
 /** True when Redis refused our credentials (its error codes WRONGPASS, NOAUTH, or a rejected AUTH). */
@@ -70,13 +76,15 @@ export interface ConnectOptions {
  * connection fails the next command, and the retry wrapper decides when to try again.
  */
 export async function connectNode(node: RedisNode, options: ConnectOptions): Promise<RedisClient> {
-  const { password, timeoutMs } = options;
+  const { timeoutMs } = options;
+  const password = node.password ?? options.password;
   const client = createClient({
     socket: { ...node.socket, connectTimeout: timeoutMs, reconnectStrategy: false },
     database: node.db,
     disableOfflineQueue: true,
     disableClientInfo: true,
     ...(password ? { password } : {}),
+    ...(node.username ? { username: node.username } : {}),
     ...(options.RESP === 3 ? { RESP: 3, emitInvalidate: true } : {}),
   }) as RedisClient;
   // Without a listener an 'error' event would crash the process; the failing command reports it.

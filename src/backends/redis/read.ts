@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { RESP_TYPES } from 'redis';
+import { decodeBytes } from '../../bytes.js';
 import { normalizeKvPath } from '../../types/dependency.js';
 import { splitParent, type KeyMapping } from './keys.js';
 import type { RedisClient } from './connection.js';
@@ -12,12 +14,21 @@ const BATCH = 500;
  */
 export async function readValue(client: RedisClient, keys: KeyMapping, path: string): Promise<string | null> {
   const key = keys.toKey(path);
-  if ((await client.type(key)) === 'string') return client.get(key);
+  if ((await client.type(key)) === 'string') return textOf(await bytesOf(client).get(key));
   const parent = splitParent(path);
   if (!parent) return null;
   const parentKey = keys.toKey(parent[0]);
   if ((await client.type(parentKey)) !== 'hash') return null;
-  return client.hGet(parentKey, parent[1]);
+  return textOf(await bytesOf(client).hGet(parentKey, parent[1]));
+}
+
+/** The client answering values as Buffers, so bytes that are not UTF-8 survive (see src/bytes.ts). */
+function bytesOf(client: RedisClient) {
+  return client.withTypeMapping({ [RESP_TYPES.BLOB_STRING]: Buffer });
+}
+
+function textOf(value: Buffer | null | undefined): string | null {
+  return value ? decodeBytes(value) : null;
 }
 
 /**
@@ -45,8 +56,8 @@ async function readKeys(client: RedisClient, keys: KeyMapping, batch: readonly s
   const types = await Promise.all(batch.map((key) => client.type(key)));
   const values = await Promise.all(
     batch.map((key, i) => {
-      if (types[i] === 'string') return client.get(key);
-      if (types[i] === 'hash') return client.hGetAll(key);
+      if (types[i] === 'string') return bytesOf(client).get(key);
+      if (types[i] === 'hash') return bytesOf(client).hGetAll(key);
       return null;
     }),
   );
@@ -54,8 +65,8 @@ async function readKeys(client: RedisClient, keys: KeyMapping, batch: readonly s
   batch.forEach((key, i) => {
     const value = values[i];
     const path = keys.toPath(key);
-    if (typeof value === 'string') entries.push([path, value]);
-    else if (value) for (const [field, fieldValue] of Object.entries(value)) entries.push([`${path}/${field}`, String(fieldValue)]);
+    if (Buffer.isBuffer(value)) entries.push([path, decodeBytes(value)]);
+    else if (value) for (const [field, fieldValue] of Object.entries(value)) entries.push([`${path}/${field}`, decodeBytes(fieldValue as Buffer)]);
   });
   return entries;
 }

@@ -1,60 +1,73 @@
+import { createRequire } from 'node:module';
+
 /**
- * Go regexp (RE2) patterns and replacement templates on top of JS RegExp: `(?P<name>…)`,
- * leading `(?i)`-style flags, `\A`/`\z`, POSIX classes, and `$1`/`${name}`/`$$` expansion.
+ * Go's regexp for templates, on re2js (a port of RE2, Go's own engine): Go's syntax (`(?P<name>…)`,
+ * `(?U)`, `\A`, `\z`, `\Q…\E`, POSIX classes), Go's error messages (`error parsing regexp: missing
+ * closing ): ...`), and time linear in the input, so `^(a+)+$` on a long line cannot stall a render.
  */
-
-const POSIX_CLASSES: Readonly<Record<string, string>> = {
-  alnum: '0-9A-Za-z',
-  alpha: 'A-Za-z',
-  ascii: '\\x00-\\x7F',
-  blank: '\\t ',
-  cntrl: '\\x00-\\x1F\\x7F',
-  digit: '0-9',
-  graph: '!-~',
-  lower: 'a-z',
-  print: ' -~',
-  punct: '!-\\/:-@[-`{-~',
-  space: '\\t\\n\\v\\f\\r ',
-  upper: 'A-Z',
-  word: '0-9A-Za-z_',
-  xdigit: '0-9A-Fa-f',
-};
-
-/** Compiles a Go regexp; `extraFlags` adds JS flags (e.g. "g"). Throws on a bad pattern. */
-export function compileGoRegexp(pattern: string, extraFlags: string): RegExp {
-  let flags = extraFlags;
-  let source = pattern;
-  const leading = /^\(\?([imsU]+)\)/.exec(source);
-  if (leading) {
-    if (leading[1]!.includes('U')) throw new Error(`error parsing regexp: unsupported flag U: \`${pattern}\``);
-    flags += leading[1];
-    source = source.slice(leading[0].length);
-  }
-  source = source
-    .replaceAll('(?P<', '(?<')
-    .replace(/\[:(\^?)([a-z]+):\]/g, (whole, negate: string, name: string) => {
-      const cls = POSIX_CLASSES[name];
-      return cls && !negate ? cls : whole;
-    })
-    .replace(/\\A/g, '(?<![\\s\\S])')
-    .replace(/\\z/g, '(?![\\s\\S])');
-  try {
-    return new RegExp(source, flags);
-  } catch (err) {
-    throw new Error(`error parsing regexp: ${(err as Error).message}`);
-  }
+export interface GoRegexp {
+  /** Go's MatchString. */
+  matchString(s: string): boolean;
+  /** Go's ReplaceAllString: `$1`, `${name}` and `$$` in `template` expand per match. */
+  replaceAllString(s: string, template: string): string;
 }
 
-/** Go's Regexp.Expand over the arguments of a String.replace callback. */
-export function expandGoTemplate(template: string, replaceArgs: unknown[]): string {
-  const last = replaceArgs[replaceArgs.length - 1];
-  const hasGroups = typeof last === 'object' && last !== null;
-  const groups = (hasGroups ? last : {}) as Record<string, string | undefined>;
-  const captures = replaceArgs.slice(0, replaceArgs.length - (hasGroups ? 3 : 2)) as (string | undefined)[];
+type Re2js = typeof import('re2js');
+interface Re2Engine {
+  findAllSubmatchIndex(s: string, n: number): number[][] | null;
+}
+
+// Loaded on first use: re2js costs ~90 ms to load, and most templates use no regexp.
+let re2js: Re2js | undefined;
+const loadRe2js = (): Re2js => (re2js ??= createRequire(import.meta.url)('re2js') as Re2js);
+
+/** Compiled patterns by source: a template re-renders with the same patterns on every change. */
+const cache = new Map<string, GoRegexp>();
+const cacheLimit = 256;
+
+/** Compiles a Go regexp; throws Go's "error parsing regexp: …" for a bad pattern. */
+export function compileGoRegexp(pattern: string): GoRegexp {
+  const cached = cache.get(pattern);
+  if (cached) return cached;
+  const compiled = compileUncached(pattern);
+  if (cache.size >= cacheLimit) cache.delete(cache.keys().next().value!);
+  cache.set(pattern, compiled);
+  return compiled;
+}
+
+function compileUncached(pattern: string): GoRegexp {
+  const { RE2JS } = loadRe2js();
+  let re: ReturnType<Re2js['RE2JS']['compile']>;
+  try {
+    re = RE2JS.compile(pattern);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(message.startsWith('error parsing regexp') ? message : `error parsing regexp: ${message}`);
+  }
+  const engine = re.re2() as unknown as Re2Engine;
+  const names = re.namedGroups();
+  return {
+    matchString: (s) => re.test(s),
+    replaceAllString(s, template) {
+      let out = '';
+      let last = 0;
+      for (const indexes of engine.findAllSubmatchIndex(s, -1) ?? []) {
+        out += s.slice(last, indexes[0]) + expandGoTemplate(template, s, indexes, names);
+        last = indexes[1]!;
+      }
+      return out + s.slice(last);
+    },
+  };
+}
+
+/** Go's Regexp.Expand: `$1`, `${1}`, `$name`, `${name}`, `$$`; an unknown or unmatched group is "". */
+export function expandGoTemplate(template: string, s: string, indexes: readonly number[], names: Readonly<Record<string, number>>): string {
   return template.replace(/\$(\$|\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))/g, (whole, _all: string, braced?: string, bare?: string) => {
     if (whole === '$$') return '$';
     const name = (braced ?? bare)!;
-    if (/^[0-9]+$/.test(name)) return captures[Number(name)] ?? '';
-    return groups[name] ?? '';
+    const group = /^[0-9]+$/.test(name) ? Number(name) : names[name];
+    if (group === undefined) return '';
+    const [start, end] = [indexes[2 * group], indexes[2 * group + 1]];
+    return start === undefined || start < 0 || end === undefined ? '' : s.slice(start, end);
   });
 }

@@ -1,6 +1,6 @@
 import { goFunc, type FuncMap } from '../go/values.js';
 import { basePath, dirPath } from './go-path.js';
-import { compileGoRegexp, expandGoTemplate } from './regexp.js';
+import { compileGoRegexp } from './regexp.js';
 
 /** String functions of Go's strings package as confd and consul-template expose them. */
 
@@ -122,10 +122,8 @@ export function stringFuncs(): FuncMap {
     trimPrefix: goFunc(['string', 'string'], (prefix: string, s: string) => trimPrefix(s, prefix)),
     replace: goFunc(['string', 'string', 'string', 'int'], goReplace),
     replaceAll: goFunc(['string', 'string', 'string'], (f: string, t: string, s: string) => goReplace(s, f, t, -1)),
-    regexReplaceAll: goFunc(['string', 'string', 'string'], (re: string, pl: string, s: string) =>
-      s.replace(compileGoRegexp(re, 'g'), (...match) => expandGoTemplate(pl, match)),
-    ),
-    regexMatch: goFunc(['string', 'string'], (re: string, s: string) => compileGoRegexp(re, '').test(s)),
+    regexReplaceAll: goFunc(['string', 'string', 'string'], (re: string, pl: string, s: string) => compileGoRegexp(re).replaceAllString(s, pl)),
+    regexMatch: goFunc(['string', 'string'], (re: string, s: string) => compileGoRegexp(re).matchString(s)),
     indent: goFunc(['int', 'string'], indent),
     splitToMap: goFunc(['string', 'string', 'string'], splitToMap),
   };
