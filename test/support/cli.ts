@@ -101,3 +101,23 @@ export async function makeTempDir(prefix = 'ctmpl-test-'): Promise<{ dir: string
   const dir = await mkdtemp(join(tmpdir(), prefix));
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
+
+/**
+ * Runs the CLI in this process through `run(argv, io)`, for tests where the process boundary is
+ * not what is tested (it saves a Node start-up per call). Same result shape as `runCli`; the
+ * environment is only PATH, HOME and `options.env`, as for a spawned CLI.
+ */
+export async function runCliInProcess(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
+  const { run } = await import('../../src/cli.js');
+  let stdout = '';
+  let stderr = '';
+  const signal = AbortSignal.timeout(options.timeoutMs ?? 60_000);
+  const code = await run(args, {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...options.env },
+    cwd: options.cwd ?? process.cwd(),
+    signal,
+  });
+  return { code, stdout, stderr };
+}
