@@ -121,3 +121,32 @@ export async function runCliInProcess(args: readonly string[], options: CliOptio
   });
   return { code, stdout, stderr };
 }
+
+/** A CLI daemon running in this process (see `runCliInProcess`), with its output collected as it comes. */
+export interface InProcessCli {
+  output(): string;
+  /** Aborts it as SIGTERM would and resolves with the exit code. */
+  stop(): Promise<number>;
+}
+
+export function startCliInProcess(args: readonly string[], options: CliOptions = {}): InProcessCli {
+  let output = '';
+  const controller = new AbortController();
+  const write = { write: (text: string) => (output += text) };
+  const exited = import('../../src/cli.js').then(({ run }) =>
+    run(args, {
+      stdout: write,
+      stderr: write,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...options.env },
+      cwd: options.cwd ?? process.cwd(),
+      signal: controller.signal,
+    }),
+  );
+  return {
+    output: () => output,
+    async stop() {
+      controller.abort();
+      return exited;
+    },
+  };
+}
