@@ -3,13 +3,16 @@ import assert from 'node:assert/strict';
 import { copyFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { makeTempDir, readIfExists, runCli } from './support/cli.js';
-import { startConsulSimulator, type ConsulSimulator, type SimulatorSetup } from './support/consul-simulator.js';
+import { makeTempDir, readIfExists, runCliInProcess } from './support/cli.js';
+import { startTestConsul, type TestConsul } from './support/consul-agent.js';
+import type { SimulatorSetup } from './support/consul-simulator.js';
 import { writeConfdir } from './support/confdir.js';
 
 /**
- * The cases in test/fixtures/conformance (copied from ../shared by scripts/sync-fixtures.mjs) were produced by the real confd and consul-template; every
- * one runs through our CLI and must match byte for byte (or fail cleanly for expected.err).
+ * The cases in test/fixtures/conformance (copied from ../shared by scripts/sync-fixtures.mjs) were
+ * produced by the real confd and consul-template; every one runs through our CLI (in process: the
+ * process boundary is tested elsewhere) and must match byte for byte (or fail cleanly for
+ * expected.err). The consul cases run on a real Consul agent when `consul` is on PATH.
  */
 const conformanceRoot = fileURLToPath(new URL('./fixtures/conformance/', import.meta.url));
 
@@ -62,34 +65,47 @@ describe('conformance with confd (go-template cases, file backend)', async () =>
       ].join('\n');
       await writeConfdir(root, { resources: { 't.toml': `${toml}\n` } });
       await copyFile(join(caseDir, 'template.tmpl'), join(root, 'templates', 't.tmpl'));
-      const result = await runCli(['-onetime', '-confdir', root, '-backend', 'file', '-file', join(caseDir, 'data.yaml')], { cwd: root });
+      const result = await runCliInProcess(['-onetime', '-confdir', root, '-backend', 'file', '-file', join(caseDir, 'data.yaml')], { cwd: root });
       await checkOutcome(caseDir, join(root, 'out'), result);
     });
   }
 });
 
-describe('conformance with consul-template (consul cases, Consul simulator)', async () => {
+describe('conformance with consul-template (consul cases, real Consul agent or simulator)', async () => {
   const cases = await listCases('consul');
   let dir: string;
   let cleanup: () => Promise<void>;
-  before(async () => ({ dir, cleanup } = await makeTempDir('ctmpl-conf-')));
-  after(() => cleanup());
+  let consul: TestConsul;
+  let loaded: string | undefined;
+  before(async () => {
+    ({ dir, cleanup } = await makeTempDir('ctmpl-conf-'));
+    consul = await startTestConsul('consul conformance cases');
+  });
+  after(async () => {
+    await consul?.close();
+    await cleanup();
+  });
+
+  /** Loads a case's setup.json unless the agent already holds the same (every case shares one today). */
+  async function loadSetup(text: string): Promise<void> {
+    if (loaded === text) return;
+    await consul.clear();
+    await consul.load(JSON.parse(text) as SimulatorSetup);
+    loaded = text;
+  }
 
   for (const name of cases) {
     it(name, async () => {
       const caseDir = join(conformanceRoot, 'consul', name);
-      const setup = JSON.parse(await readFile(join(caseDir, 'setup.json'), 'utf8')) as SimulatorSetup;
+      await loadSetup(await readFile(join(caseDir, 'setup.json'), 'utf8'));
       const env = JSON.parse((await readIfExists(join(caseDir, 'env.json'))) ?? '{}') as Record<string, string>;
-      const consul: ConsulSimulator = await startConsulSimulator();
-      consul.load(setup);
       const root = join(dir, name);
       await writeConfdir(root, {});
       await writeFile(join(root, 'template.ctmpl'), await readFile(join(caseDir, 'template.ctmpl')));
-      const result = await runCli(
-        ['-once', '-template', 'template.ctmpl:out', '-consul-addr', `127.0.0.1:${consul.port}`, '-lookup-timeout', '2s', '-confdir', root],
+      const result = await runCliInProcess(
+        ['-once', '-template', 'template.ctmpl:out', '-consul-addr', `127.0.0.1:${consul.port}`, '-lookup-timeout', '1s', '-confdir', root],
         { cwd: root, env },
       );
-      await consul.stop();
       await checkOutcome(caseDir, join(root, 'out'), result);
     });
   }

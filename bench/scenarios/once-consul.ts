@@ -12,7 +12,7 @@ const upstreamTemplate = 'upstream web {\n{{- range service "web"}}\n  server {{
 /** Scenario 2: consul-template style `-once` render of N healthy instances of one service. */
 export async function run(size: 'full' | 'tiny'): Promise<ScenarioResult> {
   const instances = size === 'full' ? 2_000 : 50;
-  const repeats = size === 'full' ? 7 : 2;
+  const repeats = size === 'full' ? 7 : 1;
   const consul = await startConsulSimulator();
   const { dir, cleanup } = await makeTempDir('ctmpl-bench-');
   try {

@@ -37,7 +37,8 @@ export async function measureNaive(etcd: EtcdServer, dir: string, shape: Shape, 
       const answer = await etcd.call('/v3/kv/range', { key: b64(`${prefix}/`), range_end: prefixEnd(`${prefix}/`) });
       const kvs = (answer.kvs ?? []) as { key: string; value: string }[];
       const list = new Map(kvs.map((kv) => [Buffer.from(kv.key, 'base64').toString(), Buffer.from(kv.value ?? '', 'base64').toString()]));
-      const snapshots = new Map([[dependencyKey({ type: 'kv.list', prefix }), list]]);
+      // A resource's `keys` are read as confd lists them (with siblings where the backend has them).
+      const snapshots = new Map([[dependencyKey({ type: 'kv.list', prefix, siblings: true }), list]]);
       const result = templates[p]!.render(snapshots, { env: {}, prefix: '/', keys: [prefix], denylist: [] });
       if (result.output === undefined) throw new Error(`naive render of ${prefix} incomplete`);
       renders++;

@@ -11,8 +11,12 @@ export type HealthFilter = 'any' | 'passing' | 'warning' | 'critical' | 'mainten
 export type Dependency =
   /** One key. Data: `string | null` (null: the key does not exist). */
   | { readonly type: 'kv.get'; readonly key: string; readonly dc?: string }
-  /** Every key under a prefix, recursively. Data: `KvList`. */
-  | { readonly type: 'kv.list'; readonly prefix: string; readonly dc?: string }
+  /**
+   * The prefix key and every key under it, recursively. Data: `KvList`. `siblings`: also the keys
+   * that merely start with the prefix ("/app" → "/apple"), where the peer's backend lists them
+   * (confd's Consul backend loads a resource's `keys` that way; its etcd and redis ones do not).
+   */
+  | { readonly type: 'kv.list'; readonly prefix: string; readonly dc?: string; readonly siblings?: true }
   /** Instances of a service with their health. Data: `HealthService[]`. */
   | {
       readonly type: 'health.service';
@@ -42,7 +46,7 @@ export function dependencyKey(dep: Dependency): string {
     case 'kv.get':
       return `kv.get(${dep.key}${at(dep.dc)})`;
     case 'kv.list':
-      return `kv.list(${dep.prefix}${at(dep.dc)})`;
+      return `kv.list(${dep.prefix}${dep.siblings ? '*' : ''}${at(dep.dc)})`;
     case 'health.service': {
       const tag = dep.tag ? `${dep.tag}.` : '';
       const near = dep.near ? `~${dep.near}` : '';

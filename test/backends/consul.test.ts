@@ -6,6 +6,7 @@ import type { Backend, CatalogNodeServices, CatalogService, HealthService, KvLis
 import type { Dependency, HealthFilter } from '../../src/types/dependency.js';
 import { CtmplError } from '../../src/errors.js';
 import { describeBackendContract } from './contract.js';
+import { findConsul, startConsulAgent, startTestConsul, type TestConsul } from '../support/consul-agent.js';
 import { startConsulSimulator, type ConsulSimulator, type SimulatorSetup } from '../support/consul-simulator.js';
 import { freePort } from '../support/ports.js';
 import { waitForData, waitForEvent, withWatch } from '../support/watch.js';
@@ -22,8 +23,19 @@ async function seededSimulator(options: { token?: string } = {}): Promise<Consul
   return sim;
 }
 
-function backendFor(sim: ConsulSimulator, options: Partial<ConsulOptions> = {}): Backend {
-  return createConsulBackend({ address: sim.url, blockingWaitMs: 60_000, minRequeryMs: 10, ...options });
+function backendFor(consul: { readonly url: string }, options: Partial<ConsulOptions> = {}): Backend {
+  return createConsulBackend({ address: consul.url, blockingWaitMs: 60_000, minRequeryMs: 10, ...options });
+}
+
+// One Consul for the file: a real agent when `consul` is on PATH; each suite clears it first.
+let consul: TestConsul;
+before(async () => (consul = await startTestConsul('consul backend tests')));
+after(() => consul?.close());
+
+async function seededConsul(): Promise<TestConsul> {
+  await consul.clear();
+  await consul.load(SETUP);
+  return consul;
 }
 
 async function waitFor(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
@@ -35,20 +47,15 @@ async function waitFor(condition: () => boolean, timeoutMs = 15_000): Promise<vo
 }
 
 describeBackendContract('consul', async () => {
-  const sim = await startConsulSimulator({ port: await freePort() });
-  const backend = backendFor(sim, { blockingWaitMs: 5_000 });
+  await consul.clear();
+  // After a restart the agent's index starts again below the watch's, so its next query waits out ?wait=.
+  const backend = backendFor(consul, { blockingWaitMs: 1_000 });
   return {
     backend,
-    put: async (key, value) => sim.putKey(key, value),
-    delete: async (key) => sim.deleteKey(key),
-    restart: async () => {
-      await sim.stop();
-      await sim.start();
-    },
-    close: async () => {
-      await backend.close();
-      await sim.stop();
-    },
+    put: (key, value) => consul.putKey(key, value),
+    delete: (key) => consul.deleteKey(key),
+    restart: () => consul.restart(),
+    close: () => backend.close(),
   };
 });
 
@@ -69,16 +76,9 @@ const HEALTH_CASES: readonly { title: string; dep: Dependency; expected: string[
 ];
 
 describe('consul backend reads the catalog like consul-template', () => {
-  let sim: ConsulSimulator;
   let backend: Backend;
-  before(async () => {
-    sim = await seededSimulator();
-    backend = backendFor(sim);
-  });
-  after(async () => {
-    await backend.close();
-    await sim.stop();
-  });
+  before(async () => (backend = backendFor(await seededConsul())));
+  after(() => backend.close());
 
   for (const { title, dep, expected } of HEALTH_CASES) {
     it(`health.service: ${title}`, async () => {
@@ -130,17 +130,88 @@ describe('consul backend reads the catalog like consul-template', () => {
     await assert.rejects(backend.snapshot({ type: 'kv.get', key: '/app/name', dc: 'mars' }, signal()), (error: unknown) => {
       assert.ok(error instanceof CtmplError);
       assert.equal(error.code, 'BACKEND');
-      assert.match(error.message, new RegExp(`^consul ${sim.url}: GET /v1/kv/app/name\\?dc=mars: 500 No path to datacenter$`));
+      assert.match(error.message, new RegExp(`^consul ${consul.url}: GET /v1/kv/app/name\\?dc=mars: 500 No path to datacenter$`));
       return true;
     });
   });
 });
 
 describe('consul backend watches', () => {
-  let sim: ConsulSimulator;
   let backend: Backend;
+  let quiet: Backend;
+  const logs: string[] = [];
+  before(async () => {
+    await seededConsul();
+    backend = backendFor(consul);
+    quiet = backendFor(consul, { blockingWaitMs: 300, log: (_level, message) => logs.push(message) });
+  });
+  after(async () => {
+    await backend.close();
+    await quiet.close();
+  });
+
+  it('is woken by a write while its blocking query waits', async () => {
+    await withWatch(backend, { type: 'kv.get', key: '/app/name' }, async (events) => {
+      await waitForData(events, (d) => d === 'shop');
+      await consul.putKey('app/name', 'shop2');
+      await waitForData(events, (d) => d === 'shop2');
+    });
+  });
+
+  it('sees a health change when a check fails', async () => {
+    await withWatch(backend, web(['passing']), async (events) => {
+      const ids = (d: unknown) => (d as HealthService[]).map((s) => s.ID).join(' ');
+      await waitForData(events, (d) => ids(d) === 'web1 web4');
+      await consul.setCheckStatus('web1', 'critical');
+      await waitForData(events, (d) => ids(d) === 'web4');
+      await consul.setCheckStatus('web4', 'maintenance');
+      await waitForData(events, (d) => ids(d) === '');
+    });
+  });
+
+  it('does not emit when Consul wakes it with the same contents', async () => {
+    await withWatch(quiet, { type: 'kv.get', key: '/app/later' }, async (events) => {
+      await waitForData(events, (d) => d === null);
+      const next = waitForEvent(events, (e) => e.kind === 'data');
+      // A missing key's index is the whole KV table's, so an unrelated write wakes the query.
+      await consul.putKey('unrelated', 'x');
+      await waitFor(() => logs.some((m) => m.includes('kv.get(/app/later): index') && m.includes('contents unchanged')));
+      await consul.putKey('app/later', 'now');
+      const event = await next;
+      assert.equal(event.kind === 'data' && event.snapshot.data, 'now');
+    });
+  });
+});
+
+describe('consul backend lists a prefix as the peers do', () => {
+  let backend: Backend;
+  before(async () => {
+    await consul.clear();
+    for (const key of ['database/host', 'database/host/replica', 'database/hostname', 'database/port']) await consul.putKey(key, key);
+    backend = backendFor(consul);
+  });
+  after(() => backend.close());
+
+  const CASES: readonly { title: string; dep: Dependency; keys: string[] }[] = [
+    { title: 'a prefix holds its own key and its children, not its siblings', dep: { type: 'kv.list', prefix: '/database/host' }, keys: ['/database/host', '/database/host/replica'] },
+    { title: 'confd’s keys also hold siblings, as its Consul backend lists them', dep: { type: 'kv.list', prefix: '/database/host', siblings: true }, keys: ['/database/host', '/database/host/replica', '/database/hostname'] },
+    { title: 'the root holds every key', dep: { type: 'kv.list', prefix: '/' }, keys: ['/database/host', '/database/host/replica', '/database/hostname', '/database/port'] },
+    { title: 'a missing prefix is empty', dep: { type: 'kv.list', prefix: '/nothing' }, keys: [] },
+  ];
+  for (const { title, dep, keys } of CASES) {
+    it(title, async () => {
+      const list = (await backend.snapshot(dep, signal())).data as KvList;
+      assert.deepEqual([...list.keys()], keys);
+    });
+  }
+});
+
+// What a real agent cannot do on cue: index resets, 500s, dropped connections, slow answers.
+describe('consul backend through faults (simulator)', () => {
+  let sim: ConsulSimulator;
   // A raft reset makes a blocking query wait out its ?wait=, so fault tests use a short one.
   let shortWait: Backend;
+  let backend: Backend;
   const logs: string[] = [];
   before(async () => {
     sim = await seededSimulator();
@@ -152,26 +223,6 @@ describe('consul backend watches', () => {
     await shortWait.close();
     await sim.stop();
   });
-
-  it('is woken by a write while its blocking query waits', async () => {
-    await withWatch(backend, { type: 'kv.get', key: '/app/name' }, async (events) => {
-      await waitForData(events, (d) => d === 'shop');
-      sim.putKey('app/name', 'shop2');
-      await waitForData(events, (d) => d === 'shop2');
-    });
-  });
-
-  it('sees a health change when a check fails', async () => {
-    await withWatch(backend, web(['passing']), async (events) => {
-      const ids = (d: unknown) => (d as HealthService[]).map((s) => s.ID).join(' ');
-      await waitForData(events, (d) => ids(d) === 'web1 web4');
-      sim.setCheckStatus('web1', 'critical');
-      await waitForData(events, (d) => ids(d) === 'web4');
-      sim.setCheckStatus('web4', 'maintenance');
-      await waitForData(events, (d) => ids(d) === '');
-    });
-  });
-
   it('resets to index 0 and re-reads when the index goes backwards', async () => {
     await withWatch(shortWait, { type: 'kv.get', key: '/app/port' }, async (events) => {
       await waitForData(events, (d) => d === '8080');
@@ -204,7 +255,7 @@ describe('consul backend watches', () => {
 
   const FAULTS: readonly { title: string; fault: 'status500' | 'dropConnections'; message: RegExp }[] = [
     { title: '500 answers', fault: 'status500', message: /: 500 rpc error/ },
-    { title: 'dropped connections', fault: 'dropConnections', message: /GET \/v1\/kv\/app\/db\/\?recurse: / },
+    { title: 'dropped connections', fault: 'dropConnections', message: /GET \/v1\/kv\/app\/db\?recurse: / },
   ];
 
   for (const { title, fault, message } of FAULTS) {
@@ -226,19 +277,6 @@ describe('consul backend watches', () => {
     });
   }
 
-  it('does not emit when Consul wakes it with the same contents', async () => {
-    await withWatch(shortWait, { type: 'kv.get', key: '/app/later' }, async (events) => {
-      await waitForData(events, (d) => d === null);
-      const next = waitForEvent(events, (e) => e.kind === 'data');
-      // A missing key's index is the whole KV table's, so an unrelated write wakes the query.
-      sim.putKey('unrelated', 'x');
-      await waitFor(() => logs.some((m) => m.includes('kv.get(/app/later): index') && m.includes('contents unchanged')));
-      sim.putKey('app/later', 'now');
-      const event = await next;
-      assert.equal(event.kind === 'data' && event.snapshot.data, 'now');
-    });
-  });
-
   it('goes on through slow answers', async () => {
     sim.faults.slowMs = 100;
     try {
@@ -250,27 +288,41 @@ describe('consul backend watches', () => {
 });
 
 describe('consul backend with ACLs', () => {
-  let sim: ConsulSimulator;
-  before(async () => (sim = await seededSimulator({ token: 'secret' })));
-  after(() => sim.stop());
+  // A second agent with ACLs on (default deny, management token "secret"); the simulator without consul.
+  let acl: { readonly url: string; readonly port: number; close(): Promise<void> };
+  before(async () => {
+    if (findConsul('consul backend with ACLs')) {
+      const agent = await startConsulAgent({ aclToken: 'secret' });
+      await agent.load(SETUP);
+      acl = agent;
+    } else {
+      const sim = await seededSimulator({ token: 'secret' });
+      acl = { url: sim.url, port: sim.port, close: () => sim.stop() };
+    }
+  });
+  after(() => acl?.close());
 
-  const CASES: readonly { title: string; options: Partial<ConsulOptions>; message?: string }[] = [
-    { title: 'without a token it fails with 403 Permission denied', options: {}, message: 'GET /v1/kv/app/?recurse: 403 Permission denied' },
-    { title: 'with a wrong token it fails with 403 ACL not found', options: { token: 'wrong' }, message: 'GET /v1/kv/app/?recurse: 403 ACL not found' },
+  const appList: Dependency = { type: 'kv.list', prefix: '/app' };
+  const appName: Dependency = { type: 'kv.get', key: '/app/name' };
+  const CASES: readonly { title: string; options: Partial<ConsulOptions>; dep?: Dependency; message?: string; empty?: true }[] = [
+    { title: 'without a token a key fails with 403 Permission denied', options: {}, dep: appName, message: 'GET /v1/kv/app/name: 403 Permission denied' },
+    { title: 'without a token a list is filtered to nothing (Consul answers 404)', options: {}, empty: true },
+    { title: 'with a wrong token it fails with 403 ACL not found', options: { token: 'wrong' }, message: 'GET /v1/kv/app?recurse: 403 ACL not found' },
     { title: 'with the token it reads', options: { token: 'secret' } },
     { title: 'with the token from the environment it reads', options: { env: { CONSUL_HTTP_TOKEN: 'secret' } } },
   ];
 
-  for (const { title, options, message } of CASES) {
+  for (const { title, options, dep, message, empty } of CASES) {
     it(title, async () => {
-      const backend = backendFor(sim, options);
+      const backend = backendFor(acl, options);
       try {
-        const read = backend.snapshot({ type: 'kv.list', prefix: '/app' }, signal());
+        const read = backend.snapshot(dep ?? appList, signal());
+        if (empty) return assert.equal(((await read).data as KvList).size, 0);
         if (!message) return assert.equal(((await read).data as KvList).get('/app/name'), 'shop');
         await assert.rejects(read, (error: unknown) => {
           assert.ok(error instanceof CtmplError);
           assert.equal(error.code, 'BACKEND');
-          assert.equal(error.message, `consul ${sim.url}: ${message}`);
+          assert.equal(error.message, `consul ${acl.url}: ${message}`);
           return true;
         });
       } finally {
@@ -280,9 +332,9 @@ describe('consul backend with ACLs', () => {
   }
 
   it('takes the address from CONSUL_HTTP_ADDR when none is given', async () => {
-    const backend = createConsulBackend({ env: { CONSUL_HTTP_ADDR: `127.0.0.1:${sim.port}`, CONSUL_HTTP_TOKEN: 'secret' } });
+    const backend = createConsulBackend({ env: { CONSUL_HTTP_ADDR: `127.0.0.1:${acl.port}`, CONSUL_HTTP_TOKEN: 'secret' } });
     try {
-      assert.equal(backend.description, `consul ${sim.url}`);
+      assert.equal(backend.description, `consul ${acl.url}`);
       assert.equal((await backend.snapshot({ type: 'kv.get', key: '/app/port' }, signal())).data, '8080');
     } finally {
       await backend.close();

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmod, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeTempDir, readIfExists, runCli } from '../support/cli.js';
+import { makeTempDir, readIfExists, runCli, runCliInProcess } from '../support/cli.js';
 import { writeConfdir } from '../support/confdir.js';
 
 const data = `app:
@@ -40,12 +40,15 @@ describe('ctmpl on the file backend, end to end', () => {
     await writeConfdir(root, { resources, templates: { 'upstream.tmpl': upstreamTemplate, ...templates }, files: { 'data.yaml': data } });
     return root;
   }
-  const once = (root: string, ...extra: string[]) =>
-    runCli(['-onetime', '-confdir', root, '-backend', 'file', '-file', join(root, 'data.yaml'), ...extra], { cwd: root });
+  const onceArgs = (root: string, extra: string[]) => ['-onetime', '-confdir', root, '-backend', 'file', '-file', join(root, 'data.yaml'), ...extra];
+  // In process where the process boundary is not what is tested; spawned for the end-to-end case
+  // and where check and reload commands run in the CLI's working directory.
+  const once = (root: string, ...extra: string[]) => runCliInProcess(onceArgs(root, extra), { cwd: root });
+  const onceSpawned = (root: string, ...extra: string[]) => runCli(onceArgs(root, extra), { cwd: root });
 
   it('renders a conf.d resource into a file identical to the expected text', async () => {
     const root = await confdir({ 'up.toml': resourceToml('out/upstream.conf', 'mode = "0640"\n') });
-    const result = await once(root);
+    const result = await onceSpawned(root);
     assert.equal(result.code, 0, result.stderr);
     assert.equal(await readFile(join(root, 'out/upstream.conf'), 'utf8'), expectedUpstream);
     assert.equal((await stat(join(root, 'out/upstream.conf'))).mode & 0o777, 0o640);
@@ -76,7 +79,7 @@ describe('ctmpl on the file backend, end to end', () => {
       'up.toml': resourceToml('up.conf', `check_cmd = "grep -q nosuchtext {{.src}}"\nreload_cmd = "touch reloaded"\n`),
     });
     await writeFile(join(root, 'up.conf'), 'previous\n');
-    const result = await once(root);
+    const result = await onceSpawned(root);
     assert.notEqual(result.code, 0);
     assert.match(result.stderr, /check command/);
     assert.equal(await readFile(join(root, 'up.conf'), 'utf8'), 'previous\n');
@@ -89,7 +92,7 @@ describe('ctmpl on the file backend, end to end', () => {
       'a.toml': resourceToml('a.conf', `check_cmd = "grep -q upstream {{.src}}"\n${reload}`),
       'b.toml': resourceToml('b.conf', reload),
     });
-    const result = await once(root);
+    const result = await onceSpawned(root);
     assert.equal(result.code, 0, result.stderr);
     assert.equal(await readFile(join(root, 'reloads'), 'utf8'), 'x\n');
   });
@@ -122,38 +125,38 @@ describe('ctmpl on the file backend, end to end', () => {
   }
 
   it('refuses an unknown flag with the usage hint and exit code 64', async () => {
-    const result = await runCli(['-onetime', '-bogus']);
+    const result = await runCliInProcess(['-onetime', '-bogus']);
     assert.equal(result.code, 64);
     assert.match(result.stderr, /Unknown argument: bogus/);
     assert.match(result.stderr, /ctmpl -help/);
   });
 
   it('refuses a list flag given without a value', async () => {
-    const result = await runCli(['-once', '-template']);
+    const result = await runCliInProcess(['-once', '-template']);
     assert.equal(result.code, 64);
     assert.match(result.stderr, /flag -template needs a value/);
   });
 
   it('prints usage with examples for -help and the version for -version', async () => {
-    const help = await runCli(['-help']);
+    const help = await runCliInProcess(['-help']);
     assert.equal(help.code, 0);
     assert.match(help.stdout, /-confdir/);
     assert.match(help.stdout, /Examples:/);
-    const version = await runCli(['--version']);
+    const version = await runCliInProcess(['--version']);
     assert.match(version.stdout, /^ctmpl \d+\.\d+\.\d+/);
   });
 
   it('accepts Go-style -flag=value and lets flags override the config file', async () => {
     const root = await confdir({ 'up.toml': resourceToml('up.conf') });
     await writeFile(join(root, 'ctmpl.toml'), 'backend = "env"\nonetime = false\n');
-    const result = await runCli([`-confdir=${root}`, '-onetime=true', '-backend=file', `-file=${join(root, 'data.yaml')}`], { cwd: root });
+    const result = await runCliInProcess([`-confdir=${root}`, '-onetime=true', '-backend=file', `-file=${join(root, 'data.yaml')}`], { cwd: root });
     assert.equal(result.code, 0, result.stderr);
     assert.equal(await readFile(join(root, 'up.conf'), 'utf8'), expectedUpstream);
   });
 
   it('reads the env backend with confd mapping (APP_NAME is /app/name)', async () => {
     const root = await confdir({ 'env.toml': '[template]\nsrc = "env.tmpl"\ndest = "env.conf"\nkeys = ["/app"]\n' }, { 'env.tmpl': 'name={{getv "/app/name"}}\n' });
-    const result = await runCli(['-onetime', '-confdir', root, '-backend', 'env'], { cwd: root, env: { APP_NAME: 'from-env' } });
+    const result = await runCliInProcess(['-onetime', '-confdir', root, '-backend', 'env'], { cwd: root, env: { APP_NAME: 'from-env' } });
     assert.equal(result.code, 0, result.stderr);
     assert.equal(await readFile(join(root, 'env.conf'), 'utf8'), 'name=from-env\n');
   });

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { chown, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeTempDir, readIfExists, runCli, startCli, waitFor } from '../support/cli.js';
+import { makeTempDir, readIfExists, runCli, runCliInProcess, startCli, waitFor } from '../support/cli.js';
 import { writeConfdir } from '../support/confdir.js';
 import { freePort } from '../support/ports.js';
 
@@ -26,7 +26,7 @@ describe('operator-facing behaviour through the CLI', () => {
     });
     await writeFile(join(root, 'kept.conf'), 'old\n');
     await chown(join(root, 'kept.conf'), 1234, 4321);
-    const result = await runCli(['-onetime', '-confdir', root, '-file', join(root, 'data.yaml')], { cwd: root });
+    const result = await runCliInProcess(['-onetime', '-confdir', root, '-file', join(root, 'data.yaml')], { cwd: root });
     assert.equal(result.code, 0, result.stderr);
     const kept = await stat(join(root, 'kept.conf'));
     assert.deepEqual([kept.uid, kept.gid], [1234, 4321]);
@@ -120,7 +120,7 @@ describe('operator-facing behaviour through the CLI', () => {
       templates: { 'a.tmpl': '{{getv "/x"}}\n' },
       files: { 'data.yaml': 'x: 1\n' },
     });
-    const result = await runCli(['-onetime', '-confdir', root, '-file', join(root, 'data.yaml'), '-log-format', 'json'], { cwd: root });
+    const result = await runCliInProcess(['-onetime', '-confdir', root, '-file', join(root, 'data.yaml'), '-log-format', 'json'], { cwd: root });
     assert.equal(result.code, 0, result.stderr);
     const lines = result.stderr.trim().split('\n').map((line) => JSON.parse(line) as Record<string, string>);
     assert.deepEqual(lines.map(({ level, component }) => [level, component]), [['info', 'runner']]);

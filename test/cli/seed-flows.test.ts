@@ -2,12 +2,12 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeTempDir, readIfExists, runCli, startCli, waitFor } from '../support/cli.js';
+import { makeTempDir, readIfExists, runCliInProcess, startCli, startCliInProcess, waitFor } from '../support/cli.js';
 import { writeConfdir } from '../support/confdir.js';
 import { findBinary } from '../support/binaries.js';
 import { startEtcd, type EtcdServer } from '../support/etcd-server.js';
 import { startRedis, type RedisServer } from '../support/redis-server.js';
-import { startConsulSimulator, type ConsulSimulator } from '../support/consul-simulator.js';
+import { startTestConsul, type TestConsul } from '../support/consul-agent.js';
 
 /** The seed flows of the product brief, through the CLI against each real backend. */
 const haproxyTemplate = `backend app
@@ -45,13 +45,13 @@ function describeHaproxyFlow(name: string, binary: string, pkg: string, start: (
     });
 
     it('renders once', async () => {
-      const result = await runCli(['-onetime', '-confdir', dir, ...server.args], { cwd: dir });
+      const result = await runCliInProcess(['-onetime', '-confdir', dir, ...server.args], { cwd: dir });
       assert.equal(result.code, 0, result.stderr);
       assert.equal(await readIfExists(join(dir, 'haproxy.cfg')), haproxyExpected([['web1', '10.0.0.1:80'], ['web2', '10.0.0.2:80']]));
     });
 
     it('rewrites the file when the store changes, in watch mode', async () => {
-      const cli = startCli(['-watch', '-confdir', dir, ...server.args], { cwd: dir });
+      const cli = startCliInProcess(['-watch', '-confdir', dir, ...server.args], { cwd: dir });
       try {
         await waitFor(async () => (await readIfExists(join(dir, 'haproxy.cfg')))?.includes('web2'), 'first render');
         await server.store.put('/app/servers/web3', '10.0.0.3:80');
@@ -75,27 +75,28 @@ describeHaproxyFlow('redis', 'redis-server', 'redis-server', async () => {
   return { store: redis, args: ['-backend', 'redis', '-node', redis.address], close: () => redis.close() };
 });
 
-describe('the consul-template nginx flow on the Consul simulator', () => {
+describe('the consul-template nginx flow on Consul', () => {
   let dir: string;
   let cleanup: () => Promise<void>;
-  let consul: ConsulSimulator;
+  let consul: TestConsul;
   const service = (id: string, address: string, port: number) => ({ ID: id, Name: 'nginx', Address: address, Port: port, Tags: [], Status: 'passing' as const });
   before(async () => {
     ({ dir, cleanup } = await makeTempDir());
-    consul = await startConsulSimulator();
-    consul.load({ services: [service('n1', '10.1.0.1', 8080), service('n2', '10.1.0.2', 8080)] });
+    consul = await startTestConsul('the consul-template nginx flow');
+    await consul.load({ services: [service('n1', '10.1.0.1', 8080), service('n2', '10.1.0.2', 8080)] });
     await writeFile(join(dir, 'nginx.ctmpl'), 'upstream nginx {\n{{- range service "nginx"}}\n  server {{.Address}}:{{.Port}};\n{{- end}}\n}\n');
   });
   after(async () => {
-    await consul.stop();
+    await consul?.close();
     await cleanup();
   });
 
   it('renders the upstream, follows a failing check and runs the command', async () => {
+    // Spawned: the reload command runs in the CLI's own working directory.
     const cli = startCli(['-template', 'nginx.ctmpl:nginx.conf:echo reloaded >> reloads', '-consul-addr', `127.0.0.1:${consul.port}`], { cwd: dir });
     try {
       await waitFor(async () => (await readIfExists(join(dir, 'nginx.conf'))) === 'upstream nginx {\n  server 10.1.0.1:8080;\n  server 10.1.0.2:8080;\n}\n', 'first render');
-      consul.setCheckStatus('n1', 'critical');
+      await consul.setCheckStatus('n1', 'critical');
       await waitFor(async () => (await readIfExists(join(dir, 'nginx.conf'))) === 'upstream nginx {\n  server 10.1.0.2:8080;\n}\n', 'n1 dropped');
       await waitFor(async () => (await readIfExists(join(dir, 'reloads'))) === 'reloaded\nreloaded\n', 'two reloads');
     } finally {

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { findBinary } from '../support/binaries.js';
-import { makeTempDir, readIfExists, startCli, waitFor } from '../support/cli.js';
+import { makeTempDir, readIfExists, startCli, startCliInProcess, waitFor } from '../support/cli.js';
 import { writeConfdir } from '../support/confdir.js';
 import { startEtcd, type EtcdServer } from '../support/etcd-server.js';
 import { readMetrics } from '../support/metrics.js';
@@ -32,7 +32,7 @@ describe('the daemon on real etcd', { skip }, () => {
     await writeConfdir(root, { resources, templates: { 't.tmpl': '{{range gets "/*/*"}}{{.Key}}={{.Value}}\n{{end}}' } });
     for (let p = 0; p < 10; p++) await etcd.put(`/p${p}/k`, `v${p}`);
     const port = await freePort();
-    const cli = startCli(['-watch', '-confdir', root, '-backend', 'etcd', '-node', etcd.url, '-status-addr', `127.0.0.1:${port}`], { cwd: root });
+    const cli = startCliInProcess(['-watch', '-confdir', root, '-backend', 'etcd', '-node', etcd.url, '-status-addr', `127.0.0.1:${port}`], { cwd: root });
     try {
       await waitFor(async () => (await readMetrics(port)).ctmpl_writes_total === 100, '100 first writes');
       const before = await readMetrics(port);

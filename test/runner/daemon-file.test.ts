@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeTempDir, readIfExists, runCli, startCli, waitFor } from '../support/cli.js';
+import { makeTempDir, readIfExists, runCli, startCli, startCliInProcess, waitFor } from '../support/cli.js';
 import { writeConfdir } from '../support/confdir.js';
 import { readMetrics } from '../support/metrics.js';
 import { freePort } from '../support/ports.js';
@@ -53,7 +53,7 @@ describe('the daemon on the file backend', () => {
       templates: { 's.tmpl': template },
       files: { 'data.yaml': data(['10.0.0.1:80']) },
     });
-    const cli = startCli(['-confdir', root, '-backend', 'file', '-file', join(root, 'data.yaml'), '-watch'], { cwd: root });
+    const cli = startCliInProcess(['-confdir', root, '-backend', 'file', '-file', join(root, 'data.yaml'), '-watch'], { cwd: root });
     try {
       await waitFor(async () => (await readIfExists(join(root, 'a.conf'))) === 'server 10.0.0.1:80\n', 'first render');
       await writeFile(join(root, 'data.yaml'), 'app: [unclosed\n');
@@ -73,7 +73,7 @@ describe('the daemon on the file backend', () => {
       templates: { 's.tmpl': template },
       files: { 'data.yaml': data(['10.0.0.1:80']) },
     });
-    const cli = startCli(['-interval', '1', '-confdir', root, '-backend', 'file', '-file', join(root, 'data.yaml')], { cwd: root });
+    const cli = startCliInProcess(['-interval', '1', '-confdir', root, '-backend', 'file', '-file', join(root, 'data.yaml')], { cwd: root });
     try {
       await waitFor(async () => (await readIfExists(join(root, 'a.conf'))) === 'server 10.0.0.1:80\n', 'first render');
       assert.match(cli.output(), /\(interval 1s\)/);

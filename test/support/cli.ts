@@ -101,3 +101,52 @@ export async function makeTempDir(prefix = 'ctmpl-test-'): Promise<{ dir: string
   const dir = await mkdtemp(join(tmpdir(), prefix));
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
+
+/**
+ * Runs the CLI in this process through `run(argv, io)`, for tests where the process boundary is
+ * not what is tested (it saves a Node start-up per call). Same result shape as `runCli`; the
+ * environment is only PATH, HOME and `options.env`, as for a spawned CLI.
+ */
+export async function runCliInProcess(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
+  const { run } = await import('../../src/cli.js');
+  let stdout = '';
+  let stderr = '';
+  const signal = AbortSignal.timeout(options.timeoutMs ?? 60_000);
+  const code = await run(args, {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...options.env },
+    cwd: options.cwd ?? process.cwd(),
+    signal,
+  });
+  return { code, stdout, stderr };
+}
+
+/** A CLI daemon running in this process (see `runCliInProcess`), with its output collected as it comes. */
+export interface InProcessCli {
+  output(): string;
+  /** Aborts it as SIGTERM would and resolves with the exit code. */
+  stop(): Promise<number>;
+}
+
+export function startCliInProcess(args: readonly string[], options: CliOptions = {}): InProcessCli {
+  let output = '';
+  const controller = new AbortController();
+  const write = { write: (text: string) => (output += text) };
+  const exited = import('../../src/cli.js').then(({ run }) =>
+    run(args, {
+      stdout: write,
+      stderr: write,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...options.env },
+      cwd: options.cwd ?? process.cwd(),
+      signal: controller.signal,
+    }),
+  );
+  return {
+    output: () => output,
+    async stop() {
+      controller.abort();
+      return exited;
+    },
+  };
+}

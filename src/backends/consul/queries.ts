@@ -36,8 +36,11 @@ export function consulQuery(dep: Dependency, nodeName: string): ConsulQuery {
       return { ...base, allowNotFound: true, path: `/v1/kv/${encodePath(dep.key.replace(/^\/+/, ''))}`, params: dcParam(dep.dc), decode: decodeKvGet };
     case 'kv.list': {
       const prefix = dep.prefix.replace(/^\/+/, '').replace(/\/+$/, '');
-      const path = `/v1/kv/${prefix === '' ? '' : `${encodePath(prefix)}/`}`;
-      return { ...base, allowNotFound: true, path, params: [['recurse', ''], ...dcParam(dep.dc)], decode: decodeKvList };
+      // As both peers list: the prefix as written, so Consul returns the prefix key itself, its
+      // children and, being a string-prefix match, siblings ("app" → "apple"), kept only on request.
+      const keep = dep.siblings || prefix === '' ? () => true : (key: string) => key === prefix || key.startsWith(`${prefix}/`);
+      const path = `/v1/kv/${encodePath(prefix)}`;
+      return { ...base, allowNotFound: true, path, params: [['recurse', ''], ...dcParam(dep.dc)], decode: (a) => decodeKvList(a, keep) };
     }
     case 'health.service':
       return healthQuery(dep);
@@ -69,9 +72,11 @@ function decodeKvGet(answer: ConsulAnswer): string | null {
   return entry ? decodeValue(entry.Value) : null;
 }
 
-function decodeKvList(answer: ConsulAnswer): ReadonlyMap<string, string> {
+function decodeKvList(answer: ConsulAnswer, keep: (key: string) => boolean): ReadonlyMap<string, string> {
   if (answer.status === 404) return new Map();
-  const entries = parseBody<RawKvEntry[]>(answer).map((e) => [`/${e.Key}`, decodeValue(e.Value)] as const);
+  const entries = parseBody<RawKvEntry[]>(answer)
+    .filter((e) => keep(e.Key))
+    .map((e) => [`/${e.Key}`, decodeValue(e.Value)] as const);
   return new Map([...entries].sort(([a], [b]) => compare(a, b)));
 }
 

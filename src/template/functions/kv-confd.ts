@@ -39,14 +39,15 @@ class StoreReader {
     return store;
   }
 
-  #readList(path: string): KvList | undefined {
-    const dep: Dependency = { type: 'kv.list', prefix: normalizeKvPath(path) };
+  #readList(path: string, siblings = false): KvList | undefined {
+    const dep: Dependency = { type: 'kv.list', prefix: normalizeKvPath(path), ...(siblings ? { siblings: true as const } : {}) };
     return this.ctx.data.read(dep) as KvList | undefined;
   }
 
   /** The whole store of a resource with `keys`, or undefined while any list is missing. */
   #resourceStore(keys: readonly string[]): MemkvStore | undefined {
-    const lists = keys.map((key) => this.#readList(key));
+    // confd loads `keys` with its backend's own listing: on Consul that includes siblings.
+    const lists = keys.map((key) => this.#readList(key, true));
     if (lists.some((list) => list === undefined)) return undefined;
     const cached = this.#merged;
     if (cached && cached.lists.every((list, i) => list === lists[i])) return cached.store;

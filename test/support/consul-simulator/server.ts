@@ -90,10 +90,11 @@ export class SimulatorServer {
     if (!route) return this.#send(res, text(404, '404 page not found\n'), null);
     const dc = url.searchParams.get('dc');
     if (dc && dc !== state.node.datacenter) return this.#send(res, text(500, 'No path to datacenter'), null);
-    const denied = this.#aclDenial(route, req, url.searchParams);
-    if (denied) return this.#send(res, denied, null);
+    const denied = this.#aclDenial(route, req, url);
+    if (denied && denied !== 'filter') return this.#send(res, denied, null);
     const answer = await this.#answer(route, url.searchParams, res);
-    if (answer) this.#send(res, answer, route, url.searchParams.has('stale') ? faults.staleLagMs : 0);
+    if (!answer) return;
+    this.#send(res, denied === 'filter' ? filterEverything(answer, route.acl === 'kv') : answer, route, url.searchParams.has('stale') ? faults.staleLagMs : 0);
   }
 
   #isAuthorized(req: IncomingMessage): boolean {
@@ -103,10 +104,14 @@ export class SimulatorServer {
     return req.headers.authorization === expected;
   }
 
-  #aclDenial(route: Route, req: IncomingMessage, query: URLSearchParams): Answer | null {
+  /** The 403 of a request the ACLs deny, 'filter' for a list the anonymous token may read but sees empty. */
+  #aclDenial(route: Route, req: IncomingMessage, url: URL): Answer | 'filter' | null {
     if (!this.#settings.faults.tokenRequired || route.acl === 'none') return null;
-    const given = req.headers['x-consul-token'] ?? query.get('token') ?? '';
+    const given = req.headers['x-consul-token'] ?? url.searchParams.get('token') ?? '';
     if (given === this.#settings.token) return null;
+    // As a real agent under default deny: anonymous list reads are filtered, not refused.
+    const isList = (route.acl === 'kv' && req.method === 'GET' && url.searchParams.has('recurse')) || url.pathname.startsWith('/v1/health/service/');
+    if (given === '' && isList) return 'filter';
     const message = given === '' ? 'Permission denied' : 'ACL not found';
     // Catalog and health 403s go through the blocking-query path and so carry index headers.
     return text(403, message, route.acl === 'catalog' ? 1 : undefined);
@@ -166,6 +171,11 @@ export class SimulatorServer {
     res.setHeader('X-Consul-Knownleader', denied ? 'false' : 'true');
     res.setHeader('X-Consul-Lastcontact', String(lastContactMs));
   }
+}
+
+/** A list answer with every entry filtered out: KV answers 404, health an empty array. */
+function filterEverything(answer: Answer, isKv: boolean): Answer {
+  return isKv ? { ...answer, status: 404, body: '', contentType: null } : { ...answer, body: '[]\n' };
 }
 
 /** Parses a Go duration as Consul's ?wait= takes it ("5s", "100ms", "1m"). */

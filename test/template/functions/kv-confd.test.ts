@@ -124,13 +124,13 @@ describe('confd dependency recording', () => {
     assert.deepEqual(data.reads, ['kv.get(/production/app/name)', 'kv.list(/production/app)']);
   });
 
-  it('with resource keys, every function reads kv.list of each key and strips the prefix', () => {
+  it('with resource keys, every function reads kv.list of each key (siblings included, as confd lists them) and strips the prefix', () => {
     const data = new FakeData({ '/p/app/name': 'shop', '/p/db/host': 'h', '/p/other/x': 'no' });
     const funcs = funcsFor('confd', data, { prefix: '/p', keys: ['/p/app', '/p/db'] });
     assert.equal(call(funcs, 'getv', '/db/host'), 'h');
     assert.deepEqual(call(funcs, 'ls', '/db'), ['host']);
     assert.equal(call(funcs, 'exists', '/other/x'), false);
-    assert.deepEqual(new Set(data.reads), new Set(['kv.list(/p/app)', 'kv.list(/p/db)']));
+    assert.deepEqual(new Set(data.reads), new Set(['kv.list(/p/app*)', 'kv.list(/p/db*)']));
   });
 
   it('without a snapshot yet, functions return zero values instead of failing', () => {
