@@ -25,8 +25,12 @@ export interface CliIo {
 
 /** Runs ctmpl with `argv` (without node and script) and resolves to the exit status. */
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  // `ctmpl check [flags]` is the one subcommand: yargs sees only the flags.
+  const isCheckCommand = argv[0] === 'check';
+  let isGate = false;
   try {
-    const flags = parseFlags(argv);
+    const flags = parseFlags(isCheckCommand ? argv.slice(1) : argv);
+    isGate = Boolean(flags['exit-code']);
     if (flags.help) {
       io.stdout.write(`${await usageText()}\n`);
       return ExitCode.ok;
@@ -35,27 +39,53 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       io.stdout.write(`ctmpl ${packageVersion()}\n`);
       return ExitCode.ok;
     }
-    const { config, resources, configFile } = await loadConfig(flags, io.cwd);
+    if (isCheckCommand || flags['parse-only']) return await runCheckMode(flags, io);
+    const { config, resources, configFile, consulTemplateConfig } = await loadConfig(flags, io.cwd, io.env);
     const logger = createLogger(config.logLevel, config.logFormat, io.stderr);
     if (configFile?.ignoredKeys.length) logger.warn('config', `${configFile.path}: ignoring confd keys ctmpl does not use: ${configFile.ignoredKeys.join(', ')}`);
+    for (const note of consulTemplateConfig?.notes ?? []) logger.warn('config', note);
     if (resources.length === 0) {
       throw new CtmplError('CONFIG', `no templates: no *.toml under ${config.confdir}/conf.d and no -template given`);
     }
     const prepared = await prepareResources(resources, config, io.env);
+    const removePidFile = config.pidFile ? await (await import('./runner/pid-file.js')).writePidFile(config.pidFile) : undefined;
     const backend = await createBackend(config, io.env, logger);
     try {
       if (config.onetime) return await runOnceMode(prepared, config, backend, logger, io);
       const reloadResources = async () => {
-        const loaded = await loadConfig(flags, io.cwd);
+        const loaded = await loadConfig(flags, io.cwd, io.env);
         return prepareResources(loaded.resources, loaded.config, io.env);
       };
       return await runDaemonMode(prepared, config, backend, logger, io, reloadResources);
     } finally {
       await backend.close();
+      await removePidFile?.();
     }
   } catch (error) {
-    return reportFatal(error, argv, io);
+    const code = await reportFatal(error, argv, io);
+    // -exit-code is terraform's -detailed-exitcode: 0 no change, 2 changes, 1 any error.
+    return isGate && code !== ExitCode.ok ? ExitCode.failure : code;
   }
+}
+
+/** `ctmpl check` / -parse-only: every error of every resource and template, nothing touched. */
+async function runCheckMode(flags: ReturnType<typeof parseFlags>, io: CliIo): Promise<number> {
+  const { checkResources } = await import('./runner/check.js');
+  const problems: { code: CtmplError['code']; text: string }[] = [];
+  const collect = (error: unknown) => {
+    if (!(error instanceof CtmplError)) throw error;
+    problems.push({ code: error.code, text: error.message });
+  };
+  const { resources } = await loadConfig(flags, io.cwd, io.env, collect);
+  problems.push(...(await checkResources(resources, io.cwd)));
+  for (const problem of problems) io.stderr.write(`${problem.text}\n`);
+  const count = `${resources.length} template${resources.length === 1 ? '' : 's'}`;
+  if (problems.length === 0) {
+    io.stdout.write(`ok: ${count} parsed\n`);
+    return ExitCode.ok;
+  }
+  io.stderr.write(`${problems.length} error${problems.length === 1 ? '' : 's'} (${count} parsed)\n`);
+  return exitCodeFor(problems[0]!.code);
 }
 
 async function runOnceMode(
@@ -71,8 +101,15 @@ async function runOnceMode(
     lookupTimeoutMs: config.lookupTimeoutMs, stdout: io.stdout, signal: io.signal,
   });
   for (const failure of result.failures) logger.error('runner', failure.message);
+  if (config.noop) io.stderr.write(`${dryRunSummary(result.changedCount, result.unchangedCount)}\n`);
   const first = result.failures[0];
-  return first ? exitCodeFor(first.code) : ExitCode.ok;
+  if (first) return config.exitCode ? ExitCode.failure : exitCodeFor(first.code);
+  return config.exitCode && result.wouldChange ? ExitCode.dryRunChanges : ExitCode.ok;
+}
+
+/** "3 files would change, 12 unchanged". */
+function dryRunSummary(changed: number, unchanged: number): string {
+  return `${changed} file${changed === 1 ? '' : 's'} would change, ${unchanged} unchanged`;
 }
 
 async function runDaemonMode(
