@@ -122,9 +122,12 @@ async function runDaemonMode(
 ): Promise<number> {
   const { Daemon } = await import('./runner/daemon.js');
   const { watchConfiguration } = await import('./runner/config-watch.js');
+  const supervision = await superviseExecChild(config, logger, io);
+  const signal = supervision.signal;
   const daemon = new Daemon({
     backend, logger, noop: config.noop, commandTimeoutMs: config.commandTimeoutMs, stdout: io.stdout,
-    signal: io.signal, watch: config.watch, intervalMs: config.interval * 1000,
+    signal, watch: config.watch, intervalMs: config.interval * 1000,
+    ...(supervision.child ? { onPassComplete: supervision.child.onPassComplete.bind(supervision.child) } : {}),
     ...(config.wait ? { wait: config.wait } : {}), waitAtStart: config.waitAtStart, reloadErrorFatal: config.reloadErrorFatal,
     retryPolicy: exponentialBackoff({ ...defaultBackoff, maxAttempts: config.retryMax }),
   });
@@ -139,14 +142,35 @@ async function runDaemonMode(
     }
   };
   io.onHangup?.(() => void reload());
-  const templateFiles = prepared.filter((item) => !item.resource.origin.endsWith('.toml')).map((item) => item.resource.src);
-  watchConfiguration([join(config.confdir, 'conf.d'), join(config.confdir, 'templates'), ...templateFiles], reload, io.signal);
+  const templateFiles = prepared.filter((item) => !item.resource.origin.endsWith('.toml') && item.resource.contents === undefined).map((item) => item.resource.src);
+  watchConfiguration([join(config.confdir, 'conf.d'), join(config.confdir, 'templates'), ...templateFiles], reload, signal);
   const fatal = await daemon.run(prepared).finally(() => status?.close());
   if (fatal) {
     logger.error('runner', fatal.message);
+    await supervision.child?.stop();
     return exitCodeFor(fatal.code);
   }
-  return ExitCode.ok;
+  return supervision.child ? supervision.child.exited : ExitCode.ok;
+}
+
+/**
+ * Exec mode's wiring: the daemon runs until ctmpl is signalled or, with -exec, until the child
+ * exits. A SIGINT/SIGTERM to ctmpl is forwarded to the child, whose exit then ends the daemon;
+ * ctmpl exits with the child's status.
+ */
+async function superviseExecChild(config: Config, logger: Logger, io: CliIo) {
+  if (!config.exec) return { signal: io.signal, child: undefined };
+  const { ExecChild } = await import('./runner/exec-child.js');
+  const child = new ExecChild(config.exec, { logger, env: io.env, cwd: io.cwd });
+  const controller = new AbortController();
+  void child.exited.then(() => controller.abort());
+  const forward = () => {
+    const name = (io.signal.reason as { message?: unknown } | undefined)?.message;
+    void child.stop(typeof name === 'string' && /^SIG[A-Z0-9]+$/.test(name) ? (name as NodeJS.Signals) : undefined);
+  };
+  if (io.signal.aborted) forward();
+  else io.signal.addEventListener('abort', forward, { once: true });
+  return { signal: controller.signal, child };
 }
 
 async function reportFatal(error: unknown, argv: readonly string[], io: CliIo): Promise<number> {
@@ -174,7 +198,8 @@ function isMain(): boolean {
 
 if (isMain()) {
   const controller = new AbortController();
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => controller.abort());
+  // The reason (an AbortError, as aborts everywhere expect) names the signal, so exec mode can forward it.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => controller.abort(new DOMException(signal, 'AbortError')));
   const code = await run(process.argv.slice(2), {
     stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), signal: controller.signal,
     onHangup: (listener) => process.on('SIGHUP', listener),

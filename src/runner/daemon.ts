@@ -20,6 +20,8 @@ export interface DaemonOptions extends ProcessOptions {
   readonly waitAtStart: boolean;
   readonly reloadErrorFatal: boolean;
   readonly retryPolicy?: RetryPolicy;
+  /** Called after every pass (exec mode starts, signals or restarts its child from here). */
+  readonly onPassComplete?: (pass: { isComplete: boolean; didChange: boolean; didFail: boolean }) => Promise<void> | void;
 }
 
 /** Counters for /metrics and for tests that count work per change. */
@@ -49,6 +51,7 @@ export class Daemon {
   /** Reload commands that failed: run again on the next pass even if their file is unchanged. */
   readonly #failedReloads = new Set<string>();
   #resources: PreparedResource[] = [];
+  #renderFailures = 0;
   #passQueued = false;
   #passRunning: Promise<void> = Promise.resolve();
   #fatal: ((error: CtmplError) => void) | undefined;
@@ -125,6 +128,7 @@ export class Daemon {
     if (this.#options.signal.aborted) return;
     const batch = [...this.#dirty];
     this.#dirty.clear();
+    const failuresBefore = this.#renderFailures;
     const items = batch.flatMap((item) => {
       const output = this.#render(item);
       if (output === undefined) return [];
@@ -135,6 +139,11 @@ export class Daemon {
     this.stats.writes += pass.written;
     for (const error of pass.errors) this.#options.logger.error('runner', error.message);
     await this.#reload(pass.reloads);
+    await this.#options.onPassComplete?.({
+      isComplete: this.#resources.every((item) => this.#rendered.has(item)),
+      didChange: pass.written > 0,
+      didFail: this.#renderFailures > failuresBefore || pass.errors.length > 0,
+    });
   }
 
   async #reload(reloads: readonly DueReload[]): Promise<void> {
@@ -160,6 +169,7 @@ export class Daemon {
       }
       return result.output;
     } catch (error) {
+      this.#renderFailures++;
       this.#options.logger.error('runner', `${item.resource.dest}: ${messageOf(error)} (keeping the last good file)`);
       return undefined;
     }

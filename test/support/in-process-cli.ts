@@ -6,22 +6,37 @@ export interface InProcessResult {
   readonly stderr: string;
 }
 
+export interface InProcessOptions {
+  readonly cwd: string;
+  readonly env?: Record<string, string | undefined>;
+  readonly signal?: AbortSignal;
+}
+
+/** A CLI run in this process, with its output readable while it runs. */
+export interface InProcessRun {
+  stdout(): string;
+  stderr(): string;
+  readonly result: Promise<InProcessResult>;
+}
+
 /**
- * Runs the CLI in this process with `run(argv, io)` and collects its output; for behaviour that
- * does not depend on the process boundary (exit codes, output, files written).
+ * Starts the CLI in this process with `run(argv, io)`; for behaviour that does not depend on
+ * the process boundary (exit codes, output, files written, children started).
  */
-export async function runInProcess(
-  argv: readonly string[],
-  options: { cwd: string; env?: Record<string, string | undefined>; signal?: AbortSignal },
-): Promise<InProcessResult> {
+export function startInProcess(argv: readonly string[], options: InProcessOptions): InProcessRun {
   let stdout = '';
   let stderr = '';
-  const code = await run(argv, {
+  const result = run(argv, {
     stdout: { write: (text: string) => (stdout += text) },
     stderr: { write: (text: string) => (stderr += text) },
     env: options.env ?? {},
     cwd: options.cwd,
     signal: options.signal ?? new AbortController().signal,
-  });
-  return { code, stdout, stderr };
+  }).then((code) => ({ code, stdout, stderr }));
+  return { stdout: () => stdout, stderr: () => stderr, result };
+}
+
+/** Runs the CLI in this process to completion. */
+export function runInProcess(argv: readonly string[], options: InProcessOptions): Promise<InProcessResult> {
+  return startInProcess(argv, options).result;
 }
