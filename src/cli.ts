@@ -10,7 +10,9 @@ import { loadConfig } from './config/load.js';
 import { CtmplError, messageOf } from './errors.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
 import { createLogger, type Logger } from './log.js';
+import type { ExecChild, PassReport } from './runner/exec-child.js';
 import { prepareResources } from './runner/prepare.js';
+import { notifyReady } from './runner/sd-notify.js';
 
 export interface CliIo {
   readonly stdout: { write(text: string): unknown; isTTY?: boolean };
@@ -127,7 +129,7 @@ async function runDaemonMode(
   const daemon = new Daemon({
     backend, logger, noop: config.noop, commandTimeoutMs: config.commandTimeoutMs, stdout: io.stdout,
     signal, watch: config.watch, intervalMs: config.interval * 1000,
-    ...(supervision.child ? { onPassComplete: supervision.child.onPassComplete.bind(supervision.child) } : {}),
+    onPassComplete: passHandler(supervision.child, logger, io),
     ...(config.wait ? { wait: config.wait } : {}), waitAtStart: config.waitAtStart, reloadErrorFatal: config.reloadErrorFatal,
     retryPolicy: exponentialBackoff({ ...defaultBackoff, maxAttempts: config.retryMax }),
   });
@@ -151,6 +153,20 @@ async function runDaemonMode(
     return exitCodeFor(fatal.code);
   }
   return supervision.child ? supervision.child.exited : ExitCode.ok;
+}
+
+/**
+ * What the daemon does after each pass: exec mode's child follows it, and the first complete
+ * render tells systemd that ctmpl is ready (Type=notify).
+ */
+function passHandler(child: ExecChild | undefined, logger: Logger, io: CliIo) {
+  let isReadySent = false;
+  return async (pass: PassReport) => {
+    await child?.onPassComplete(pass);
+    if (!pass.isComplete || isReadySent) return;
+    isReadySent = true;
+    await notifyReady(io.env, logger);
+  };
 }
 
 /**
