@@ -72,6 +72,7 @@ function withOperations(config: Config, setting: (name: keyof ParsedFlags) => un
   const exitCode = Boolean(setting('exit-code'));
   if (exitCode && !config.noop) throw new CtmplError('USAGE', '-exit-code needs -noop (or -dry): it reports whether a dry run found changes');
   const exec = execSettingsOf((name) => setting(name as keyof ParsedFlags));
+  if (exec && (config.onetime || exitCode)) throw new CtmplError('USAGE', '-exec supervises a child while ctmpl keeps watching: it cannot be combined with -onetime or -exit-code');
   const vault = { ...ct?.vault, ...vaultFromEnvironment(env) };
   return {
     ...config,
