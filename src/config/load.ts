@@ -41,7 +41,9 @@ export async function loadConfig(
   const configFile = configPath ? await readConfigFile(configPath, cwd) : undefined;
   const configPaths = flags.config ?? envValues.config;
   const ctConfig = configPaths ? await readConsulTemplateConfigs(configPaths, cwd) : undefined;
-  const fileValues: Readonly<Record<string, unknown>> = { ...configFile?.values, ...ctConfig?.values };
+  // A consul-template config means Consul, as it does for consul-template, unless ctmpl.toml names a backend.
+  const impliedBackend = ctConfig && configFile?.values.backend === undefined ? { backend: 'consul' } : {};
+  const fileValues: Readonly<Record<string, unknown>> = { ...configFile?.values, ...impliedBackend, ...ctConfig?.values };
   // CONSUL_HTTP_ADDR beats a file's Consul address, but alone it must not switch the backend.
   const envLayer: Record<string, unknown> = { ...envValues, ...(env.CONSUL_HTTP_ADDR && fileValues['consul-addr'] !== undefined ? { 'consul-addr': env.CONSUL_HTTP_ADDR } : {}) };
   const setting = (name: keyof ParsedFlags): unknown => flags[name] ?? envLayer[name] ?? fileValues[name];

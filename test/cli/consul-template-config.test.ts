@@ -90,6 +90,14 @@ describe('consul-template HCL config files render as consul-template renders the
     assert.match(await readFile(join(ours, 'out/app.env'), 'utf8'), /^MODE=prod\nPORT=8080\nname=shop\n$/);
   });
 
+  it('reads Consul from CONSUL_HTTP_ADDR for a config with template blocks only', async () => {
+    const ours = await workdir('templates-only');
+    await writeFile(join(ours, 'config.hcl'), 'template {\n  source = "upstream.ctmpl"\n  destination = "out/upstream.conf"\n}\n');
+    const result = await runInProcess(['-once', '-config', 'config.hcl'], { cwd: ours, env: { CONSUL_HTTP_ADDR: agent.address } });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(await readFile(join(ours, 'out/upstream.conf'), 'utf8'), /^upstream shop \{\n  server 10\.0\.0\.1:80; # 0 web1\n/);
+  });
+
   it('lets CONSUL_HTTP_ADDR beat the file and a flag beat both', async () => {
     const ours = await workdir('precedence');
     await writeFile(join(ours, 'config.hcl'), hclConfig('127.0.0.1:1'));
