@@ -4,12 +4,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Backend } from './backends/backend.js';
 import type { Config } from './config/config.js';
+import type { ParsedFlags } from './config/flags.js';
 import { CtmplError, messageOf } from './errors.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
 import { createLogger, type Logger } from './log.js';
+import { redactCredentials } from './redact.js';
+import type { ExecChild, PassReport } from './runner/exec-child.js';
 import type { PreparedResource } from './runner/prepare.js';
 import { retryPolicyFor } from './runner/retry-policy.js';
-import { redactCredentials } from './redact.js';
+import { notifyReady } from './runner/sd-notify.js';
 
 export interface CliIo {
   readonly stdout: { write(text: string): unknown; isTTY?: boolean };
@@ -24,6 +27,9 @@ export interface CliIo {
 
 /** Runs ctmpl with `argv` (without node and script) and resolves to the exit status. */
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  // `ctmpl check [flags]` is the one subcommand: yargs sees only the flags.
+  const isCheckCommand = argv[0] === 'check';
+  let isGate = false;
   try {
     // Imported here, not at the top: the signal handlers below are installed before yargs and
     // the rest load (most of start-up), so an early SIGTERM is never met by the default action.
@@ -31,7 +37,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     const { loadConfig } = await import('./config/load.js');
     const { prepareResources } = await import('./runner/prepare.js');
     const { createBackend } = await import('./backends/index.js');
-    const flags = parseFlags(argv);
+    const flags = parseFlags(isCheckCommand ? argv.slice(1) : argv);
+    isGate = Boolean(flags['exit-code']);
     if (flags.help) {
       io.stdout.write(`${await usageText()}\n`);
       return ExitCode.ok;
@@ -40,29 +47,56 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       io.stdout.write(`ctmpl ${packageVersion()}\n`);
       return ExitCode.ok;
     }
-    const { config, resources, configFile } = await loadConfig(flags, io.cwd);
+    if (isCheckCommand || flags['parse-only']) return await runCheckMode(flags, io);
+    const { config, resources, configFile, consulTemplateConfig } = await loadConfig(flags, io.cwd, io.env);
     const logger = createLogger(config.logLevel, config.logFormat, io.stderr);
     if (configFile?.ignoredKeys.length) logger.warn('config', `${configFile.path}: ignoring confd keys ctmpl does not use: ${configFile.ignoredKeys.join(', ')}`);
+    for (const note of consulTemplateConfig?.notes ?? []) logger.warn('config', note);
     if (resources.length === 0) {
       throw new CtmplError('CONFIG', `no templates: no *.toml under ${config.confdir}/conf.d and no -template given`);
     }
     const prepared = await prepareResources(resources, config, io.env);
     // A signal during start-up ends the run here; later waits check the signal themselves.
     if (io.signal.aborted) return ExitCode.ok;
+    const removePidFile = config.pidFile ? await (await import('./runner/pid-file.js')).writePidFile(config.pidFile) : undefined;
     const backend = await createBackend(config, io.env, logger);
     try {
       if (config.onetime) return await runOnceMode(prepared, config, backend, logger, io);
       const reloadResources = async () => {
-        const loaded = await loadConfig(flags, io.cwd);
+        const loaded = await loadConfig(flags, io.cwd, io.env);
         return prepareResources(loaded.resources, loaded.config, io.env);
       };
       return await runDaemonMode(prepared, config, backend, logger, io, reloadResources);
     } finally {
       await backend.close();
+      await removePidFile?.();
     }
   } catch (error) {
-    return reportFatal(error, argv, io);
+    const code = await reportFatal(error, argv, io);
+    // -exit-code is terraform's -detailed-exitcode: 0 no change, 2 changes, 1 any error.
+    return isGate && code !== ExitCode.ok ? ExitCode.failure : code;
   }
+}
+
+/** `ctmpl check` / -parse-only: every error of every resource and template, nothing touched. */
+async function runCheckMode(flags: ParsedFlags, io: CliIo): Promise<number> {
+  const { checkResources } = await import('./runner/check.js');
+  const { loadConfig } = await import('./config/load.js');
+  const problems: { code: CtmplError['code']; text: string }[] = [];
+  const collect = (error: unknown) => {
+    if (!(error instanceof CtmplError)) throw error;
+    problems.push({ code: error.code, text: error.message });
+  };
+  const { resources } = await loadConfig(flags, io.cwd, io.env, collect);
+  problems.push(...(await checkResources(resources, io.cwd)));
+  for (const problem of problems) io.stderr.write(`${problem.text}\n`);
+  const count = `${resources.length} template${resources.length === 1 ? '' : 's'}`;
+  if (problems.length === 0) {
+    io.stdout.write(`ok: ${count} parsed\n`);
+    return ExitCode.ok;
+  }
+  io.stderr.write(`${problems.length} error${problems.length === 1 ? '' : 's'} (${count} parsed)\n`);
+  return exitCodeFor(problems[0]!.code);
 }
 
 async function runOnceMode(prepared: PreparedResource[], config: Config, backend: Backend, logger: Logger, io: CliIo): Promise<number> {
@@ -72,8 +106,15 @@ async function runOnceMode(prepared: PreparedResource[], config: Config, backend
     lookupTimeoutMs: config.lookupTimeoutMs, stdout: io.stdout, signal: io.signal, retryPolicy: retryPolicyFor(config.retryMax),
   });
   for (const failure of result.failures) logger.error('runner', failure.message);
+  if (config.noop) io.stderr.write(`${dryRunSummary(result.changedCount, result.unchangedCount)}\n`);
   const first = result.failures[0];
-  return first ? exitCodeFor(first.code) : ExitCode.ok;
+  if (first) return config.exitCode ? ExitCode.failure : exitCodeFor(first.code);
+  return config.exitCode && result.wouldChange ? ExitCode.dryRunChanges : ExitCode.ok;
+}
+
+/** "3 files would change, 12 unchanged". */
+function dryRunSummary(changed: number, unchanged: number): string {
+  return `${changed} file${changed === 1 ? '' : 's'} would change, ${unchanged} unchanged`;
 }
 
 async function runDaemonMode(
@@ -86,9 +127,12 @@ async function runDaemonMode(
 ): Promise<number> {
   const { Daemon } = await import('./runner/daemon.js');
   const { watchConfiguration } = await import('./runner/config-watch.js');
+  const supervision = await superviseExecChild(config, logger, io);
+  const signal = supervision.signal;
   const daemon = new Daemon({
     backend, logger, noop: config.noop, commandTimeoutMs: config.commandTimeoutMs, stdout: io.stdout,
-    signal: io.signal, watch: config.watch, intervalMs: config.interval * 1000,
+    signal, watch: config.watch, intervalMs: config.interval * 1000,
+    onPassComplete: passHandler(supervision.child, logger, io),
     ...(config.wait ? { wait: config.wait } : {}), waitAtStart: config.waitAtStart, reloadErrorFatal: config.reloadErrorFatal,
     retryPolicy: retryPolicyFor(config.retryMax),
   });
@@ -103,14 +147,49 @@ async function runDaemonMode(
     }
   };
   io.onHangup?.(() => void reload());
-  const templateFiles = prepared.filter((item) => !item.resource.origin.endsWith('.toml')).map((item) => item.resource.src);
-  watchConfiguration([join(config.confdir, 'conf.d'), join(config.confdir, 'templates'), ...templateFiles], reload, io.signal);
+  const templateFiles = prepared.filter((item) => !item.resource.origin.endsWith('.toml') && item.resource.contents === undefined).map((item) => item.resource.src);
+  watchConfiguration([join(config.confdir, 'conf.d'), join(config.confdir, 'templates'), ...templateFiles], reload, signal);
   const fatal = await daemon.run(prepared).finally(() => status?.close());
   if (fatal) {
     logger.error('runner', fatal.message);
+    await supervision.child?.stop();
     return exitCodeFor(fatal.code);
   }
-  return ExitCode.ok;
+  return supervision.child ? supervision.child.exited : ExitCode.ok;
+}
+
+/**
+ * What the daemon does after each pass: exec mode's child follows it, and the first complete
+ * render tells systemd that ctmpl is ready (Type=notify).
+ */
+function passHandler(child: ExecChild | undefined, logger: Logger, io: CliIo) {
+  let isReadySent = false;
+  return async (pass: PassReport) => {
+    await child?.onPassComplete(pass);
+    if (!pass.isComplete || isReadySent) return;
+    isReadySent = true;
+    await notifyReady(io.env, logger);
+  };
+}
+
+/**
+ * Exec mode's wiring: the daemon runs until ctmpl is signalled or, with -exec, until the child
+ * exits. A SIGINT/SIGTERM to ctmpl is forwarded to the child, whose exit then ends the daemon;
+ * ctmpl exits with the child's status.
+ */
+async function superviseExecChild(config: Config, logger: Logger, io: CliIo) {
+  if (!config.exec) return { signal: io.signal, child: undefined };
+  const { ExecChild } = await import('./runner/exec-child.js');
+  const child = new ExecChild(config.exec, { logger, env: io.env, cwd: io.cwd });
+  const controller = new AbortController();
+  void child.exited.then(() => controller.abort());
+  const forward = () => {
+    const name = (io.signal.reason as { message?: unknown } | undefined)?.message;
+    void child.stop(typeof name === 'string' && /^SIG[A-Z0-9]+$/.test(name) ? (name as NodeJS.Signals) : undefined);
+  };
+  if (io.signal.aborted) forward();
+  else io.signal.addEventListener('abort', forward, { once: true });
+  return { signal: controller.signal, child };
 }
 
 async function reportFatal(error: unknown, argv: readonly string[], io: CliIo): Promise<number> {
@@ -138,7 +217,8 @@ function isMain(): boolean {
 
 if (isMain()) {
   const controller = new AbortController();
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => controller.abort());
+  // The reason (an AbortError, as aborts everywhere expect) names the signal, so exec mode can forward it.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => controller.abort(new DOMException(signal, 'AbortError')));
   const code = await run(process.argv.slice(2), {
     stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), signal: controller.signal,
     onHangup: (listener) => process.on('SIGHUP', listener),

@@ -34,3 +34,22 @@ export function messageOf(error: unknown): string {
 export function isAbortError(error: unknown): boolean {
   return error instanceof Error && (error.name === 'AbortError' || (error as { code?: string }).code === 'ABORT_ERR');
 }
+
+/** A CtmplError that knows where in its file it happened: 1-based line and column, for `check`. */
+export class PositionedError extends CtmplError {
+  readonly line: number;
+  readonly col: number;
+
+  constructor(code: ErrorCode, message: string, at: { line: number; col: number }, options?: { cause?: unknown }) {
+    super(code, message, options);
+    this.line = at.line;
+    this.col = at.col;
+  }
+}
+
+/** The 1-based line and column (in characters) of `offset` in `text`. */
+export function positionOf(text: string, offset: number): { line: number; col: number } {
+  const before = text.slice(0, Math.min(offset, text.length));
+  const lines = before.split('\n');
+  return { line: lines.length, col: (lines.at(-1)?.length ?? 0) + 1 };
+}

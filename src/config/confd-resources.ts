@@ -21,13 +21,21 @@ export interface ResourceDefaults {
 
 /**
  * Loads every `*.toml` under `<confdir>/conf.d` (recursively, in lexical order). Any bad file
- * fails the whole load, so a run processes nothing rather than a part.
+ * fails the whole load, so a run processes nothing rather than a part; `onError` (for `check`)
+ * collects the failure and goes on with the next file instead.
  */
-export async function loadConfdResources(defaults: ResourceDefaults): Promise<Resource[]> {
+export async function loadConfdResources(defaults: ResourceDefaults, onError?: (error: unknown) => void): Promise<Resource[]> {
   const dir = join(defaults.confdir, 'conf.d');
   const files = await listTomlFiles(dir);
   const resources: Resource[] = [];
-  for (const file of files) resources.push(await loadResourceFile(file, defaults));
+  for (const file of files) {
+    try {
+      resources.push(await loadResourceFile(file, defaults));
+    } catch (error) {
+      if (!onError) throw error;
+      onError(error);
+    }
+  }
   return resources;
 }
 

@@ -29,6 +29,9 @@ const keyToFlag: Record<string, string> = {
   'retry-max': 'retry-max', 'max-stale': 'max-stale', 'consul-addr': 'consul-addr', 'consul-token': 'consul-token',
   'token-file': 'token-file', 'tls-server-name': 'tls-server-name', 'tls-skip-verify': 'tls-skip-verify',
   'initial-wait': 'initial-wait', scheme: 'scheme',
+  // operations
+  'pid-file': 'pid-file', exec: 'exec', 'exec-reload-signal': 'exec-reload-signal', 'exec-kill-signal': 'exec-kill-signal',
+  'exec-kill-timeout': 'exec-kill-timeout', 'exec-splay': 'exec-splay',
 };
 
 /** confd keys for backends or features ctmpl does not have. */

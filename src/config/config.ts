@@ -43,6 +43,34 @@ export interface Config {
   readonly maxStaleMs?: number;
   readonly retryMax: number;
   readonly statusAddress?: string;
+  // operations: dry-run gate, lint, consul-template config files, exec mode, packaging
+  /** -exit-code: a dry run exits 2 when a file would change (terraform's -detailed-exitcode). */
+  readonly exitCode: boolean;
+  /** -parse-only / `ctmpl check`: parse everything, report every error, touch nothing. */
+  readonly parseOnly: boolean;
+  readonly pidFile?: string;
+  /** -exec / exec {}: the child ctmpl supervises (absent: no child). */
+  readonly exec?: ExecSettings;
+  /** consul-template's vault {} block, VAULT_ADDR and VAULT_TOKEN, kept for the Vault backend. */
+  readonly vaultAddress?: string;
+  readonly vaultToken?: string;
+  readonly vaultRenewToken?: boolean;
+  readonly vaultUnwrapToken?: boolean;
+  readonly vaultTls?: TlsOptions;
+  /** consul-template's kill_signal / reload_signal (ctmpl also always exits on SIGINT/SIGTERM, reloads on SIGHUP). */
+  readonly killSignal?: string;
+  readonly reloadSignal?: string;
+}
+
+/** How ctmpl runs and signals its -exec child. */
+export interface ExecSettings {
+  readonly command: string;
+  /** Sent on a change; absent: the child is restarted (kill signal, then start again). */
+  readonly reloadSignal?: NodeJS.Signals;
+  readonly killSignal: NodeJS.Signals;
+  readonly killTimeoutMs: number;
+  /** Random delay, up to this, before a reload or restart (spreads a fleet's restarts). */
+  readonly splayMs: number;
 }
 
 export const defaultConfig: Config = {
@@ -67,4 +95,7 @@ export const defaultConfig: Config = {
   separator: '/',
   tls: { verify: true },
   retryMax: Infinity,
+  // operations
+  exitCode: false,
+  parseOnly: false,
 };

@@ -47,6 +47,16 @@ const flagDefinitions = {
   'max-stale': { type: 'string', describe: 'Consul: allow stale reads up to this age' },
   'retry-max': { type: 'number', describe: 'give up after N failed backend attempts (default: never)' },
   'status-addr': { type: 'string', describe: 'serve /health and /metrics on host:port' },
+  // operations: dry-run gate, lint, consul-template config files, exec mode, packaging
+  'exit-code': { type: 'boolean', describe: 'with -noop: exit 2 when a file would change, 0 when none would, 1 on errors (implies -onetime)' },
+  'parse-only': { type: 'boolean', describe: 'parse every resource and template, report every error, touch nothing (= `ctmpl check`)' },
+  config: { type: 'string', array: true, describe: 'consul-template config file or directory, HCL or JSON (repeatable; later over earlier)' },
+  exec: { type: 'string', describe: 'run this command as a child after the first render; exit with its status' },
+  'exec-reload-signal': { type: 'string', describe: 'signal sent to the -exec child on a change (default: restart it)' },
+  'exec-kill-signal': { type: 'string', describe: 'signal that stops the -exec child (default SIGTERM)' },
+  'exec-kill-timeout': { type: 'string', describe: 'wait this long after the kill signal before SIGKILL (default 30s)' },
+  'exec-splay': { type: 'string', describe: 'wait a random time up to this before signalling or restarting the child' },
+  'pid-file': { type: 'string', describe: 'write the process id to this file' },
   version: { type: 'boolean', describe: 'print the version and exit' },
   help: { type: 'boolean', describe: 'show this help' },
 } as const satisfies Record<string, Options>;
@@ -130,4 +140,11 @@ export function parseFlags(argv: readonly string[]): ParsedFlags {
   const flags: Record<string, unknown> = {};
   for (const name of Object.keys(flagDefinitions)) if (parsed[name] !== undefined) flags[name] = parsed[name];
   return flags as ParsedFlags;
+}
+
+/** Each flag's value kind, for settings read from elsewhere (CONFD_* variables). */
+export function flagKinds(): Record<string, 'string' | 'boolean' | 'number' | 'list'> {
+  return Object.fromEntries(
+    Object.entries(flagDefinitions).map(([name, definition]) => [name, 'array' in definition ? 'list' : definition.type]),
+  );
 }

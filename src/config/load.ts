@@ -1,9 +1,13 @@
 import { dirname, resolve } from 'node:path';
+import { CtmplError } from '../errors.js';
 import { logLevels, type LogFormat, type LogLevel } from '../types/log.js';
 import type { Flavor } from '../types/template.js';
 import { backendNames, defaultConfig, type BackendName, type Config } from './config.js';
 import { findConfigFile, readConfigFile, type ConfigFile } from './config-file.js';
 import { loadConfdResources } from './confd-resources.js';
+import { readConsulTemplateConfigs, type ConsulTemplateConfig } from './consul-template-config.js';
+import { settingsFromEnvironment, vaultFromEnvironment } from './environment.js';
+import { execSettingsOf, signalOf } from './exec-settings.js';
 import type { ParsedFlags } from './flags.js';
 import type { Resource } from './resource.js';
 import { templateBlockResource } from './template-block.js';
@@ -15,26 +19,80 @@ export interface LoadedConfig {
   readonly config: Config;
   readonly resources: readonly Resource[];
   readonly configFile?: ConfigFile;
+  /** What -config files said, when some were given (for their warnings). */
+  readonly consulTemplateConfig?: ConsulTemplateConfig;
 }
 
 /**
- * Builds the run configuration: defaults, then the config file, then flags (flags win), then
- * the resources: conf.d files, [[template]] blocks and -template specs, in that order.
+ * Builds the run configuration: defaults, then the config file (ctmpl.toml / confd.toml, then
+ * consul-template -config files over it), then the environment (CONFD_*, CONSUL_HTTP_*), then
+ * flags (flags win); then the resources: conf.d files, [[template]] blocks, -config template
+ * blocks and -template specs, in that order.
  */
-export async function loadConfig(flags: ParsedFlags, cwd: string): Promise<LoadedConfig> {
-  const confdirFlag = flags.confdir ? resolve(cwd, flags.confdir) : undefined;
-  const configPath = await findConfigFile(flags['config-file'] && resolve(cwd, flags['config-file']), confdirFlag ?? defaultConfig.confdir);
+export async function loadConfig(
+  flags: ParsedFlags,
+  cwd: string,
+  env: Readonly<Record<string, string | undefined>> = {},
+  onResourceError?: (error: unknown) => void,
+): Promise<LoadedConfig> {
+  const envValues = settingsFromEnvironment(env) as ParsedFlags;
+  const confdirSetting = flags.confdir ?? envValues.confdir;
+  const configFileSetting = flags['config-file'] ?? envValues['config-file'];
+  const configPath = await findConfigFile(configFileSetting && resolve(cwd, configFileSetting), confdirSetting ? resolve(cwd, confdirSetting) : defaultConfig.confdir);
   const configFile = configPath ? await readConfigFile(configPath, cwd) : undefined;
-  const setting = (name: keyof ParsedFlags): unknown => flags[name] ?? configFile?.values[name];
+  const configPaths = flags.config ?? envValues.config;
+  const ctConfig = configPaths ? await readConsulTemplateConfigs(configPaths, cwd) : undefined;
+  // A consul-template config means Consul, as it does for consul-template, unless ctmpl.toml names a backend.
+  const impliedBackend = ctConfig && configFile?.values.backend === undefined ? { backend: 'consul' } : {};
+  const fileValues: Readonly<Record<string, unknown>> = { ...configFile?.values, ...impliedBackend, ...ctConfig?.values };
+  // CONSUL_HTTP_ADDR beats a file's Consul address, but alone it must not switch the backend.
+  const envLayer: Record<string, unknown> = { ...envValues, ...(env.CONSUL_HTTP_ADDR && fileValues['consul-addr'] !== undefined ? { 'consul-addr': env.CONSUL_HTTP_ADDR } : {}) };
+  const setting = (name: keyof ParsedFlags): unknown => flags[name] ?? envLayer[name] ?? fileValues[name];
   // Data files named in the config file are relative to it, so a confdir works from any cwd.
-  const filesBase = flags.file || !configPath ? cwd : dirname(configPath);
-  const config = buildConfig(setting, cwd, configPath, filesBase);
+  const filesBase = flags.file || envValues.file || !configPath ? cwd : dirname(configPath);
+  const config = withOperations(buildConfig(setting, cwd, configPath, filesBase), setting, ctConfig, env);
+  // Without onResourceError the first bad resource throws; with it (check) each is collected.
+  const attempt = (build: () => Resource): Resource[] => {
+    try {
+      return [build()];
+    } catch (error) {
+      if (!onResourceError) throw error;
+      onResourceError(error);
+      return [];
+    }
+  };
   const resources = [
-    ...(await loadConfdResources({ confdir: config.confdir, prefix: config.prefix, cwd, ...flavorOf(config) })),
-    ...(configFile?.templates ?? []).map((block, index) => templateBlockResource(block, index, { cwd, file: configFile!.path, ...flavorOf(config) })),
-    ...config.templates.map((spec) => templateSpecResource(spec, { cwd, ...flavorOf(config) })),
+    ...(await loadConfdResources({ confdir: config.confdir, prefix: config.prefix, cwd, ...flavorOf(config) }, onResourceError)),
+    ...(configFile?.templates ?? []).flatMap((block, index) => attempt(() => templateBlockResource(block, index, { cwd, file: configFile!.path, ...flavorOf(config) }))),
+    ...(ctConfig?.templates ?? []).flatMap(({ block, where }, index) => attempt(() => templateBlockResource(block, index, { cwd, file: where, ...flavorOf(config) }))),
+    ...config.templates.flatMap((spec) => attempt(() => templateSpecResource(spec, { cwd, ...flavorOf(config) }))),
   ];
-  return { config, resources, ...(configFile ? { configFile } : {}) };
+  return { config, resources, ...(configFile ? { configFile } : {}), ...(ctConfig ? { consulTemplateConfig: ctConfig } : {}) };
+}
+
+/** The operations settings: dry-run gate, lint, exec, pid file, Vault and signals. */
+function withOperations(config: Config, setting: (name: keyof ParsedFlags) => unknown, ct: ConsulTemplateConfig | undefined, env: Readonly<Record<string, string | undefined>>): Config {
+  const exitCode = Boolean(setting('exit-code'));
+  if (exitCode && !config.noop) throw new CtmplError('USAGE', '-exit-code needs -noop (or -dry): it reports whether a dry run found changes');
+  const exec = execSettingsOf((name) => setting(name as keyof ParsedFlags));
+  if (exec && (config.onetime || exitCode)) throw new CtmplError('USAGE', '-exec supervises a child while ctmpl keeps watching: it cannot be combined with -onetime or -exit-code');
+  const vault = { ...ct?.vault, ...vaultFromEnvironment(env) };
+  return {
+    ...config,
+    // A gate must end: -exit-code renders once.
+    onetime: config.onetime || exitCode,
+    exitCode,
+    parseOnly: Boolean(setting('parse-only')),
+    ...optional('pidFile', optionalString(setting('pid-file'), 'pid-file')),
+    ...optional('exec', exec),
+    ...optional('vaultAddress', vault.address),
+    ...optional('vaultToken', vault.token),
+    ...optional('vaultRenewToken', ct?.vault.renewToken),
+    ...optional('vaultUnwrapToken', ct?.vault.unwrapToken),
+    ...optional('vaultTls', vaultTlsOf(ct?.vault.ssl)),
+    ...optional('killSignal', signalOf(ct?.killSignal, 'kill_signal')),
+    ...optional('reloadSignal', signalOf(ct?.reloadSignal, 'reload_signal')),
+  };
 }
 
 function flavorOf(config: Config): { flavor?: Flavor } {
@@ -94,6 +152,18 @@ function buildConfig(setting: (name: keyof ParsedFlags) => unknown, cwd: string,
     ...optional('statusAddress', optionalString(setting('status-addr'), 'status-addr')),
   };
   return config;
+}
+
+function vaultTlsOf(ssl: Readonly<Record<string, unknown>> | undefined): Config['vaultTls'] {
+  if (!ssl || ssl.enabled === false) return undefined;
+  const text = (key: string) => optionalString(ssl[key], `vault.ssl.${key}`);
+  return {
+    verify: ssl.verify !== false,
+    ...optional('caFile', text('ca_cert')),
+    ...optional('certFile', text('cert')),
+    ...optional('keyFile', text('key')),
+    ...optional('serverName', text('server_name')),
+  };
 }
 
 function backendOf(value: unknown, consulAddr: string | undefined, hasTemplateSpecs: boolean): BackendName {

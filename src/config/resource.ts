@@ -10,6 +10,8 @@ export interface Resource {
   /** Where it was declared, for messages: "conf.d/nginx.toml" or "-template in.ctmpl:out.conf". */
   readonly origin: string;
   readonly src: string;
+  /** An inline template (consul-template's `contents`): used instead of reading `src`. */
+  readonly contents?: string;
   readonly dest: string;
   /** confd `keys`, joined with the prefix; absent: dependencies come from the template itself. */
   readonly keys?: readonly string[];

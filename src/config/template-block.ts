@@ -7,7 +7,7 @@ import { parseDuration, parseWait } from './wait.js';
 
 const knownKeys = new Set([
   'source', 'destination', 'command', 'command_timeout', 'perms', 'backup', 'wait', 'left_delimiter',
-  'right_delimiter', 'error_on_missing_key', 'flavor', 'check_command',
+  'right_delimiter', 'error_on_missing_key', 'flavor', 'check_command', 'contents', 'create_dest_dirs',
 ]);
 
 /** Builds the Resource of one consul-template style `[[template]]` block of ctmpl.toml. */
@@ -26,9 +26,11 @@ export function templateBlockResource(
     if (typeof value !== 'string') throw new CtmplError('CONFIG', `${where}: "${key}" must be a string`);
     return value;
   };
-  const source = text('source');
+  const contents = text('contents');
   const destination = text('destination');
-  if (!source) throw new CtmplError('CONFIG', `${where}: needs "source"`);
+  // An inline template (contents) is named after its destination in messages, as in consul-template.
+  const source = text('source') ?? (contents !== undefined ? destination : undefined);
+  if (!source) throw new CtmplError('CONFIG', `${where}: needs "source" or "contents"`);
   if (!destination) throw new CtmplError('CONFIG', `${where}: needs "destination"`);
   const flavor = text('flavor') ?? options.flavor ?? 'consul-template';
   if (flavor !== 'confd' && flavor !== 'consul-template') throw new CtmplError('CONFIG', `${where}: "flavor" must be confd or consul-template`);
@@ -42,6 +44,7 @@ export function templateBlockResource(
     return {
       origin: where,
       src: resolve(options.cwd, source),
+      ...(contents !== undefined ? { contents } : {}),
       dest: resolve(options.cwd, destination),
       prefix: '/',
       ...(block.perms !== undefined ? { mode: parseMode(block.perms, `${where} perms`) } : {}),

@@ -23,6 +23,8 @@ export interface DaemonOptions extends ProcessOptions {
   readonly reloadErrorFatal: boolean;
   /** Used by the daemon's own Watcher; default: exponential backoff, forever. */
   readonly retryPolicy?: RetryPolicy;
+  /** Called after every pass (exec mode starts, signals or restarts its child from here). */
+  readonly onPassComplete?: (pass: { isComplete: boolean; didChange: boolean; didFail: boolean }) => Promise<void> | void;
 }
 
 /** The run's counters; the name is kept for code written before RunStats. */
@@ -48,6 +50,7 @@ export class Daemon {
   /** Reload commands that failed: run again on the next pass even if their file is unchanged. */
   readonly #failedReloads = new Set<string>();
   #resources: PreparedResource[] = [];
+  #renderFailures = 0;
   #passQueued = false;
   #passRunning: Promise<void> = Promise.resolve();
   #fatal: ((error: CtmplError) => void) | undefined;
@@ -129,6 +132,7 @@ export class Daemon {
     if (this.#options.signal.aborted) return;
     const batch = [...this.#dirty];
     this.#dirty.clear();
+    const failuresBefore = this.#renderFailures;
     const items = batch.flatMap((item) => {
       const output = this.#render(item);
       if (output === undefined) return [];
@@ -139,6 +143,11 @@ export class Daemon {
     this.stats.writes += pass.written;
     for (const error of pass.errors) this.#options.logger.error('runner', error.message);
     await this.#reload(pass.reloads);
+    await this.#options.onPassComplete?.({
+      isComplete: this.#resources.every((item) => this.#rendered.has(item)),
+      didChange: pass.written > 0,
+      didFail: this.#renderFailures > failuresBefore || pass.errors.length > 0,
+    });
   }
 
   async #reload(reloads: readonly DueReload[]): Promise<void> {
@@ -164,6 +173,7 @@ export class Daemon {
       }
       return result.output;
     } catch (error) {
+      this.#renderFailures++;
       this.#options.logger.error('runner', `${item.resource.dest}: ${messageOf(error)} (keeping the last good file)`);
       return undefined;
     }

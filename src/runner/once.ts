@@ -19,6 +19,8 @@ export interface OnceOptions extends ProcessOptions {
 export interface OnceResult {
   readonly failures: readonly CtmplError[];
   readonly wouldChange: boolean;
+  readonly changedCount: number;
+  readonly unchangedCount: number;
 }
 
 /**
@@ -103,7 +105,7 @@ async function finishPass(
   const pass = await writePass(items, options);
   failures.push(...pass.errors);
   failures.push(...(await runReloads(pass.reloads, options.logger)).map((failure) => failure.error));
-  return { failures, wouldChange: pass.wouldChange };
+  return { failures, wouldChange: pass.wouldChange, changedCount: pass.changedCount, unchangedCount: pass.unchangedCount };
 }
 
 /** Reads a dependency not seen yet; for one seen but unusable (a missing key), waits for its next change. */

@@ -17,6 +17,9 @@ export interface DueReload {
 export interface PassResult {
   readonly written: number;
   readonly wouldChange: boolean;
+  /** How many destinations would change (new file, content, mode or owner) and how many would not. */
+  readonly changedCount: number;
+  readonly unchangedCount: number;
   readonly errors: readonly CtmplError[];
   readonly reloads: readonly DueReload[];
 }
@@ -40,14 +43,16 @@ export async function writePass(
   const due = new Map<RenderedResource, DueReload>();
   const errors: CtmplError[] = [];
   let written = 0;
-  let wouldChange = false;
+  let changedCount = 0;
+  let unchangedCount = 0;
   await Promise.all(
     [...lanes.values()].map(async (group) => {
       for (const item of group) {
         try {
           const outcome = await processResource(item.resource, item.output, options);
           written += outcome.didRender ? 1 : 0;
-          wouldChange ||= outcome.wouldRender;
+          if (outcome.wouldRender) changedCount++;
+          else unchangedCount++;
           const { reloadCmd, dest } = item.resource;
           const command = reloadCmd && expandCommand(reloadCmd, { src: dest, dest });
           if (command && (outcome.didRender || isRetry(command))) {
@@ -59,5 +64,5 @@ export async function writePass(
       }
     }),
   );
-  return { written, wouldChange, errors, reloads: items.flatMap((item) => due.get(item) ?? []) };
+  return { written, wouldChange: changedCount > 0, changedCount, unchangedCount, errors, reloads: items.flatMap((item) => due.get(item) ?? []) };
 }

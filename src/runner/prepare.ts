@@ -35,7 +35,7 @@ export async function prepareResource(
 ): Promise<PreparedResource> {
   let text: string;
   try {
-    text = await readFile(resource.src, 'utf8');
+    text = resource.contents ?? (await readFile(resource.src, 'utf8'));
   } catch (error) {
     throw new CtmplError('CONFIG', `${resource.origin}: template ${resource.src}: ${messageOf(error)}`, { cause: error });
   }

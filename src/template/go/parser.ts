@@ -5,7 +5,7 @@
  * Errors are thrown as ParseFailure inside and turned into a CtmplError in exactly one place,
  * `parseTemplateSet`.
  */
-import { CtmplError } from '../../errors.js';
+import { CtmplError, PositionedError, positionOf } from '../../errors.js';
 import { Lexer, tokenString, type Token, type TokenKind } from './lexer.js';
 import { TokenStream } from './token-stream.js';
 import type { BranchNode, ControlNode, KeywordNode, ListNode, PipeNode } from './nodes.js';
@@ -25,7 +25,14 @@ export type TreeSet = ReadonlyMap<string, ListNode>;
 /** Deeper nesting than this would exhaust the JavaScript stack before Go's own limit (10000). */
 const MAX_DEPTH = 800;
 
-class ParseFailure extends Error {}
+class ParseFailure extends Error {
+  constructor(
+    message: string,
+    readonly pos: number,
+  ) {
+    super(message);
+  }
+}
 
 function isEmptyTree(node: ControlNode): boolean {
   if (node.type === 'list') return node.nodes.every(isEmptyTree);
@@ -54,7 +61,7 @@ class Parser implements OperandParser {
   // Errors.
 
   errorf(message: string): never {
-    throw new ParseFailure(`template: ${this.#name}:${this.stream.lastLine}: ${message}`);
+    throw new ParseFailure(`template: ${this.#name}:${this.stream.lastLine}: ${message}`, this.stream.lastPos);
   }
 
   #expect(kind: TokenKind, context: string, alternative?: TokenKind): Token {
@@ -326,7 +333,7 @@ export function parseTemplateSet(name: string, text: string, options: ParseOptio
   try {
     parser.parse();
   } catch (error) {
-    if (error instanceof ParseFailure) throw new CtmplError('TEMPLATE_PARSE', error.message);
+    if (error instanceof ParseFailure) throw new PositionedError('TEMPLATE_PARSE', error.message, positionOf(text, error.pos));
     if (error instanceof RangeError) {
       throw new CtmplError('TEMPLATE_PARSE', `template: ${name}: template nesting too deep`, { cause: error });
     }

@@ -9,6 +9,8 @@ export class TokenStream {
   readonly #tokens: Token[] = [];
   #peekCount = 0;
   lastLine = 1;
+  /** Offset of the most recently lexed token, for the column of a parse error. */
+  lastPos = 0;
 
   constructor(lexer: Lexer) {
     this.#lexer = lexer;
@@ -17,6 +19,7 @@ export class TokenStream {
   #fetch(): Token {
     const token = this.#lexer.nextToken();
     this.lastLine = token.line;
+    this.lastPos = token.pos;
     return token;
   }
 

@@ -1,0 +1,109 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { findBinary } from '../support/binaries.js';
+import { makeTempDir } from '../support/cli.js';
+import { startConsulDevAgent, type ConsulDevAgent } from '../support/consul-dev-agent.js';
+import { runInProcess } from '../support/in-process-cli.js';
+
+const consulBinary = findBinary('consul', 'consul (see ../shared/bin)', 'consul-template config files against a real Consul');
+const peerBinary = consulBinary.skip ? consulBinary : findBinary('consul-template', 'consul-template (see ../shared/bin)', 'consul-template config files against the real consul-template');
+
+/** An HCL config as consul-template users write it: a consul {} block and two template {} blocks. */
+function hclConfig(address: string): string {
+  return `# consul-template config
+consul {
+  address = "${address}"
+  retry {
+    enabled  = true
+    attempts = 3
+    backoff  = "250ms"
+  }
+}
+
+log_level = "warn"
+max_stale = "2s"
+
+template {
+  source      = "upstream.ctmpl"
+  destination = "out/upstream.conf"
+  perms       = 0600
+}
+
+template {
+  contents    = <<EOF
+{{ range ls "app/env" }}{{ .Key }}={{ .Value }}
+{{ end }}name={{ key "app/name" }}
+EOF
+  destination = "out/app.env"
+  error_on_missing_key = false
+}
+`;
+}
+
+const upstreamTemplate = `upstream {{ key "app/name" }} {
+{{- range $i, $pair := ls "app/servers" }}
+  server {{ $pair.Value }}; # {{ $i }} {{ $pair.Key }}
+{{- end }}
+}
+`;
+
+describe('consul-template HCL config files render as consul-template renders them', { skip: peerBinary.skip }, () => {
+  let agent: ConsulDevAgent;
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  before(async () => {
+    ({ dir, cleanup } = await makeTempDir());
+    agent = await startConsulDevAgent();
+    for (const [key, value] of Object.entries({
+      'app/name': 'shop', 'app/servers/web1': '10.0.0.1:80', 'app/servers/web2': '10.0.0.2:80',
+      'app/env/PORT': '8080', 'app/env/MODE': 'prod',
+    })) await agent.putKey(key, value);
+  });
+  after(async () => {
+    await agent?.close();
+    await cleanup();
+  });
+
+  async function workdir(name: string): Promise<string> {
+    const root = join(dir, name);
+    await mkdir(join(root, 'out'), { recursive: true });
+    await writeFile(join(root, 'config.hcl'), hclConfig(agent.address));
+    await writeFile(join(root, 'upstream.ctmpl'), upstreamTemplate);
+    return root;
+  }
+
+  it('writes the same bytes and modes as the real consul-template for two template blocks', async () => {
+    const peer = await workdir('peer');
+    await promisify(execFile)(peerBinary.path!, ['-once', '-config', 'config.hcl'], { cwd: peer, timeout: 30_000 });
+    const ours = await workdir('ours');
+    const result = await runInProcess(['-once', '-config', 'config.hcl'], { cwd: ours });
+    assert.equal(result.code, 0, result.stderr);
+    for (const file of ['out/upstream.conf', 'out/app.env']) {
+      assert.equal(await readFile(join(ours, file), 'utf8'), await readFile(join(peer, file), 'utf8'), file);
+      assert.equal((await stat(join(ours, file))).mode & 0o777, (await stat(join(peer, file))).mode & 0o777, `${file} mode`);
+    }
+    assert.equal((await stat(join(ours, 'out/upstream.conf'))).mode & 0o777, 0o600);
+    assert.match(await readFile(join(ours, 'out/app.env'), 'utf8'), /^MODE=prod\nPORT=8080\nname=shop\n$/);
+  });
+
+  it('reads Consul from CONSUL_HTTP_ADDR for a config with template blocks only', async () => {
+    const ours = await workdir('templates-only');
+    await writeFile(join(ours, 'config.hcl'), 'template {\n  source = "upstream.ctmpl"\n  destination = "out/upstream.conf"\n}\n');
+    const result = await runInProcess(['-once', '-config', 'config.hcl'], { cwd: ours, env: { CONSUL_HTTP_ADDR: agent.address } });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(await readFile(join(ours, 'out/upstream.conf'), 'utf8'), /^upstream shop \{\n  server 10\.0\.0\.1:80; # 0 web1\n/);
+  });
+
+  it('lets CONSUL_HTTP_ADDR beat the file and a flag beat both', async () => {
+    const ours = await workdir('precedence');
+    await writeFile(join(ours, 'config.hcl'), hclConfig('127.0.0.1:1'));
+    const fromEnv = await runInProcess(['-once', '-config', 'config.hcl'], { cwd: ours, env: { CONSUL_HTTP_ADDR: agent.address } });
+    assert.equal(fromEnv.code, 0, fromEnv.stderr);
+    const fromFlag = await runInProcess(['-once', '-config', 'config.hcl', '-consul-addr', agent.address], { cwd: ours, env: { CONSUL_HTTP_ADDR: '127.0.0.1:1' } });
+    assert.equal(fromFlag.code, 0, fromFlag.stderr);
+  });
+});
