@@ -2,8 +2,8 @@ import type { LogFormat, LogLevel } from '../log.js';
 import type { Flavor } from '../template/functions/context.js';
 import type { Wait } from './wait.js';
 
-export type BackendName = 'file' | 'env' | 'etcd' | 'etcdv3' | 'redis' | 'consul';
-export const backendNames: readonly BackendName[] = ['file', 'env', 'etcd', 'etcdv3', 'redis', 'consul'];
+export type BackendName = 'file' | 'env' | 'etcd' | 'etcdv3' | 'redis' | 'consul' | 'zookeeper';
+export const backendNames: readonly BackendName[] = ['file', 'env', 'etcd', 'etcdv3', 'redis', 'consul', 'zookeeper'];
 
 export interface TlsConfig {
   readonly caFile?: string;
