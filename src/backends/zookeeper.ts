@@ -50,13 +50,15 @@ export function createZookeeperBackend(options: ZookeeperOptions): Backend {
     return pending;
   }
 
-  async function read(dep: KvDependency, signal: AbortSignal, watcher?: Watcher): Promise<KvData> {
-    const opened = await abortable(connection(), signal);
-    const reading: Promise<KvData> = dep.type === 'kv.get' ? readValue(opened, dep.key, watcher) : readTree(opened, dep.prefix, watcher);
+  /** Reads `dep` over `opened` (the shared session by default), setting `watcher`'s watches when given. */
+  async function read(dep: KvDependency, signal: AbortSignal, watcher?: Watcher, opened?: ZkConnection): Promise<KvData> {
+    const session = opened ?? (await abortable(connection(), signal));
+    const reading: Promise<KvData> =
+      dep.type === 'kv.get' ? readValue(session, dep.key, watcher) : readTree(session, dep.prefix, watcher);
     try {
       return await abortable(reading, signal);
     } catch (error) {
-      throw backendError(opened.node, dep, error, signal);
+      throw backendError(session.node, dep, error, signal);
     }
   }
 
@@ -69,7 +71,8 @@ export function createZookeeperBackend(options: ZookeeperOptions): Backend {
       // The first read sets the watches and catches whatever changed since the snapshot.
       while (!signal.aborted) {
         trigger.arm();
-        const data = await read(dep, signal, trigger);
+        // Always the feed's own session: its watches and its loss are what `fired` follows.
+        const data = await read(dep, signal, trigger, opened);
         const next = contentHash(data);
         if (next !== last) {
           last = next;

@@ -39,8 +39,13 @@ export interface ZookeeperServer {
   readonly address: string;
   /** PID of the running server, undefined while stopped. */
   readonly pid: number | undefined;
-  /** Sets `key` to `value`, creating missing parents with empty data, as confd's integration feeder does. */
-  put(key: string, value: string): Promise<void>;
+  /** Sets `key` to `value` (null: no data), creating missing parents with empty data, as confd's integration feeder does. */
+  put(key: string, value: string | null): Promise<void>;
+  /**
+   * Writes a JSON tree as confd's integration/zookeeper/main.go does: each object key a node under
+   * `prefix`, objects as nodes with empty data and children, strings as data.
+   */
+  putJsonTree(prefix: string, tree: unknown): Promise<void>;
   /** Deletes `key` and everything below it; a missing key is no error. */
   delete(key: string): Promise<void>;
   /**
@@ -112,6 +117,7 @@ async function startZookeeperOnce(): Promise<ZookeeperServer> {
       return server.pid;
     },
     put: async (key, value) => putNode(await connection(), key, value),
+    putJsonTree: async (prefix, tree) => putJsonTree(await connection(), prefix, tree),
     delete: async (key) => deleteTree(await connection(), key),
     deleteKey: async (key) => deleteKeyAndEmptyParents(await connection(), key),
     signal(name) {
@@ -139,18 +145,29 @@ function answersRuok(port: number): Promise<boolean> {
   });
 }
 
-async function putNode(connection: ZkConnection, key: string, value: string): Promise<void> {
+async function putNode(connection: ZkConnection, key: string, value: string | null): Promise<void> {
   const parts = key.split('/').filter(Boolean);
   for (let i = 1; i < parts.length; i++) await createNode(connection, `/${parts.slice(0, i).join('/')}`, '');
   if (await createNode(connection, key, value)) return;
-  const body = new JuteWriter().string(key).buffer(Buffer.from(value)).int(-1).bytes();
+  const body = new JuteWriter().string(key).buffer(dataOf(value)).int(-1).bytes();
   await connection.call(OpCode.setData, body);
 }
 
+async function putJsonTree(connection: ZkConnection, prefix: string, tree: unknown): Promise<void> {
+  if (typeof tree === 'string') return putNode(connection, prefix, tree);
+  if (tree === null || typeof tree !== 'object') throw new Error(`putJsonTree: unhandled ${typeof tree} at ${prefix}`);
+  for (const [key, value] of Object.entries(tree)) {
+    if (prefix !== '') await putNode(connection, prefix, '');
+    await putJsonTree(connection, `${prefix}/${key}`, value);
+  }
+}
+
+const dataOf = (value: string | null) => (value === null ? null : Buffer.from(value));
+
 /** Creates a persistent node open to anyone; false when it already existed. */
-async function createNode(connection: ZkConnection, path: string, value: string): Promise<boolean> {
+async function createNode(connection: ZkConnection, path: string, value: string | null): Promise<boolean> {
   const worldAll = new JuteWriter().int(1).int(31).string('world').string('anyone').bytes();
-  const body = Buffer.concat([new JuteWriter().string(path).buffer(Buffer.from(value)).bytes(), worldAll, new JuteWriter().int(0).bytes()]);
+  const body = Buffer.concat([new JuteWriter().string(path).buffer(dataOf(value)).bytes(), worldAll, new JuteWriter().int(0).bytes()]);
   try {
     await connection.call(OpCode.create, body);
     return true;
