@@ -24,7 +24,7 @@ before(async () => {
   server = await startZookeeper();
   const tree = JSON.parse(await readFile(join(fixtures, 'zookeeper-tree.json'), 'utf8')) as unknown;
   const edges = JSON.parse(await readFile(join(fixtures, 'zookeeper-edges.json'), 'utf8')) as [string, string | null][];
-  for (const prefix of ['', '/watch', '/restart']) {
+  for (const prefix of ['', '/watch', '/interval', '/restart']) {
     await server.putJsonTree(prefix, tree);
     for (const [key, value] of edges) await server.put(`${prefix}${key}`, value);
   }
@@ -110,6 +110,21 @@ describe('confd integration layout on zookeeper', { skip: zookeeper.skip }, () =
       await waitForFiles(out, new Map([['confd-iteration-test.conf', three]]), 'the added upstream');
       await zk.delete('/watch/upstream/app3');
       await waitForFiles(out, new Map([['confd-iteration-test.conf', iteration]]), 'the removed upstream');
+    } finally {
+      await cli.stop();
+      await cleanup();
+    }
+  });
+
+  it('re-reads in interval mode and renders a changed node', async () => {
+    const zk = liveServer();
+    const { dir, cleanup } = await makeTempDir();
+    const { confdir, out } = await copyConfdir(dir);
+    const cli = startCli(['-interval', '1', '-backend', 'zookeeper', '-node', zk.address, '-prefix', '/interval', '-confdir', confdir], { env });
+    try {
+      await waitForFiles(out, await expectedFiles(), 'the first render');
+      await zk.put('/interval/key', 'read on the next pass');
+      await waitForFiles(out, new Map([['confd-exists-test.conf', 'value: read on the next pass\n']]), 'the next pass');
     } finally {
       await cli.stop();
       await cleanup();
