@@ -145,12 +145,17 @@ function answersRuok(port: number): Promise<boolean> {
   });
 }
 
+/** One setData round trip for a node that exists; parents and the node created otherwise. */
 async function putNode(connection: ZkConnection, key: string, value: string | null): Promise<void> {
+  try {
+    await connection.call(OpCode.setData, new JuteWriter().string(key).buffer(dataOf(value)).int(-1).bytes());
+    return;
+  } catch (error) {
+    if (!(error instanceof ZkReplyError && error.replyCode === ReplyCode.noNode)) throw error;
+  }
   const parts = key.split('/').filter(Boolean);
   for (let i = 1; i < parts.length; i++) await createNode(connection, `/${parts.slice(0, i).join('/')}`, '');
-  if (await createNode(connection, key, value)) return;
-  const body = new JuteWriter().string(key).buffer(dataOf(value)).int(-1).bytes();
-  await connection.call(OpCode.setData, body);
+  if (!(await createNode(connection, key, value))) await putNode(connection, key, value);
 }
 
 async function putJsonTree(connection: ZkConnection, prefix: string, tree: unknown): Promise<void> {

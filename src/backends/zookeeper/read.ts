@@ -51,10 +51,8 @@ export async function readTree(connection: ZkConnection, prefix: string, watcher
 /** The value of `key`: its data when it is a node without children, else null. */
 export async function readValue(connection: ZkConnection, key: string, watcher?: Watcher): Promise<string | null> {
   for (let attempt = 1; attempt <= MAX_READ_ATTEMPTS; attempt++) {
-    const listing = await getChildren(connection, key, watcher);
-    if (listing && listing.children.length > 0) return null;
-    const data = listing ? await getData(connection, key, watcher) : null;
-    if (data !== null) return data;
+    const [listing, data] = await Promise.all([getChildren(connection, key, watcher), getData(connection, key, watcher)]);
+    if (listing && data !== null) return listing.children.length === 0 ? data : null;
     if (!(await exists(connection, key, watcher))) return null;
   }
   return null;
@@ -63,13 +61,13 @@ export async function readValue(connection: ZkConnection, key: string, watcher?:
 /**
  * Adds the keys at or below `path` to `entries`; false when `path` itself vanished. Children
  * that vanish mid-walk are skipped, as confd skips them: the parent's child watch reports it.
+ * A node's children and data are asked for together, so each level of the tree costs one round
+ * trip; the data watch this sets on a directory only ever causes a re-read that finds no change.
  */
 async function walk(connection: ZkConnection, path: string, entries: Map<string, string>, watcher?: Watcher): Promise<boolean> {
-  const listing = await getChildren(connection, path, watcher);
-  if (!listing) return false;
+  const [listing, data] = await Promise.all([getChildren(connection, path, watcher), getData(connection, path, watcher)]);
+  if (!listing || data === null) return false;
   if (listing.children.length === 0) {
-    const data = await getData(connection, path, watcher);
-    if (data === null) return false;
     entries.set(path, data);
     return true;
   }
