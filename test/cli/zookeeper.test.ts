@@ -158,8 +158,9 @@ describe('zookeeper CLI without a server', () => {
     try {
       const { confdir, out } = await copyConfdir(dir);
       const address = `127.0.0.1:${await freePort()}`;
-      const result = await runCli(['-onetime', '-backend', 'zookeeper', '-node', address, '-confdir', confdir], { env });
-      assert.notEqual(result.code, 0);
+      const args = ['-onetime', '-lookup-timeout', '1s', '-backend', 'zookeeper', '-node', address, '-confdir', confdir];
+      const result = await runCli(args, { env });
+      assert.equal(result.code, 69, result.stderr);
       assert.match(result.stderr, new RegExp(`zookeeper ${address}: connect ECONNREFUSED`));
       assert.doesNotMatch(result.stderr, /\n\s+at /);
       assert.deepEqual(await readdir(out), []);
