@@ -10,11 +10,11 @@ import { run as runRender } from './render.js';
 export type Size = 'full' | 'tiny';
 
 /** Every scenario in the order `npm run bench` runs them, with the backend binaries each needs. */
-export const scenarios: readonly { name: string; needs: readonly ('etcd' | 'redis')[]; run: (size: Size) => Promise<ScenarioResult> }[] = [
+export const scenarios: readonly { name: string; needs: readonly ('etcd' | 'redis' | 'zookeeper')[]; run: (size: Size) => Promise<ScenarioResult> }[] = [
   { name: 'once-etcd', needs: ['etcd'], run: runOnceEtcd },
   { name: 'once-consul', needs: [], run: runOnceConsul },
   { name: 'once-file', needs: [], run: runOnceFile },
-  { name: 'latency', needs: ['etcd', 'redis'], run: runLatency },
+  { name: 'latency', needs: ['etcd', 'redis', 'zookeeper'], run: runLatency },
   { name: 'fan-out', needs: ['etcd'], run: runFanOut },
   { name: 'idle-rss', needs: ['etcd'], run: runIdleRss },
   { name: 'render', needs: [], run: runRender },

@@ -6,6 +6,7 @@ import { writeConfdir } from '../../test/support/confdir.js';
 import { startConsulSimulator } from '../../test/support/consul-simulator.js';
 import { startEtcd } from '../../test/support/etcd-server.js';
 import { startRedis } from '../../test/support/redis-server.js';
+import { startZookeeper } from '../../test/support/zookeeper-server.js';
 import { summarizeLatency, type Measurement, type ScenarioResult } from '../report.js';
 import { ContentProbe } from '../support/content-probe.js';
 import { withDaemon } from '../support/daemon.js';
@@ -25,7 +26,7 @@ const confdTemplate = 'value={{getv "/bench/key"}}\n';
 export async function run(size: 'full' | 'tiny'): Promise<ScenarioResult> {
   const changes = size === 'full' ? 100 : 8;
   const measurements: Measurement[] = [];
-  for (const open of [openEtcd, openRedis, openConsul, openFile]) {
+  for (const open of [openEtcd, openRedis, openZookeeper, openConsul, openFile]) {
     const { dir, cleanup } = await makeTempDir('ctmpl-bench-');
     try {
       const target = await open(dir);
@@ -91,6 +92,18 @@ async function openRedis(dir: string): Promise<LatencyTarget> {
     args: ['-watch', '-confdir', dir, '-backend', 'redis', '-node', redis.address],
     write: (value) => redis.put('/bench/key', value),
     close: () => redis.close(),
+  };
+}
+
+async function openZookeeper(dir: string): Promise<LatencyTarget> {
+  const zookeeper = await startZookeeper();
+  await zookeeper.put('/bench/key', 'v-init');
+  await writeConfdir(dir, { resources: { 'value.toml': confdResource }, templates: { 'value.tmpl': confdTemplate } });
+  return {
+    name: 'zookeeper',
+    args: ['-watch', '-confdir', dir, '-backend', 'zookeeper', '-node', zookeeper.address],
+    write: (value) => zookeeper.put('/bench/key', value),
+    close: () => zookeeper.close(),
   };
 }
 

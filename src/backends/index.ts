@@ -47,6 +47,11 @@ async function createStoreBackend(config: Config, env: Readonly<Record<string, s
         config.servicesPrefix,
       );
     }
+    case 'zookeeper': {
+      const { createZookeeperBackend } = await import('./zookeeper.js');
+      const nodes = config.nodes.length > 0 ? config.nodes : ['127.0.0.1:2181'];
+      return withRegistratorServices(createZookeeperBackend({ nodes, log }), config.servicesPrefix);
+    }
     case 'consul': {
       const { createConsulBackend } = await import('./consul.js');
       const address = config.nodes[0] ?? env.CONSUL_HTTP_ADDR ?? '127.0.0.1:8500';

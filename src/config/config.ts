@@ -3,8 +3,8 @@ import type { TlsOptions } from '../types/tls.js';
 import type { Flavor } from '../types/template.js';
 import type { Wait } from './wait.js';
 
-export type BackendName = 'file' | 'env' | 'etcd' | 'etcdv3' | 'redis' | 'consul';
-export const backendNames: readonly BackendName[] = ['file', 'env', 'etcd', 'etcdv3', 'redis', 'consul'];
+export type BackendName = 'file' | 'env' | 'etcd' | 'etcdv3' | 'redis' | 'consul' | 'zookeeper';
+export const backendNames: readonly BackendName[] = ['file', 'env', 'etcd', 'etcdv3', 'redis', 'consul', 'zookeeper'];
 
 /**
  * The whole run configuration, after defaults, the config file and flags were merged
