@@ -138,3 +138,36 @@ describe('the simulator answers as a real Consul agent does', { skip: consulPath
     });
   }
 });
+
+describe('the simulator enforces ACLs as a real agent does', { skip: consulPath ? undefined : 'no consul on PATH' }, () => {
+  let sim: ConsulSimulator;
+  let real: TestConsul;
+  before(async () => {
+    [sim, real] = await Promise.all([startConsulSimulator({ token: 'secret' }), startConsulAgent({ binary: consulPath, aclToken: 'secret' })]);
+    sim.load(SETUP);
+    await real.load(SETUP);
+  });
+  after(async () => {
+    await sim?.stop();
+    await real?.close();
+  });
+
+  const CASES: readonly { path: string; token?: string }[] = [
+    { path: '/v1/kv/app/name' },
+    { path: '/v1/kv/app/name', token: 'wrong' },
+    { path: '/v1/kv/app/name', token: 'secret' },
+    { path: '/v1/kv/app?recurse' },
+    { path: '/v1/kv/app?recurse', token: 'wrong' },
+    { path: '/v1/kv/app?recurse', token: 'secret' },
+    { path: '/v1/health/service/web' },
+    { path: '/v1/health/service/web', token: 'wrong' },
+    { path: '/v1/health/service/web', token: 'secret' },
+  ];
+  for (const { path, token } of CASES) {
+    it(`answers GET ${path} ${token ? `with token ${token}` : 'without a token'} alike`, async () => {
+      const withToken = token ? `${path}${path.includes('?') ? '&' : '?'}token=${token}` : path;
+      const [fromSim, fromReal] = await Promise.all([send(sim.url, withToken), send(real.url, withToken)]);
+      assertSameAnswer(fromSim, fromReal, withToken);
+    });
+  }
+});
