@@ -115,7 +115,7 @@ describe('confd’s integration layout on Consul and on etcd', () => {
     assert.equal(onEtcd['sibling.conf'], 'hostname=absent\n');
   });
 
-  const { path: confd, skip: skipConfd } = findBinary('confd', 'confd (see README: the reference peers)', 'confd integration layout, real confd');
+  const { path: confd, skip: skipConfd } = findBinary('confd', 'confd', 'confd integration layout, real confd', 'build it from kelseyhightower/confd (Debian has no package)');
   it('writes the same bytes as the real confd on the same Consul', { skip: skipConfd }, async () => {
     const confdDir = join(dir, 'confd');
     const out = await writeLayout(confdDir);
