@@ -1,11 +1,11 @@
-import { CtmplError } from '../errors.js';
+import { CtmplError, messageOf } from '../errors.js';
 import type { Backend, Snapshot, VaultSecret } from './backend.js';
 import { dependencyKey, type Dependency } from './dependency.js';
 import { VaultClient, type VaultTlsOptions } from './vault/client.js';
 import { asBackendError, followSecret, renewTokenForever, secretSnapshot, type LeaseTiming } from './vault/leases.js';
 import { listSecrets, readSecret, stringOf, writeSecret, type MountCache } from './vault/secrets.js';
 import { contentSnapshot } from './kv-data.js';
-import { sleep } from './retry.js';
+import { sleep, type RetryPolicy } from './retry.js';
 
 /** consul-template's `vault {}` settings, resolved (flags, environment, ~/.vault-token). */
 export interface VaultSourceOptions {
@@ -21,6 +21,8 @@ export interface VaultSourceOptions {
   /** How often `secrets` lists are polled: Vault has no change feed (consul-template: 5 min). */
   readonly listPollMs: number;
   readonly log: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
+  /** Retries of a failed re-read before the error goes to the runner (`-vault-retry*`); none when absent. */
+  readonly retry?: RetryPolicy;
   /** Jitter source, injectable so tests can pin lease timing. */
   readonly random?: () => number;
 }
@@ -82,7 +84,7 @@ class VaultSource {
     const follow = followSecret(first, cursor, {
       client, subject, timing: this.#timing, log: this.#options.log,
       fetch: async (s) => {
-        const secret = await this.#fetch(client, dep, s);
+        const secret = await this.#withRetry(() => this.#fetch(client, dep, s), subject, s);
         this.#latest.set(subject, secret);
         return secret;
       },
@@ -103,6 +105,19 @@ class VaultSource {
       if (snapshot.cursor !== last) {
         last = snapshot.cursor;
         yield snapshot;
+      }
+    }
+  }
+
+  async #withRetry<T>(read: () => Promise<T>, subject: string, signal: AbortSignal): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await read();
+      } catch (error) {
+        const delay = signal.aborted ? null : this.#options.retry?.delay(attempt) ?? null;
+        if (delay === null) throw error;
+        this.#options.log('warn', `${subject}: ${messageOf(error)} (retry ${attempt})`);
+        await sleep(delay, signal);
       }
     }
   }

@@ -1,9 +1,10 @@
 import type { LogFormat, LogLevel } from '../log.js';
 import type { Flavor } from '../template/functions/context.js';
 import type { Wait } from './wait.js';
+import { defaultVaultConfig, type VaultAuthConfig, type VaultConfig } from './vault.js';
 
-export type BackendName = 'file' | 'env' | 'etcd' | 'etcdv3' | 'redis' | 'consul';
-export const backendNames: readonly BackendName[] = ['file', 'env', 'etcd', 'etcdv3', 'redis', 'consul'];
+export type BackendName = 'file' | 'env' | 'etcd' | 'etcdv3' | 'redis' | 'consul' | 'vault';
+export const backendNames: readonly BackendName[] = ['file', 'env', 'etcd', 'etcdv3', 'redis', 'consul', 'vault'];
 
 export interface TlsConfig {
   readonly caFile?: string;
@@ -50,6 +51,11 @@ export interface Config {
   readonly maxStaleMs?: number;
   readonly retryMax: number;
   readonly statusAddress?: string;
+  // vault: `secret`/`secrets` (consul-template) and the confd vault backend's auth
+  readonly vault: VaultConfig;
+  readonly vaultAuth: VaultAuthConfig;
+  /** -noop diffs show lines carrying values read from Vault (masked by default). */
+  readonly showSecrets: boolean;
 }
 
 export const defaultConfig: Config = {
@@ -74,4 +80,8 @@ export const defaultConfig: Config = {
   separator: '/',
   tls: { verify: true },
   retryMax: Infinity,
+  // vault
+  vault: defaultVaultConfig,
+  vaultAuth: {},
+  showSecrets: false,
 };

@@ -10,6 +10,7 @@ import type { Resource } from './resource.js';
 import { templateBlockResource } from './template-block.js';
 import { templateSpecResource } from './template-spec.js';
 import { parseDuration, parseWait } from './wait.js';
+import { vaultAuthOf, vaultConfigOf } from './vault.js';
 
 export interface LoadedConfig {
   readonly config: Config;
@@ -95,7 +96,14 @@ function buildConfig(setting: (name: keyof ParsedFlags) => unknown, cwd: string,
     ...optional('maxStaleMs', setting('max-stale') === undefined ? undefined : durationOr(setting('max-stale'), 'max-stale', 0)),
     retryMax: optionalNumber(setting('retry-max'), 'retry-max') ?? defaultConfig.retryMax,
     ...optional('statusAddress', optionalString(setting('status-addr'), 'status-addr')),
+    // vault
+    vault: vaultConfigOf(setting as (name: string) => unknown),
+    vaultAuth: vaultAuthOf(setting as (name: string) => unknown),
+    showSecrets: Boolean(setting('show-secrets')),
   };
+  if (backend === 'vault' && explicitWatch === true) {
+    throw new CtmplError('USAGE', '-watch: the vault backend has no change feed (neither has confd\'s); use -interval N');
+  }
   if (config.interval <= 0) throw new CtmplError('USAGE', `-interval must be a positive number of seconds`);
   return config;
 }
