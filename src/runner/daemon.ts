@@ -6,6 +6,7 @@ import { CtmplError, messageOf } from '../errors.js';
 import { DependencyRegistry } from './dependency-registry.js';
 import type { PreparedResource } from './prepare.js';
 import { writePass, type DueReload } from './pass.js';
+import { secretValuesOf } from './secrets.js';
 import { runReloads, type ProcessOptions } from './process.js';
 import { Quiescence } from './quiescence.js';
 import { SnapshotStore } from './snapshot-store.js';
@@ -126,10 +127,10 @@ export class Daemon {
     const batch = [...this.#dirty];
     this.#dirty.clear();
     const items = batch.flatMap((item) => {
-      const output = this.#render(item);
-      if (output === undefined) return [];
+      const rendered = this.#render(item);
+      if (rendered === undefined) return [];
       this.#rendered.add(item);
-      return [{ resource: item.resource, output }];
+      return [{ resource: item.resource, ...rendered }];
     });
     const pass = await writePass(items, this.#options, (command) => this.#failedReloads.has(command));
     this.stats.writes += pass.written;
@@ -149,7 +150,7 @@ export class Daemon {
   }
 
   /** Renders one resource; updates its watches from what it used. Returns the output, if complete. */
-  #render(item: PreparedResource): string | undefined {
+  #render(item: PreparedResource): { output: string; secrets: string[] } | undefined {
     this.stats.renders++;
     try {
       const result = item.template.render(this.#store.data, item.renderOptions);
@@ -158,7 +159,7 @@ export class Daemon {
       if (result.output === undefined) {
         this.#options.logger.debug('runner', `${item.resource.dest}: waiting for ${[...result.missing.keys()].join(', ')}`);
       }
-      return result.output;
+      return result.output === undefined ? undefined : { output: result.output, secrets: secretValuesOf(result.used, this.#store.data) };
     } catch (error) {
       this.#options.logger.error('runner', `${item.resource.dest}: ${messageOf(error)} (keeping the last good file)`);
       return undefined;

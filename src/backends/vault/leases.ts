@@ -23,12 +23,15 @@ export function isRenewable(secret: VaultSecret): boolean {
   return secret.Auth ? secret.Auth.Renewable : secret.Renewable;
 }
 
+/** Node timers overflow past 2^31-1 ms (~24.8 days); KV v1's default lease is 32 days. */
+const MAX_TIMER_MS = 2_147_483_647;
+
 /** How long to wait before renewing (renewable) or re-reading (not) a secret, in ms. */
 export function leaseDelayMs(secret: VaultSecret, timing: LeaseTiming): number {
   const seconds = secret.Auth && secret.Auth.LeaseDuration > 0 ? secret.Auth.LeaseDuration : secret.LeaseDuration;
   const base = seconds > 0 ? seconds * 1000 : timing.defaultLeaseMs;
-  if (isRenewable(secret)) return ((base / 3) * (timing.random() + 1)) / 2;
-  return base * (0.85 + timing.random() * 0.1);
+  const delay = isRenewable(secret) ? ((base / 3) * (timing.random() + 1)) / 2 : base * (0.85 + timing.random() * 0.1);
+  return Math.min(delay, MAX_TIMER_MS);
 }
 
 /** A snapshot whose cursor changes when what a template can see changes, not when a lease is extended. */
@@ -111,7 +114,7 @@ async function renewLease(secret: VaultSecret, options: FollowOptions, signal: A
 export async function renewTokenForever(client: VaultClient, timing: LeaseTiming, log: Log, signal: AbortSignal): Promise<void> {
   let ttlSeconds = await lookupRenewableTtl(client, log, signal);
   while (ttlSeconds > 0 && !signal.aborted) {
-    await sleep(((ttlSeconds * 1000) / 3) * ((timing.random() + 1) / 2), signal);
+    await sleep(Math.min(((ttlSeconds * 1000) / 3) * ((timing.random() + 1) / 2), MAX_TIMER_MS), signal);
     if (signal.aborted) return;
     try {
       const answer = await client.send({ method: 'PUT', path: 'auth/token/renew-self', body: '{}', signal });
