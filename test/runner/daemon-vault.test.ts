@@ -62,7 +62,7 @@ describe('the daemon on Vault secrets', { skip: vault.skip }, () => {
       await waitFor(async () => (await readIfExists(join(root, 'a.out'))) === 'one', 'first render of a');
       await waitFor(async () => (await readIfExists(join(root, 'c.out'))) === 'short-one', 'first render of c');
       await waitFor(async () => (await readIfExists(join(root, 'b.out'))) === 'steady', 'first render of b');
-      const created = await waitFor(() => readIfExists(join(root, 'd.out')), 'the created token');
+      const created = (await waitFor(() => readIfExists(join(root, 'd.out')), 'the created token'))!;
       const bRenders = () => cli.output().split(`${join(root, 'b.out')}: unchanged`).length - 1;
       const bRendersBefore = bRenders();
       const bModified = (await stat(join(root, 'b.out'))).mtimeMs;
