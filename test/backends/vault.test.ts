@@ -12,7 +12,7 @@ import { findVault, startVault, type VaultServer } from '../support/vault-server
 
 /**
  * confd's vault backend on a real Vault: confd's integration layout (basic, exists, iteration,
- * manykeys) with token and app-role auth, compared with confd's expected files and, when the
+ * manykeys) with token, app-role and userpass auth, compared with confd's expected files and, when the
  * real confd is on PATH, with what it writes from the same Vault. Vault 1.7 refuses writes at
  * a mount's root (confd's script writes `key` and `upstream` there), so the data lives in one
  * KV v1 mount `kv/` and both tools run with `-prefix /kv`.
@@ -52,6 +52,8 @@ async function loadIntegrationData(server: VaultServer): Promise<{ roleId: strin
   await server.call('POST', 'sys/auth/test', '{"type":"approle"}');
   await server.must('PUT', 'sys/policies/acl/read-all', JSON.stringify({ policy: 'path "*" { capabilities = ["read", "list"] }' }));
   await server.must('POST', 'auth/test/role/my-role', '{"token_ttl":"60m","token_max_ttl":"120m","token_policies":["read-all"]}');
+  await server.call('POST', 'sys/auth/userpass', '{"type":"userpass"}');
+  await server.must('POST', 'auth/userpass/users/bob', '{"password":"pw-s3cret","token_policies":["read-all"]}');
   const roleId = (await server.must('GET', 'auth/test/role/my-role/role-id')).body as ReadonlyMap<string, unknown>;
   const secretId = (await server.must('POST', 'auth/test/role/my-role/secret-id', '{}')).body as ReadonlyMap<string, unknown>;
   const field = (answer: ReadonlyMap<string, unknown>, name: string) => (answer.get('data') as ReadonlyMap<string, unknown>).get(name) as string;
@@ -82,6 +84,7 @@ describe('the vault backend (confd) on a real Vault', { skip: vault.skip }, () =
   const authCases = [
     { name: 'token', flags: () => ['-auth-type', 'token', '-auth-token', 'root'] },
     { name: 'app-role', flags: () => ['-auth-type', 'app-role', '-role-id', credentials.roleId, '-secret-id', credentials.secretId, '-path', 'test'] },
+    { name: 'userpass', flags: () => ['-auth-type', 'userpass', '-username', 'bob', '-password', 'pw-s3cret'] },
   ];
 
   for (const auth of authCases) {
@@ -92,6 +95,7 @@ describe('the vault backend (confd) on a real Vault', { skip: vault.skip }, () =
       assert.equal(outcome.code, 0, outcome.stderr);
       assert.deepEqual(await readOutputs(join(root, 'out')), integrationExpected);
       assert.doesNotMatch(outcome.stderr, SECRET_ID_PATTERN, 'no role or secret id in the log');
+      assert.doesNotMatch(outcome.stderr, /pw-s3cret/, 'no password in the log');
     });
   }
 
@@ -113,6 +117,12 @@ describe('the vault backend (confd) on a real Vault', { skip: vault.skip }, () =
       name: 'a login refused by Vault fails naming the auth type, never the secret id',
       flags: () => ['-auth-type', 'app-role', '-role-id', credentials.roleId, '-secret-id', 'deadbeef-0000-0000-0000-000000000000', '-path', 'test'],
       message: /app-role login: .*400/,
+      code: 69,
+    },
+    {
+      name: 'a wrong password fails without showing it',
+      flags: () => ['-auth-type', 'userpass', '-username', 'bob', '-password', 'deadbeef-wrong'],
+      message: /userpass login: .*400/,
       code: 69,
     },
     { name: 'a missing auth flag is a usage error naming it', flags: () => ['-auth-type', 'app-role', '-role-id', 'x'], message: /-auth-type app-role needs -secret-id/, code: 64 },
