@@ -30,6 +30,8 @@ export interface VaultAnswer {
 /** A real Vault dev server on 127.0.0.1 (root token `root`), in its own temp dir and HOME. */
 export interface VaultServer {
   readonly address: string;
+  /** The https listener's address, when started with `tls`. */
+  readonly tlsAddress?: string;
   readonly pid: number | undefined;
   /** Calls the API as root (or `token`); `body` is sent as given, so numbers keep their text. */
   call(method: string, path: string, body?: string, token?: string): Promise<VaultAnswer>;
@@ -42,19 +44,28 @@ export interface VaultServer {
   close(): Promise<void>;
 }
 
-export function startVault(binary = 'vault'): Promise<VaultServer> {
-  return retryOnPortClash(() => startVaultOnce(binary));
+/** An extra https listener (client certificates checked against `caFile` when presented). */
+export interface VaultTls {
+  readonly certFile: string;
+  readonly keyFile: string;
+  readonly caFile: string;
 }
 
-async function startVaultOnce(binary: string): Promise<VaultServer> {
+export function startVault(binary = 'vault', tls?: VaultTls): Promise<VaultServer> {
+  return retryOnPortClash(() => startVaultOnce(binary, tls));
+}
+
+async function startVaultOnce(binary: string, tls: VaultTls | undefined): Promise<VaultServer> {
   const dir = await makeTempDir('vault');
   let port = await freePort();
   // The dev server also binds port+1 for its cluster listener.
   while (!(await isFree(port + 1))) port = await freePort();
   const address = `http://127.0.0.1:${port}`;
+  const tlsPort = tls ? await freePort() : undefined;
+  const config = tls ? [`-config=${await writeTlsListener(dir, tlsPort!, tls)}`] : [];
   // Through `env`, so its HOME is the temp dir: a dev server writes ~/.vault-token.
   const server = new ServerProcess('env', [
-    `HOME=${dir}`, binary, 'server', '-dev', '-dev-root-token-id=root', `-dev-listen-address=127.0.0.1:${port}`,
+    `HOME=${dir}`, binary, 'server', '-dev', '-dev-root-token-id=root', `-dev-listen-address=127.0.0.1:${port}`, ...config,
   ], join(dir, 'vault.log'));
   const call = async (method: string, path: string, body?: string, token = 'root'): Promise<VaultAnswer> => {
     const response = await request(`${address}/v1/${path}`, { method, headers: { 'x-vault-token': token }, ...(body !== undefined ? { body } : {}) });
@@ -72,6 +83,7 @@ async function startVaultOnce(binary: string): Promise<VaultServer> {
   });
   return {
     address,
+    ...(tlsPort ? { tlsAddress: `https://127.0.0.1:${tlsPort}` } : {}),
     get pid() {
       return server.pid;
     },
@@ -132,4 +144,19 @@ async function isFree(port: number): Promise<boolean> {
     server.once('error', () => resolve(false));
     server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+}
+
+async function writeTlsListener(dir: string, port: number, tls: VaultTls): Promise<string> {
+  const { writeFile } = await import('node:fs/promises');
+  const path = join(dir, 'tls.hcl');
+  await writeFile(path, [
+    'listener "tcp" {',
+    `  address = "127.0.0.1:${port}"`,
+    `  tls_cert_file = ${JSON.stringify(tls.certFile)}`,
+    `  tls_key_file = ${JSON.stringify(tls.keyFile)}`,
+    `  tls_client_ca_file = ${JSON.stringify(tls.caFile)}`,
+    '}',
+    '',
+  ].join('\n'));
+  return path;
 }
