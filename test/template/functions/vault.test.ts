@@ -40,6 +40,12 @@ describe('consul-template Vault functions', () => {
     });
   }
 
+  it('works in the Handlebars dialect too, numbers as their text', async () => {
+    const template = await compileTemplate({ name: 't', text: '{{#with (secret "kv/app")}}{{Data.user}} {{Data.ratio}}{{/with}}', dialect: 'handlebars', flavor: 'consul-template' });
+    const result = template.render(new Map([['vault.read(kv/app)', app]]), { env: {}, prefix: '/', denylist: [] });
+    assert.equal(result.output, 'admin 1.50');
+  });
+
   it('a secret with no data yet is missing and `with` skips it', async () => {
     const { result } = await render('{{with secret "kv/app"}}x{{end}}', {});
     assert.equal(result.output, undefined);
