@@ -23,8 +23,10 @@ export async function createBackend(config: Config, env: Readonly<Record<string,
 /** consul-template's Vault settings: flags and config file first, then VAULT_* variables and ~/.vault-token. */
 function vaultSourceOptions(config: Config, env: Readonly<Record<string, string | undefined>>, log: VaultSourceOptions['log']): VaultSourceOptions {
   const { vault } = config;
-  const address = vault.address ?? env.VAULT_ADDR ?? 'https://127.0.0.1:8200';
-  const token = vault.token ?? vaultTokenFromEnv(env);
+  // With confd's vault backend, `secret` in a template reaches the same Vault by default.
+  const isVaultStore = config.backend === 'vault';
+  const address = vault.address ?? env.VAULT_ADDR ?? (isVaultStore ? config.nodes[0] : undefined) ?? 'https://127.0.0.1:8200';
+  const token = vault.token ?? vaultTokenFromEnv(env) ?? (isVaultStore && config.vaultAuth.type === 'token' ? config.token : undefined);
   const tls = vaultTls(vault.ssl, env);
   const isTls = vault.ssl.enabled ?? (address.startsWith('https://') || Boolean(tls.caFile || tls.certFile || !tls.verify));
   return {

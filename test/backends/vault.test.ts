@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { run } from '../../src/cli.js';
@@ -98,6 +98,17 @@ describe('the vault backend (confd) on a real Vault', { skip: vault.skip }, () =
       assert.doesNotMatch(outcome.stderr, /pw-s3cret/, 'no password in the log');
     });
   }
+
+  it('serves `secret` in a confd template from the same Vault, with the same token', async () => {
+    const root = join(dir, 'secret-in-confd');
+    await mkdir(join(root, 'conf.d'), { recursive: true });
+    await mkdir(join(root, 'templates'), { recursive: true });
+    await writeFile(join(root, 'conf.d', 't.toml'), '[template]\nsrc = "t.tmpl"\ndest = "out"\nkeys = ["/kv/database"]\n');
+    await writeFile(join(root, 'templates', 't.tmpl'), '{{getv "/kv/database/host"}} {{with secret "kv/key"}}{{.Data.value}}{{end}}');
+    const outcome = await runCtmpl(['-onetime', '-backend', 'vault', '-node', server.address, '-auth-type', 'token', '-auth-token', 'root', '-confdir', root], root);
+    assert.equal(outcome.code, 0, outcome.stderr);
+    assert.equal(await readFile(join(root, 'out'), 'utf8'), '127.0.0.1 foobar');
+  });
 
   const confd = findBinary('confd', 'confd (the real peer, from ../shared/bin)', 'vault backend against the real confd');
   it('writes what the real confd writes from the same Vault (app-role auth)', { skip: confd.skip }, async () => {
