@@ -67,7 +67,7 @@ async function runOnceMode(
 ): Promise<number> {
   const { runOnce } = await import('./runner/once.js');
   const result = await runOnce(prepared, {
-    backend, logger, noop: config.noop, showSecrets: config.showSecrets, commandTimeoutMs: config.commandTimeoutMs,
+    backend, logger, noop: config.noop, showSecrets: config.showSecrets, isVaultStore: config.backend === 'vault', commandTimeoutMs: config.commandTimeoutMs,
     lookupTimeoutMs: config.lookupTimeoutMs, stdout: io.stdout, signal: io.signal,
   });
   for (const failure of result.failures) logger.error('runner', failure.message);
@@ -86,7 +86,8 @@ async function runDaemonMode(
   const { Daemon } = await import('./runner/daemon.js');
   const { watchConfiguration } = await import('./runner/config-watch.js');
   const daemon = new Daemon({
-    backend, logger, noop: config.noop, showSecrets: config.showSecrets, commandTimeoutMs: config.commandTimeoutMs, stdout: io.stdout,
+    backend, logger, noop: config.noop, showSecrets: config.showSecrets, isVaultStore: config.backend === 'vault',
+    commandTimeoutMs: config.commandTimeoutMs, stdout: io.stdout,
     signal: io.signal, watch: config.watch, intervalMs: config.interval * 1000,
     ...(config.wait ? { wait: config.wait } : {}), waitAtStart: config.waitAtStart, reloadErrorFatal: config.reloadErrorFatal,
     retryPolicy: exponentialBackoff({ ...defaultBackoff, maxAttempts: config.retryMax }),

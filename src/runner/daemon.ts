@@ -159,7 +159,7 @@ export class Daemon {
       if (result.output === undefined) {
         this.#options.logger.debug('runner', `${item.resource.dest}: waiting for ${[...result.missing.keys()].join(', ')}`);
       }
-      return result.output === undefined ? undefined : { output: result.output, secrets: secretValuesOf(result.used, this.#store.data) };
+      return result.output === undefined ? undefined : { output: result.output, secrets: secretValuesOf(result.used, this.#store.data, this.#options.isVaultStore) };
     } catch (error) {
       this.#options.logger.error('runner', `${item.resource.dest}: ${messageOf(error)} (keeping the last good file)`);
       return undefined;

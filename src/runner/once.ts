@@ -64,7 +64,7 @@ async function renderAll(prepared: readonly PreparedResource[], options: OnceOpt
     for (const item of pending) {
       try {
         const result = item.template.render(store.data, item.renderOptions);
-        if (result.output !== undefined) outputs.set(item, { output: result.output, secrets: secretValuesOf(result.used, store.data) });
+        if (result.output !== undefined) outputs.set(item, { output: result.output, secrets: secretValuesOf(result.used, store.data, options.isVaultStore) });
         else {
           stillPending.push(item);
           missingOf.set(item, [...result.missing.keys()]);

@@ -14,6 +14,8 @@ export interface ProcessOptions {
   readonly stdout: { write(text: string): unknown; isTTY?: boolean };
   /** -show-secrets: dry-run diffs show the lines carrying values read from Vault. */
   readonly showSecrets?: boolean;
+  /** The store is Vault (confd's vault backend): every value read is a secret. */
+  readonly isVaultStore?: boolean;
 }
 
 /** What processing one rendered resource did (`wouldRender` in a dry run). */

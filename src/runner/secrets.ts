@@ -10,13 +10,22 @@ import { JsonNumber, type JsonValue } from '../json-number.js';
 /** Shorter values (a "1", "true") would mask lines that hold no secret at all. */
 const MIN_SECRET_LENGTH = 4;
 
-/** Every string of the Vault secrets among `used` (data fields, tokens), one line each for multi-line values. */
-export function secretValuesOf(used: ReadonlyMap<string, Dependency>, snapshots: ReadonlyMap<string, unknown>): string[] {
+/**
+ * Every string of the Vault secrets among `used` (data fields, tokens), one line each for
+ * multi-line values; with `isVaultStore` (confd's vault backend) every KV value too.
+ */
+export function secretValuesOf(used: ReadonlyMap<string, Dependency>, snapshots: ReadonlyMap<string, unknown>, isVaultStore = false): string[] {
   const values = new Set<string>();
   const add = (text: string) => {
     for (const line of text.split('\n')) if (line.trim().length >= MIN_SECRET_LENGTH) values.add(line.trim());
   };
   for (const dep of used.values()) {
+    if (isVaultStore && (dep.type === 'kv.get' || dep.type === 'kv.list')) {
+      const data = snapshots.get(dependencyKey(dep));
+      if (typeof data === 'string') add(data);
+      else if (data instanceof Map) for (const value of (data as ReadonlyMap<string, string>).values()) add(value);
+      continue;
+    }
     if (dep.type !== 'vault.read' && dep.type !== 'vault.write') continue;
     const secret = snapshots.get(dependencyKey(dep)) as VaultSecret | undefined;
     if (!secret) continue;

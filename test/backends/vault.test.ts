@@ -110,6 +110,25 @@ describe('the vault backend (confd) on a real Vault', { skip: vault.skip }, () =
     assert.equal(await readFile(join(root, 'out'), 'utf8'), '127.0.0.1 foobar');
   });
 
+  it('masks Vault values in a dry-run diff and warns about a world-readable destination', async () => {
+    const root = join(dir, 'noop');
+    await writeIntegrationConfdir(root, join(root, 'out'));
+    let stdout = '';
+    let stderr = '';
+    const code = await run(['-onetime', '-noop', '-backend', 'vault', '-node', server.address, '-auth-type', 'token', '-auth-token', 'root', '-prefix', '/kv', '-confdir', root], {
+      stdout: { write: (text: string) => (stdout += text) },
+      stderr: { write: (text: string) => (stderr += text) },
+      env: { HOME: root, HOSTNAME: 'localhost' },
+      cwd: root,
+      signal: new AbortController().signal,
+    });
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /^\+hostname: localhost$/m);
+    assert.doesNotMatch(stdout, /p@sSw0rd|foobar|10\.0\.1\.10/);
+    const written = await runCtmpl(['-onetime', '-backend', 'vault', '-node', server.address, '-auth-type', 'token', '-auth-token', 'root', '-prefix', '/kv', '-confdir', root], root);
+    assert.match(written.stderr, /confd-basic-test\.conf: holds values read from Vault but is world-readable \(mode 0644\)/);
+  });
+
   const confd = findBinary('confd', 'confd (the real peer, from ../shared/bin)', 'vault backend against the real confd');
   it('writes what the real confd writes from the same Vault (app-role auth)', { skip: confd.skip }, async () => {
     const confdRoot = join(dir, 'peer');
