@@ -28,7 +28,7 @@ function vaultSourceOptions(config: Config, env: Readonly<Record<string, string 
   const address = vault.address ?? env.VAULT_ADDR ?? (isVaultStore ? config.nodes[0] : undefined) ?? 'https://127.0.0.1:8200';
   const token = vault.token ?? vaultTokenFromEnv(env) ?? (isVaultStore && config.vaultAuth.type === 'token' ? config.token : undefined);
   const tls = vaultTls(vault.ssl, env);
-  const isTls = vault.ssl.enabled ?? (address.startsWith('https://') || Boolean(tls.caFile || tls.certFile || !tls.verify));
+  const isTls = vault.ssl.enabled ?? (address.startsWith('https://') || Boolean(tls.caFile || tls.caPath || tls.certFile || !tls.verify));
   return {
     address,
     ...(token !== undefined ? { token } : {}),
@@ -46,12 +46,13 @@ function vaultSourceOptions(config: Config, env: Readonly<Record<string, string 
 
 function vaultTls(ssl: Config['vault']['ssl'], env: Readonly<Record<string, string | undefined>>): VaultTlsOptions {
   const caFile = ssl.caCert ?? env.VAULT_CACERT;
+  const caPath = ssl.caPath ?? env.VAULT_CAPATH;
   const certFile = ssl.cert ?? env.VAULT_CLIENT_CERT;
   const keyFile = ssl.key ?? env.VAULT_CLIENT_KEY;
   const serverName = ssl.serverName ?? env.VAULT_TLS_SERVER_NAME;
   const skip = env.VAULT_SKIP_VERIFY !== undefined && !['', '0', 'false'].includes(env.VAULT_SKIP_VERIFY.toLowerCase());
   return {
-    ...(caFile ? { caFile } : {}), ...(certFile ? { certFile } : {}), ...(keyFile ? { keyFile } : {}), ...(serverName ? { serverName } : {}),
+    ...(caFile ? { caFile } : {}), ...(caPath ? { caPath } : {}), ...(certFile ? { certFile } : {}), ...(keyFile ? { keyFile } : {}), ...(serverName ? { serverName } : {}),
     verify: ssl.verify ?? !skip,
   };
 }

@@ -63,6 +63,7 @@ const flagDefinitions = {
   'vault-ssl-cert': { type: 'string', describe: 'client certificate for Vault (VAULT_CLIENT_CERT)' },
   'vault-ssl-key': { type: 'string', describe: 'client key for Vault (VAULT_CLIENT_KEY)' },
   'vault-ssl-ca-cert': { type: 'string', describe: 'CA certificate for Vault (VAULT_CACERT)' },
+  'vault-ssl-ca-path': { type: 'string', describe: 'directory of CA certificates for Vault (VAULT_CAPATH)' },
   'vault-ssl-server-name': { type: 'string', describe: 'TLS server name for Vault (VAULT_TLS_SERVER_NAME)' },
   'show-secrets': { type: 'boolean', describe: '-noop diffs show lines carrying Vault values (masked by default)' },
   'auth-type': { type: 'string', describe: 'confd vault backend: token, app-role, app-id, userpass, cert, kubernetes' },

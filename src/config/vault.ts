@@ -16,6 +16,7 @@ export interface VaultConfig {
     readonly cert?: string;
     readonly key?: string;
     readonly caCert?: string;
+    readonly caPath?: string;
     readonly serverName?: string;
   };
   readonly defaultLeaseMs: number;
@@ -68,6 +69,7 @@ export function vaultConfigOf(setting: Setting): VaultConfig {
       ...optional('cert', text('vault-ssl-cert')),
       ...optional('key', text('vault-ssl-key')),
       ...optional('caCert', text('vault-ssl-ca-cert')),
+      ...optional('caPath', text('vault-ssl-ca-path')),
       ...optional('serverName', text('vault-ssl-server-name')),
     },
     defaultLeaseMs: duration('vault-default-lease-duration', defaults.defaultLeaseMs),
@@ -96,7 +98,7 @@ const retryTableKeys: Readonly<Record<string, string>> = {
   enabled: 'vault-retry', attempts: 'vault-retry-attempts', backoff: 'vault-retry-backoff', 'max-backoff': 'vault-retry-max-backoff',
 };
 const sslTableKeys: Readonly<Record<string, string>> = {
-  enabled: 'vault-ssl', verify: 'vault-ssl-verify', cert: 'vault-ssl-cert', key: 'vault-ssl-key', 'ca-cert': 'vault-ssl-ca-cert',
+  enabled: 'vault-ssl', verify: 'vault-ssl-verify', cert: 'vault-ssl-cert', key: 'vault-ssl-key', 'ca-cert': 'vault-ssl-ca-cert', 'ca-path': 'vault-ssl-ca-path',
   'server-name': 'vault-ssl-server-name',
 };
 

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { run } from '../../src/cli.js';
 import { findBinary } from '../support/binaries.js';
@@ -28,11 +28,14 @@ async function runCtmpl(argv: readonly string[], cwd: string, env: Record<string
 describe('Vault over TLS', { skip: vault.skip ?? openssl.skip }, () => {
   let server: VaultServer;
   let certs: TestCertificates;
+  let caDir: string;
   let dir: string;
   let cleanup: () => Promise<void>;
   before(async () => {
     ({ dir, cleanup } = await makeTempDir('ctmpl-vault-tls-'));
     certs = await makeTestCertificates(dir);
+    await mkdir(caDir = join(dir, 'cas'), { recursive: true });
+    await copyFile(certs.caFile, join(caDir, 'ca.pem'));
     server = await startVault(vault.path, { certFile: certs.serverCert, keyFile: certs.serverKey, caFile: certs.caFile });
     await server.reset();
     await server.must('POST', 'kv/app', '{"password":"tls-pw"}');
@@ -45,6 +48,7 @@ describe('Vault over TLS', { skip: vault.skip ?? openssl.skip }, () => {
   const secretCases = [
     { name: 'reads a secret with -vault-ssl-ca-cert', flags: () => ['-vault-ssl-ca-cert', certs.caFile], env: () => ({}) },
     { name: 'reads a secret with VAULT_CACERT', flags: () => [], env: () => ({ VAULT_CACERT: certs.caFile }) },
+    { name: 'reads a secret with -vault-ssl-ca-path', flags: () => ['-vault-ssl-ca-path', caDir], env: () => ({}) },
     { name: 'reads a secret with -vault-ssl-verify=false', flags: () => ['-vault-ssl-verify=false'], env: () => ({}) },
     { name: 'reads a secret with VAULT_SKIP_VERIFY', flags: () => [], env: () => ({ VAULT_SKIP_VERIFY: 'true' }) },
   ];

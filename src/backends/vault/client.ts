@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { CtmplError, isAbortError, messageOf } from '../../errors.js';
 import { parseJsonKeepingNumbers, type JsonValue } from '../../json-number.js';
@@ -7,6 +8,8 @@ import { withTimeout } from '../deadline.js';
 /** TLS for the Vault API, as consul-template's `-vault-ssl-*` flags and VAULT_* variables set it. */
 export interface VaultTlsOptions {
   readonly caFile?: string;
+  /** A directory of PEM CA certificates (consul-template's ca_path). */
+  readonly caPath?: string;
   readonly certFile?: string;
   readonly keyFile?: string;
   readonly serverName?: string;
@@ -136,8 +139,10 @@ function tlsConnectOptions(tls: VaultTlsOptions | undefined) {
       throw new CtmplError('BACKEND', `vault: tls: ${messageOf(error)}`, { cause: error });
     }
   };
+  const fromPath = tls.caPath ? readdirSync(tls.caPath).filter((name) => /\.(pem|crt)$/.test(name)).map((name) => read(join(tls.caPath!, name))!) : [];
+  const ca = [read(tls.caFile), ...fromPath].flatMap((pem) => (pem === undefined ? [] : [pem.toString('utf8')]));
   return {
-    ca: read(tls.caFile),
+    ca: ca.length > 0 ? ca : undefined,
     cert: read(tls.certFile),
     key: read(tls.keyFile),
     servername: tls.serverName,
