@@ -12,7 +12,7 @@ import { findVault, startVault, type VaultServer } from '../support/vault-server
 
 /**
  * confd's vault backend on a real Vault: confd's integration layout (basic, exists, iteration,
- * manykeys) with token, app-role and userpass auth, compared with confd's expected files and, when the
+ * manykeys) with token, app-role, userpass and app-id auth, compared with confd's expected files and, when the
  * real confd is on PATH, with what it writes from the same Vault. Vault 1.7 refuses writes at
  * a mount's root (confd's script writes `key` and `upstream` there), so the data lives in one
  * KV v1 mount `kv/` and both tools run with `-prefix /kv`.
@@ -54,6 +54,9 @@ async function loadIntegrationData(server: VaultServer): Promise<{ roleId: strin
   await server.must('POST', 'auth/test/role/my-role', '{"token_ttl":"60m","token_max_ttl":"120m","token_policies":["read-all"]}');
   await server.call('POST', 'sys/auth/userpass', '{"type":"userpass"}');
   await server.must('POST', 'auth/userpass/users/bob', '{"password":"pw-s3cret","token_policies":["read-all"]}');
+  await server.call('POST', 'sys/auth/app-id', '{"type":"app-id"}');
+  await server.must('POST', 'auth/app-id/map/app-id/ctmpl-app', '{"value":"read-all"}');
+  await server.must('POST', 'auth/app-id/map/user-id/ctmpl-user', '{"value":"ctmpl-app"}');
   const roleId = (await server.must('GET', 'auth/test/role/my-role/role-id')).body as ReadonlyMap<string, unknown>;
   const secretId = (await server.must('POST', 'auth/test/role/my-role/secret-id', '{}')).body as ReadonlyMap<string, unknown>;
   const field = (answer: ReadonlyMap<string, unknown>, name: string) => (answer.get('data') as ReadonlyMap<string, unknown>).get(name) as string;
@@ -85,6 +88,7 @@ describe('the vault backend (confd) on a real Vault', { skip: vault.skip }, () =
     { name: 'token', flags: () => ['-auth-type', 'token', '-auth-token', 'root'] },
     { name: 'app-role', flags: () => ['-auth-type', 'app-role', '-role-id', credentials.roleId, '-secret-id', credentials.secretId, '-path', 'test'] },
     { name: 'userpass', flags: () => ['-auth-type', 'userpass', '-username', 'bob', '-password', 'pw-s3cret'] },
+    { name: 'app-id', flags: () => ['-auth-type', 'app-id', '-app-id', 'ctmpl-app', '-user-id', 'ctmpl-user'] },
   ];
 
   for (const auth of authCases) {
