@@ -105,6 +105,19 @@ describe('the daemon on Vault secrets', { skip: vault.skip }, () => {
     assert.match(shown.stdout, /^-password=old-secret$/m);
   });
 
+  it('unwraps a wrapping token with -vault-unwrap-token and reads with the token it wrapped', async () => {
+    const root = join(dir, 'unwrap');
+    await mkdir(root, { recursive: true });
+    await server.must('POST', 'kv/wrapped', '{"value":"unwrapped-ok"}');
+    const wrapped = await server.call('POST', 'auth/token/create', '{"policies":["root"]}', 'root', { 'x-vault-wrap-ttl': '60s' });
+    const wrappingToken = ((wrapped.body as JsonMap).get('wrap_info') as JsonMap).get('token') as string;
+    await writeFile(join(root, 't.ctmpl'), '{{with secret "kv/wrapped"}}{{.Data.value}}{{end}}');
+    const result = await runCli(['-once', '-vault-addr', server.address, '-vault-token', wrappingToken, '-vault-unwrap-token', '-template', 't.ctmpl:out'], { cwd: root, env: { HOME: root } });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(await readFile(join(root, 'out'), 'utf8'), 'unwrapped-ok');
+    assert.ok(!result.stderr.includes(wrappingToken), 'the wrapping token is never logged');
+  });
+
   it('warns when a file holding secrets is world-readable', async () => {
     const root = join(dir, 'mode');
     await mkdir(root, { recursive: true });

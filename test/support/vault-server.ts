@@ -34,7 +34,7 @@ export interface VaultServer {
   readonly tlsAddress?: string;
   readonly pid: number | undefined;
   /** Calls the API as root (or `token`); `body` is sent as given, so numbers keep their text. */
-  call(method: string, path: string, body?: string, token?: string): Promise<VaultAnswer>;
+  call(method: string, path: string, body?: string, token?: string, headers?: Record<string, string>): Promise<VaultAnswer>;
   /** Like `call`, but fails unless the status is 2xx. */
   must(method: string, path: string, body?: string, token?: string): Promise<VaultAnswer>;
   /** The conformance reset: only sys/identity/cubbyhole mounts, then kv/ (v1) and secret/ (v2); no extra policies, no `limited` token. */
@@ -67,8 +67,8 @@ async function startVaultOnce(binary: string, tls: VaultTls | undefined): Promis
   const server = new ServerProcess('env', [
     `HOME=${dir}`, binary, 'server', '-dev', '-dev-root-token-id=root', `-dev-listen-address=127.0.0.1:${port}`, ...config,
   ], join(dir, 'vault.log'));
-  const call = async (method: string, path: string, body?: string, token = 'root'): Promise<VaultAnswer> => {
-    const response = await request(`${address}/v1/${path}`, { method, headers: { 'x-vault-token': token }, ...(body !== undefined ? { body } : {}) });
+  const call = async (method: string, path: string, body?: string, token = 'root', headers: Record<string, string> = {}): Promise<VaultAnswer> => {
+    const response = await request(`${address}/v1/${path}`, { method, headers: { 'x-vault-token': token, ...headers }, ...(body !== undefined ? { body } : {}) });
     const text = await response.body.text();
     return { status: response.statusCode, body: text.trim() ? parseJsonKeepingNumbers(text) : undefined };
   };
