@@ -1,17 +1,19 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { findBinary } from '../support/binaries.js';
+import { findVault } from '../support/vault-server.js';
 import { scenarios } from '../../bench/scenarios/index.js';
 
 /** Every benchmark scenario at its tiny size: it runs end to end and yields finite figures. */
 const binaries = {
   etcd: findBinary('etcd', 'etcd-server', 'bench smoke (etcd scenarios)'),
   redis: findBinary('redis-server', 'redis-server', 'bench smoke (redis scenarios)'),
+  vault: findVault('bench smoke (vault scenario)'),
 };
 
 describe('the benchmark scenarios at tiny size', () => {
   for (const scenario of scenarios) {
-    const skip = scenario.needs.map((need) => (need === 'etcd' ? binaries.etcd : binaries.redis).skip).find(Boolean);
+    const skip = scenario.needs.map((need) => binaries[need].skip).find(Boolean);
     it(`${scenario.name} runs and returns finite numbers`, { skip, timeout: 30_000 }, async () => {
       const result = await scenario.run('tiny');
       assert.equal(result.scenario, scenario.name);
