@@ -11,7 +11,7 @@ import { createLogger, type Logger } from './log.js';
 import { redactCredentials } from './redact.js';
 import type { ExecChild, PassReport } from './runner/exec-child.js';
 import type { PreparedResource } from './runner/prepare.js';
-import { retryPolicyFor } from './runner/retry-policy.js';
+import { retryPolicyFor } from './retry-policy.js';
 import { notifyReady } from './runner/sd-notify.js';
 
 export interface CliIo {
@@ -102,7 +102,7 @@ async function runCheckMode(flags: ParsedFlags, io: CliIo): Promise<number> {
 async function runOnceMode(prepared: PreparedResource[], config: Config, backend: Backend, logger: Logger, io: CliIo): Promise<number> {
   const { runOnce } = await import('./runner/once.js');
   const result = await runOnce(prepared, {
-    backend, logger, noop: config.noop, commandTimeoutMs: config.commandTimeoutMs,
+    backend, logger, noop: config.noop, showSecrets: config.showSecrets, isVaultStore: config.backend === 'vault', commandTimeoutMs: config.commandTimeoutMs,
     lookupTimeoutMs: config.lookupTimeoutMs, stdout: io.stdout, signal: io.signal, retryPolicy: retryPolicyFor(config.retryMax),
   });
   for (const failure of result.failures) logger.error('runner', failure.message);
@@ -130,7 +130,8 @@ async function runDaemonMode(
   const supervision = await superviseExecChild(config, logger, io);
   const signal = supervision.signal;
   const daemon = new Daemon({
-    backend, logger, noop: config.noop, commandTimeoutMs: config.commandTimeoutMs, stdout: io.stdout,
+    backend, logger, noop: config.noop, showSecrets: config.showSecrets, isVaultStore: config.backend === 'vault',
+    commandTimeoutMs: config.commandTimeoutMs, stdout: io.stdout,
     signal, watch: config.watch, intervalMs: config.interval * 1000,
     onPassComplete: passHandler(supervision.child, logger, io),
     ...(config.wait ? { wait: config.wait } : {}), waitAtStart: config.waitAtStart, reloadErrorFatal: config.reloadErrorFatal,

@@ -6,11 +6,12 @@ import { run as runLatency } from './latency.js';
 import { run as runFanOut } from './fan-out.js';
 import { run as runIdleRss } from './idle-rss.js';
 import { run as runRender } from './render.js';
+import { run as runVaultRotation } from './vault-rotation.js';
 
 export type Size = 'full' | 'tiny';
 
 /** Every scenario in the order `npm run bench` runs them, with the backend binaries each needs. */
-export const scenarios: readonly { name: string; needs: readonly ('etcd' | 'redis' | 'zookeeper')[]; run: (size: Size) => Promise<ScenarioResult> }[] = [
+export const scenarios: readonly { name: string; needs: readonly ('etcd' | 'redis' | 'zookeeper' | 'vault')[]; run: (size: Size) => Promise<ScenarioResult> }[] = [
   { name: 'once-etcd', needs: ['etcd'], run: runOnceEtcd },
   { name: 'once-consul', needs: [], run: runOnceConsul },
   { name: 'once-file', needs: [], run: runOnceFile },
@@ -18,4 +19,5 @@ export const scenarios: readonly { name: string; needs: readonly ('etcd' | 'redi
   { name: 'fan-out', needs: ['etcd'], run: runFanOut },
   { name: 'idle-rss', needs: ['etcd'], run: runIdleRss },
   { name: 'render', needs: [], run: runRender },
+  { name: 'vault-rotation', needs: ['vault'], run: runVaultRotation },
 ];

@@ -139,7 +139,7 @@ export function createConsulBackend(options: ConsulOptions = {}) {
 
   return {
     description,
-    supports: (dep) => dep.type !== 'file',
+    supports: (dep) => dep.type !== 'file' && !dep.type.startsWith('vault.'),
     async snapshot(dep: Dependency, signal: AbortSignal): Promise<Snapshot> {
       const query = await queryOf(dep, signal);
       const answer = await read(query, 0, signal);

@@ -4,13 +4,57 @@ import type { Logger } from '../log.js';
 import type { Backend } from './backend.js';
 import { withLocalFiles } from './local-files.js';
 import { withRegistratorServices } from './registrator.js';
+import { exponentialBackoff } from '../retry-policy.js';
+import type { VaultSourceOptions } from './vault-secrets.js';
+import type { VaultTlsOptions } from './vault/client.js';
+import { vaultTokenFromEnv } from '../config/vault.js';
 
 /**
  * The only place that knows every backend. Each is imported lazily, so a once-mode run loads
  * just the backend it uses. Local files (the `file` function) are served in front of any of them.
  */
 export async function createBackend(config: Config, env: Readonly<Record<string, string | undefined>>, logger: Logger): Promise<Backend> {
-  return withLocalFiles(await createStoreBackend(config, env, logger));
+  const store = await createStoreBackend(config, env, logger);
+  const { withVaultSecrets } = await import('./vault-secrets.js');
+  const log = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => logger[level]('vault', message);
+  return withLocalFiles(withVaultSecrets(store, vaultSourceOptions(config, env, log)));
+}
+
+/** consul-template's Vault settings: flags and config file first, then VAULT_* variables and ~/.vault-token. */
+function vaultSourceOptions(config: Config, env: Readonly<Record<string, string | undefined>>, log: VaultSourceOptions['log']): VaultSourceOptions {
+  const { vault } = config;
+  // With confd's vault backend, `secret` in a template reaches the same Vault by default.
+  const isVaultStore = config.backend === 'vault';
+  const address = vault.address ?? env.VAULT_ADDR ?? (isVaultStore ? config.nodes[0] : undefined) ?? 'https://127.0.0.1:8200';
+  const token = vault.token ?? vaultTokenFromEnv(env) ?? (isVaultStore && config.vaultAuth.type === 'token' ? config.token : undefined);
+  const tls = vaultTls(vault.ssl, env);
+  const isTls = vault.ssl.enabled ?? (address.startsWith('https://') || Boolean(tls.caFile || tls.caPath || tls.certFile || !tls.verify));
+  return {
+    address,
+    ...(token !== undefined ? { token } : {}),
+    unwrapToken: vault.unwrapToken,
+    renewToken: vault.renewToken,
+    ...(isTls ? { tls } : {}),
+    defaultLeaseMs: vault.defaultLeaseMs,
+    listPollMs: vault.defaultLeaseMs,
+    ...(vault.retry.enabled
+      ? { retry: exponentialBackoff({ baseMs: vault.retry.backoffMs, maxMs: vault.retry.maxBackoffMs, maxAttempts: vault.retry.attempts }) }
+      : {}),
+    log,
+  };
+}
+
+function vaultTls(ssl: Config['vault']['ssl'], env: Readonly<Record<string, string | undefined>>): VaultTlsOptions {
+  const caFile = ssl.caCert ?? env.VAULT_CACERT;
+  const caPath = ssl.caPath ?? env.VAULT_CAPATH;
+  const certFile = ssl.cert ?? env.VAULT_CLIENT_CERT;
+  const keyFile = ssl.key ?? env.VAULT_CLIENT_KEY;
+  const serverName = ssl.serverName ?? env.VAULT_TLS_SERVER_NAME;
+  const skip = env.VAULT_SKIP_VERIFY !== undefined && !['', '0', 'false'].includes(env.VAULT_SKIP_VERIFY.toLowerCase());
+  return {
+    ...(caFile ? { caFile } : {}), ...(caPath ? { caPath } : {}), ...(certFile ? { certFile } : {}), ...(keyFile ? { keyFile } : {}), ...(serverName ? { serverName } : {}),
+    verify: ssl.verify ?? !skip,
+  };
 }
 
 async function createStoreBackend(config: Config, env: Readonly<Record<string, string | undefined>>, logger: Logger): Promise<Backend> {
@@ -65,6 +109,24 @@ async function createStoreBackend(config: Config, env: Readonly<Record<string, s
         ...tlsOf(config),
         ...(config.maxStaleMs !== undefined ? { maxStaleMs: config.maxStaleMs } : {}),
         log,
+      });
+    }
+    case 'vault': {
+      const { createVaultBackend } = await import('./vault.js');
+      const { vaultAuth } = config;
+      const node = config.nodes[0] ?? env.VAULT_ADDR ?? 'http://127.0.0.1:8200';
+      const tls = tlsOf(config).tls;
+      return createVaultBackend({
+        address: node,
+        authType: vaultAuth.type,
+        ...(config.token !== undefined ? { token: config.token } : {}),
+        ...(vaultAuth.roleId !== undefined ? { roleId: vaultAuth.roleId } : {}),
+        ...(vaultAuth.secretId !== undefined ? { secretId: vaultAuth.secretId } : {}),
+        ...(vaultAuth.path !== undefined ? { path: vaultAuth.path } : {}),
+        ...(vaultAuth.appId !== undefined ? { appId: vaultAuth.appId } : {}),
+        ...(vaultAuth.userId !== undefined ? { userId: vaultAuth.userId } : {}),
+        ...credentials(config),
+        ...(tls ? { tls } : {}),
       });
     }
     default:

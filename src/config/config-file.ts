@@ -2,6 +2,7 @@ import { access } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { CtmplError } from '../errors.js';
 import { lineOfKey, readTomlFile } from './toml.js';
+import { vaultTableToFlags } from './vault.js';
 
 /**
  * The global config file: ctmpl.toml, which also reads every key of confd.toml. Keys may be
@@ -32,12 +33,14 @@ const keyToFlag: Record<string, string> = {
   // operations
   'pid-file': 'pid-file', exec: 'exec', 'exec-reload-signal': 'exec-reload-signal', 'exec-kill-signal': 'exec-kill-signal',
   'exec-kill-timeout': 'exec-kill-timeout', 'exec-splay': 'exec-splay',
+  // vault (confd's vault backend auth; `vault {}` is a table, see vault.ts)
+  'auth-type': 'auth-type', 'app-id': 'app-id', 'user-id': 'user-id', 'role-id': 'role-id', 'secret-id': 'secret-id', path: 'path',
+  'show-secrets': 'show-secrets',
 };
 
 /** confd keys for backends or features ctmpl does not have. */
 const confdOnlyKeys = new Set([
-  'auth-type', 'basic-auth', 'filter', 'secret-keyring', 'srv-domain', 'srv-record', 'sync-only', 'table',
-  'app-id', 'user-id', 'role-id', 'secret-id', 'path', 'keep-stage-file',
+  'basic-auth', 'filter', 'secret-keyring', 'srv-domain', 'srv-record', 'sync-only', 'table', 'keep-stage-file',
 ]);
 
 /**
@@ -74,6 +77,8 @@ export async function readConfigFile(path: string, cwd: string): Promise<ConfigF
     if (key === 'template') {
       if (!Array.isArray(value)) throw new CtmplError('CONFIG', `${shown}: "template" must be an array of tables ([[template]])`);
       templates = value as Record<string, unknown>[];
+    } else if (key === 'vault') {
+      Object.assign(values, vaultTableToFlags(value, shown));
     } else if (keyToFlag[key]) {
       values[keyToFlag[key]!] = value;
     } else if (confdOnlyKeys.has(key)) {

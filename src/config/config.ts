@@ -2,9 +2,10 @@ import type { LogFormat, LogLevel } from '../types/log.js';
 import type { TlsOptions } from '../types/tls.js';
 import type { Flavor } from '../types/template.js';
 import type { Wait } from './wait.js';
+import { defaultVaultConfig, type VaultAuthConfig, type VaultConfig } from './vault.js';
 
-export type BackendName = 'file' | 'env' | 'etcd' | 'etcdv3' | 'redis' | 'consul' | 'zookeeper';
-export const backendNames: readonly BackendName[] = ['file', 'env', 'etcd', 'etcdv3', 'redis', 'consul', 'zookeeper'];
+export type BackendName = 'file' | 'env' | 'etcd' | 'etcdv3' | 'redis' | 'consul' | 'zookeeper' | 'vault';
+export const backendNames: readonly BackendName[] = ['file', 'env', 'etcd', 'etcdv3', 'redis', 'consul', 'zookeeper', 'vault'];
 
 /**
  * The whole run configuration, after defaults, the config file and flags were merged
@@ -51,15 +52,14 @@ export interface Config {
   readonly pidFile?: string;
   /** -exec / exec {}: the child ctmpl supervises (absent: no child). */
   readonly exec?: ExecSettings;
-  /** consul-template's vault {} block, VAULT_ADDR and VAULT_TOKEN, kept for the Vault backend. */
-  readonly vaultAddress?: string;
-  readonly vaultToken?: string;
-  readonly vaultRenewToken?: boolean;
-  readonly vaultUnwrapToken?: boolean;
-  readonly vaultTls?: TlsOptions;
   /** consul-template's kill_signal / reload_signal (ctmpl also always exits on SIGINT/SIGTERM, reloads on SIGHUP). */
   readonly killSignal?: string;
   readonly reloadSignal?: string;
+  // vault: `secret`/`secrets` (consul-template) and the confd vault backend's auth
+  readonly vault: VaultConfig;
+  readonly vaultAuth: VaultAuthConfig;
+  /** -noop diffs show lines carrying values read from Vault (masked by default). */
+  readonly showSecrets: boolean;
 }
 
 /** How ctmpl runs and signals its -exec child. */
@@ -98,4 +98,8 @@ export const defaultConfig: Config = {
   // operations
   exitCode: false,
   parseOnly: false,
+  // vault
+  vault: defaultVaultConfig,
+  vaultAuth: {},
+  showSecrets: false,
 };

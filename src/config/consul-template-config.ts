@@ -2,29 +2,21 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { CtmplError, messageOf } from '../errors.js';
 import { parseHcl, type HclValue, type Position } from './hcl.js';
+import { vaultTableToFlags } from './vault.js';
 
 /**
  * consul-template's config files (`-config FILE|DIR`, HCL or JSON) read into ctmpl's terms:
- * settings under the name of the flag they set, template blocks, and the vault {} block.
+ * settings under the name of the flag they set (the vault {} block's too), and template blocks.
  */
 export interface ConsulTemplateConfig {
   /** Flag name → value, e.g. { 'consul-addr': '127.0.0.1:8500', wait: '2s:10s' }. */
   readonly values: Readonly<Record<string, unknown>>;
   /** template {} blocks with consul-template's keys; `where` is `file:line` for messages. */
   readonly templates: readonly { readonly block: Readonly<Record<string, unknown>>; readonly where: string }[];
-  readonly vault: VaultBlock;
   readonly killSignal?: string;
   readonly reloadSignal?: string;
   /** Settings accepted but without effect in ctmpl (syslog, deduplicate…), to warn about once. */
   readonly notes: readonly string[];
-}
-
-export interface VaultBlock {
-  readonly address?: string;
-  readonly token?: string;
-  readonly renewToken?: boolean;
-  readonly unwrapToken?: boolean;
-  readonly ssl?: Readonly<Record<string, unknown>>;
 }
 
 type Leaf = 'leaf' | 'wait';
@@ -75,7 +67,7 @@ interface Block {
  * win over earlier ones, template blocks add up. Throws CtmplError('CONFIG') naming file:line:col.
  */
 export async function readConsulTemplateConfigs(paths: readonly string[], cwd: string): Promise<ConsulTemplateConfig> {
-  let merged: ConsulTemplateConfig = { values: {}, templates: [], vault: {}, notes: [] };
+  let merged: ConsulTemplateConfig = { values: {}, templates: [], notes: [] };
   for (const path of paths) {
     for (const file of await listConfigFiles(resolve(cwd, path))) {
       const shown = relative(cwd, file) || file;
@@ -110,7 +102,6 @@ function mergeConfigs(base: ConsulTemplateConfig, next: ConsulTemplateConfig): C
   return {
     values: { ...base.values, ...next.values },
     templates: [...base.templates, ...next.templates],
-    vault: { ...base.vault, ...next.vault },
     ...pick('killSignal', next.killSignal ?? base.killSignal),
     ...pick('reloadSignal', next.reloadSignal ?? base.reloadSignal),
     notes: [...base.notes, ...next.notes],
@@ -186,22 +177,22 @@ function toConsulTemplateConfig(root: Decoded, file: string): ConsulTemplateConf
     ...pick('log-level', logLevelOf(root.log_level)),
     ...pick('pid-file', root.pid_file),
     ...(exec && exec.enabled !== false ? execValues(exec) : {}),
+    ...vaultTableToFlags(vaultSettings(vault), file),
   };
   const templates = ((root.template ?? []) as Block[]).map(({ data, pos }) => ({ block: templateBlock(data), where: `${file}:${pos.line}` }));
   return {
     values,
     templates,
-    vault: {
-      ...pick('address', vault.address as string | undefined),
-      ...pick('token', vault.token as string | undefined),
-      ...pick('renewToken', vault.renew_token as boolean | undefined),
-      ...pick('unwrapToken', vault.unwrap_token as boolean | undefined),
-      ...pick('ssl', vault.ssl as Decoded | undefined),
-    },
     ...pick('killSignal', root.kill_signal as string | undefined),
     ...pick('reloadSignal', root.reload_signal as string | undefined),
     notes,
   };
+}
+
+/** The vault {} keys ctmpl's Vault client uses; `grace` and `transport` are accepted and have no effect. */
+function vaultSettings(vault: Decoded): Decoded {
+  const { grace: _grace, transport: _transport, ...used } = vault;
+  return used;
 }
 
 function consulValues(consul: Decoded): Decoded {

@@ -41,10 +41,3 @@ function valueOf(text: string, kind: 'string' | 'boolean' | 'number' | 'list', v
   }
 }
 
-/** The Vault settings consul-template reads from its environment. */
-export function vaultFromEnvironment(env: Readonly<Record<string, string | undefined>>): { address?: string; token?: string } {
-  return {
-    ...(env.VAULT_ADDR ? { address: env.VAULT_ADDR } : {}),
-    ...(env.VAULT_TOKEN ? { token: env.VAULT_TOKEN } : {}),
-  };
-}

@@ -6,13 +6,14 @@ import { backendNames, defaultConfig, type BackendName, type Config } from './co
 import { findConfigFile, readConfigFile, type ConfigFile } from './config-file.js';
 import { loadConfdResources } from './confd-resources.js';
 import { readConsulTemplateConfigs, type ConsulTemplateConfig } from './consul-template-config.js';
-import { settingsFromEnvironment, vaultFromEnvironment } from './environment.js';
+import { settingsFromEnvironment } from './environment.js';
 import { execSettingsOf, signalOf } from './exec-settings.js';
 import type { ParsedFlags } from './flags.js';
 import type { Resource } from './resource.js';
 import { templateBlockResource } from './template-block.js';
 import { templateSpecResource } from './template-spec.js';
 import { choice, nodeAddress, optionalString, positiveDuration, positiveInteger, positiveNumber, stringList } from './validate.js';
+import { vaultAuthOf, vaultConfigOf } from './vault.js';
 import { parseWait } from './wait.js';
 
 export interface LoadedConfig {
@@ -50,7 +51,7 @@ export async function loadConfig(
   const setting = (name: keyof ParsedFlags): unknown => flags[name] ?? envLayer[name] ?? fileValues[name];
   // Data files named in the config file are relative to it, so a confdir works from any cwd.
   const filesBase = flags.file || envValues.file || !configPath ? cwd : dirname(configPath);
-  const config = withOperations(buildConfig(setting, cwd, configPath, filesBase), setting, ctConfig, env);
+  const config = withOperations(buildConfig(setting, cwd, configPath, filesBase), setting, ctConfig);
   // Without onResourceError the first bad resource throws; with it (check) each is collected.
   const attempt = (build: () => Resource): Resource[] => {
     try {
@@ -70,13 +71,12 @@ export async function loadConfig(
   return { config, resources, ...(configFile ? { configFile } : {}), ...(ctConfig ? { consulTemplateConfig: ctConfig } : {}) };
 }
 
-/** The operations settings: dry-run gate, lint, exec, pid file, Vault and signals. */
-function withOperations(config: Config, setting: (name: keyof ParsedFlags) => unknown, ct: ConsulTemplateConfig | undefined, env: Readonly<Record<string, string | undefined>>): Config {
+/** The operations settings: dry-run gate, lint, exec, pid file and signals. */
+function withOperations(config: Config, setting: (name: keyof ParsedFlags) => unknown, ct: ConsulTemplateConfig | undefined): Config {
   const exitCode = Boolean(setting('exit-code'));
   if (exitCode && !config.noop) throw new CtmplError('USAGE', '-exit-code needs -noop (or -dry): it reports whether a dry run found changes');
   const exec = execSettingsOf((name) => setting(name as keyof ParsedFlags));
   if (exec && (config.onetime || exitCode)) throw new CtmplError('USAGE', '-exec supervises a child while ctmpl keeps watching: it cannot be combined with -onetime or -exit-code');
-  const vault = { ...ct?.vault, ...vaultFromEnvironment(env) };
   return {
     ...config,
     // A gate must end: -exit-code renders once.
@@ -85,11 +85,6 @@ function withOperations(config: Config, setting: (name: keyof ParsedFlags) => un
     parseOnly: Boolean(setting('parse-only')),
     ...optional('pidFile', optionalString(setting('pid-file'), 'pid-file')),
     ...optional('exec', exec),
-    ...optional('vaultAddress', vault.address),
-    ...optional('vaultToken', vault.token),
-    ...optional('vaultRenewToken', ct?.vault.renewToken),
-    ...optional('vaultUnwrapToken', ct?.vault.unwrapToken),
-    ...optional('vaultTls', vaultTlsOf(ct?.vault.ssl)),
     ...optional('killSignal', signalOf(ct?.killSignal, 'kill_signal')),
     ...optional('reloadSignal', signalOf(ct?.reloadSignal, 'reload_signal')),
   };
@@ -150,20 +145,15 @@ function buildConfig(setting: (name: keyof ParsedFlags) => unknown, cwd: string,
     ...optional('maxStaleMs', setting('max-stale') === undefined ? undefined : positiveDuration(setting('max-stale'), 'max-stale', 0)),
     retryMax: positiveInteger(setting('retry-max'), 'retry-max') ?? defaultConfig.retryMax,
     ...optional('statusAddress', optionalString(setting('status-addr'), 'status-addr')),
+    // vault
+    vault: vaultConfigOf(setting as (name: string) => unknown),
+    vaultAuth: vaultAuthOf(setting as (name: string) => unknown),
+    showSecrets: Boolean(setting('show-secrets')),
   };
+  if (backend === 'vault' && explicitWatch === true) {
+    throw new CtmplError('USAGE', '-watch: the vault backend has no change feed (neither has confd\'s); use -interval N');
+  }
   return config;
-}
-
-function vaultTlsOf(ssl: Readonly<Record<string, unknown>> | undefined): Config['vaultTls'] {
-  if (!ssl || ssl.enabled === false) return undefined;
-  const text = (key: string) => optionalString(ssl[key], `vault.ssl.${key}`);
-  return {
-    verify: ssl.verify !== false,
-    ...optional('caFile', text('ca_cert')),
-    ...optional('certFile', text('cert')),
-    ...optional('keyFile', text('key')),
-    ...optional('serverName', text('server_name')),
-  };
 }
 
 function backendOf(value: unknown, consulAddr: string | undefined, hasTemplateSpecs: boolean): BackendName {

@@ -5,9 +5,10 @@ import { dependencyKey, type Dependency } from '../types/dependency.js';
 import { DependencyRegistry } from './dependency-registry.js';
 import type { PreparedResource } from './prepare.js';
 import { writePass, type DueReload } from './pass.js';
+import { secretValuesOf } from './secrets.js';
 import { runReloads, type ProcessOptions } from './process.js';
 import { Quiescence } from './quiescence.js';
-import { exponentialBackoff, type RetryPolicy } from './retry-policy.js';
+import { exponentialBackoff, type RetryPolicy } from '../retry-policy.js';
 import { SnapshotStore } from './snapshot-store.js';
 import { createStats, type RunStats } from './stats.js';
 import { Watcher } from './watcher.js';
@@ -134,10 +135,10 @@ export class Daemon {
     this.#dirty.clear();
     const failuresBefore = this.#renderFailures;
     const items = batch.flatMap((item) => {
-      const output = this.#render(item);
-      if (output === undefined) return [];
+      const rendered = this.#render(item);
+      if (rendered === undefined) return [];
       this.#rendered.add(item);
-      return [{ resource: item.resource, output }];
+      return [{ resource: item.resource, ...rendered }];
     });
     const pass = await writePass(items, this.#options, (command) => this.#failedReloads.has(command));
     this.stats.writes += pass.written;
@@ -162,7 +163,7 @@ export class Daemon {
   }
 
   /** Renders one resource; updates its watches from what it used. Returns the output, if complete. */
-  #render(item: PreparedResource): string | undefined {
+  #render(item: PreparedResource): { output: string; secrets: string[] } | undefined {
     this.stats.renders++;
     try {
       const result = item.template.render(this.#store.data, item.renderOptions);
@@ -171,7 +172,7 @@ export class Daemon {
       if (result.output === undefined) {
         this.#options.logger.debug('runner', `${item.resource.dest}: waiting for ${[...result.missing.keys()].join(', ')}`);
       }
-      return result.output;
+      return result.output === undefined ? undefined : { output: result.output, secrets: secretValuesOf(result.used, this.#store.data, this.#options.isVaultStore) };
     } catch (error) {
       this.#renderFailures++;
       this.#options.logger.error('runner', `${item.resource.dest}: ${messageOf(error)} (keeping the last good file)`);

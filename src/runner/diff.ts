@@ -1,11 +1,12 @@
 import { createTwoFilesPatch } from 'diff';
+import { maskSecretLines } from './secrets.js';
 import type { WritePlan } from './writer.js';
 
 /**
  * A unified diff of what a dry run would change in one file, colored for a TTY. A change of
- * mode or owner alone is reported in a header line.
+ * mode or owner alone is reported in a header line; lines carrying `secrets` are masked.
  */
-export function describePlan(plan: WritePlan, color: boolean): string {
+export function describePlan(plan: WritePlan, color: boolean, secrets: readonly string[] = []): string {
   const dest = plan.destination.path;
   const lines: string[] = [];
   if (plan.permissionsChanged) {
@@ -14,7 +15,7 @@ export function describePlan(plan: WritePlan, color: boolean): string {
   if (plan.contentChanged) {
     const before = plan.destination.content?.toString('utf8') ?? '';
     const patch = createTwoFilesPatch(plan.destination.size !== undefined ? dest : '/dev/null', dest, before, plan.content.toString('utf8'), '', '', { context: 3 });
-    lines.push(...patch.split('\n').slice(1).filter((line, index, all) => index < all.length - 1 || line !== ''));
+    lines.push(...maskSecretLines(patch.split('\n').slice(1).filter((line, index, all) => index < all.length - 1 || line !== ''), secrets));
   }
   const text = lines.map((line) => (color ? colorize(line) : line)).join('\n');
   return `${text}\n`;

@@ -4,7 +4,8 @@ import type { Dependency } from '../types/dependency.js';
 import type { PreparedResource } from './prepare.js';
 import { writePass } from './pass.js';
 import { runReloads, type ProcessOptions } from './process.js';
-import { exponentialBackoff, type RetryPolicy } from './retry-policy.js';
+import { exponentialBackoff, type RetryPolicy } from '../retry-policy.js';
+import { secretValuesOf } from './secrets.js';
 import { SnapshotStore } from './snapshot-store.js';
 import { Watcher } from './watcher.js';
 
@@ -61,7 +62,7 @@ async function renderAll(prepared: readonly PreparedResource[], options: OnceOpt
   const watcher = new Watcher({ backend: options.backend, retry: options.retryPolicy ?? exponentialBackoff(), logger: options.logger });
   const store = new SnapshotStore();
   const failures: CtmplError[] = [];
-  const outputs = new Map<PreparedResource, string>();
+  const outputs = new Map<PreparedResource, { output: string; secrets: string[] }>();
   let pending = [...prepared];
   while (pending.length > 0) {
     const waiting = new Map<string, Dependency>();
@@ -70,7 +71,7 @@ async function renderAll(prepared: readonly PreparedResource[], options: OnceOpt
     for (const item of pending) {
       try {
         const result = item.template.render(store.data, item.renderOptions);
-        if (result.output !== undefined) outputs.set(item, result.output);
+        if (result.output !== undefined) outputs.set(item, { output: result.output, secrets: secretValuesOf(result.used, store.data, options.isVaultStore) });
         else {
           stillPending.push(item);
           missingOf.set(item, [...result.missing.keys()]);
@@ -94,13 +95,13 @@ async function renderAll(prepared: readonly PreparedResource[], options: OnceOpt
 
 async function finishPass(
   prepared: readonly PreparedResource[],
-  outputs: ReadonlyMap<PreparedResource, string>,
+  outputs: ReadonlyMap<PreparedResource, { output: string; secrets: string[] }>,
   failures: CtmplError[],
   options: OnceOptions,
 ): Promise<OnceResult> {
   const items = prepared.flatMap((item) => {
-    const output = outputs.get(item);
-    return output === undefined ? [] : [{ resource: item.resource, output }];
+    const rendered = outputs.get(item);
+    return rendered === undefined ? [] : [{ resource: item.resource, ...rendered }];
   });
   const pass = await writePass(items, options);
   failures.push(...pass.errors);

@@ -6,6 +6,8 @@ import { processResource, type ProcessOptions } from './process.js';
 export interface RenderedResource {
   readonly resource: Resource;
   readonly output: string;
+  /** Values the render took from Vault (masked in dry-run diffs). */
+  readonly secrets?: readonly string[];
 }
 
 export interface DueReload {
@@ -49,7 +51,7 @@ export async function writePass(
     [...lanes.values()].map(async (group) => {
       for (const item of group) {
         try {
-          const outcome = await processResource(item.resource, item.output, options);
+          const outcome = await processResource(item.resource, item.output, options, item.secrets);
           written += outcome.didRender ? 1 : 0;
           if (outcome.wouldRender) changedCount++;
           else unchangedCount++;

@@ -4,6 +4,7 @@ import { CtmplError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { assertCommandOk, expandCommand, runCommand } from './commands.js';
 import { describePlan } from './diff.js';
+import { isWorldReadable } from './secrets.js';
 import { commitFile, discardStaged, planWrite, readDestination, stageFile, type WritePlan } from './writer.js';
 
 export interface ProcessOptions {
@@ -12,6 +13,10 @@ export interface ProcessOptions {
   readonly logger: Logger;
   /** Where -noop prints its diffs. */
   readonly stdout: { write(text: string): unknown; isTTY?: boolean };
+  /** -show-secrets: dry-run diffs show the lines carrying values read from Vault. */
+  readonly showSecrets?: boolean;
+  /** The store is Vault (confd's vault backend): every value read is a secret. */
+  readonly isVaultStore?: boolean;
 }
 
 /** What processing one rendered resource did (`wouldRender` in a dry run). */
@@ -24,7 +29,7 @@ export interface ProcessOutcome {
  * The story of one file, as confd's sync: plan → stage → check → commit. A failed check
  * leaves the destination untouched and throws CtmplError('CHECK'); the reload is the pass's.
  */
-export async function processResource(resource: Resource, output: string, options: ProcessOptions): Promise<ProcessOutcome> {
+export async function processResource(resource: Resource, output: string, options: ProcessOptions, secrets: readonly string[] = []): Promise<ProcessOutcome> {
   // A dry run shows the old content in its diff, so it reads the file whatever its size.
   const compareSize = options.noop ? undefined : encodedLength(output);
   const plan = planWrite(await readDestination(resource.dest, compareSize === undefined ? {} : { compareSize }), output, resource);
@@ -33,9 +38,12 @@ export async function processResource(resource: Resource, output: string, option
     return { didRender: false, wouldRender: false };
   }
   if (options.noop) {
-    options.stdout.write(describePlan(plan, Boolean(options.stdout.isTTY)));
+    options.stdout.write(describePlan(plan, Boolean(options.stdout.isTTY), options.showSecrets ? [] : secrets));
     options.logger.info('runner', `${resource.dest}: would change (dry run)`);
     return { didRender: false, wouldRender: true };
+  }
+  if (secrets.length > 0 && isWorldReadable(plan.mode)) {
+    options.logger.warn('runner', `${resource.dest}: holds values read from Vault but is world-readable (mode 0${plan.mode.toString(8)}); give it a mode such as 0600`);
   }
   const staged = await stageFile(plan);
   try {

@@ -4,7 +4,7 @@ import type { Logger } from '../log.js';
 import { dependencyKey, type Dependency } from '../types/dependency.js';
 import { sleep } from '../sleep.js';
 import { Alarm } from './alarm.js';
-import type { RetryPolicy } from './retry-policy.js';
+import type { RetryPolicy } from '../retry-policy.js';
 
 export type WatchEvent =
   | { readonly kind: 'data'; readonly snapshot: Snapshot }

@@ -1,6 +1,7 @@
 import Handlebars from 'handlebars';
 import { CtmplError, messageOf } from '../errors.js';
-import { GoChannel, GoFloat, type FuncMap, type GoValue } from './go/values.js';
+import { isStruct } from './go/reflect.js';
+import { GoChannel, GoFloat, GoNil, JsonNumber, type FuncMap, type GoValue } from './go/values.js';
 
 /**
  * The Handlebars dialect (.hbs, .handlebars): compiled once with noEscape, rendered with the
@@ -45,11 +46,19 @@ export function renderHandlebars(template: HandlebarsTemplate, funcs: FuncMap): 
   }
 }
 
-/** Go values → what Handlebars can walk: Maps become objects, floats numbers, channels arrays. */
+/** Go values → what Handlebars can walk: Maps become objects, floats numbers, channels arrays, json.Number its text. */
 function toHandlebarsValue(value: GoValue): unknown {
   if (value instanceof GoFloat) return value.value;
   if (value instanceof GoChannel) return [...value.values].map(toHandlebarsValue);
   if (Array.isArray(value)) return value.map(toHandlebarsValue);
   if (value instanceof Map) return Object.fromEntries([...value].map(([k, v]) => [k, toHandlebarsValue(v)]));
+  if (value instanceof JsonNumber) return value.text;
+  if (value instanceof GoNil) return null;
+  if (isStruct(value)) {
+    // A spread keeps the symbol-keyed type name and methods; only the fields are converted.
+    const copy: Record<string, unknown> = { ...value };
+    for (const key of Object.keys(value)) copy[key] = toHandlebarsValue(value[key]);
+    return copy;
+  }
   return value;
 }

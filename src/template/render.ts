@@ -74,8 +74,13 @@ function renderWithData(
   } catch (error) {
     // Functions return zero values for data not fetched yet; an error that follows from
     // those is not the template's fault, so it only means "fetch and render again".
-    if (reader.missing.size > 0) return { used: reader.used, missing: reader.missing };
+    if (reader.missing.size > 0 && !isDataIndependent(error)) return { used: reader.used, missing: reader.missing };
     if (error instanceof CtmplError) throw error;
     throw new CtmplError('TEMPLATE_EXEC', `template: ${source.name}: ${String(error)}`, { cause: error });
   }
+}
+
+/** Errors no later data can cure (see NilDereferenceError in go/state.ts). */
+function isDataIndependent(error: unknown): boolean {
+  return (error as { isDataIndependent?: boolean } | null)?.isDataIndependent === true;
 }

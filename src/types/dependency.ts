@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * What a template reads, as a value. Every dependency has a canonical string key
  * (`dependencyKey`), like consul-template's `kv.get(key@dc)`: the watcher dedups on it, the
@@ -35,7 +37,14 @@ export type Dependency =
   /** Every datacenter name. Data: `string[]`. */
   | { readonly type: 'catalog.datacenters' }
   /** A local file (consul-template's `file`), absolute path. Data: `string | null` (null: absent). */
-  | { readonly type: 'file'; readonly path: string };
+  | { readonly type: 'file'; readonly path: string }
+  // Vault (consul-template's `secret` and `secrets`); paths trimmed of spaces and slashes.
+  /** A secret read; `path` may end in a query (`secret/app?version=2`). Data: `VaultSecret`. */
+  | { readonly type: 'vault.read'; readonly path: string }
+  /** A write whose answer is the secret (`secret "path" "k=v"…`). Data: `VaultSecret`. */
+  | { readonly type: 'vault.write'; readonly path: string; readonly data: Readonly<Record<string, string>> }
+  /** The names under a path, sorted (`secrets`). Data: `string[]`. */
+  | { readonly type: 'vault.list'; readonly path: string };
 
 export type DependencyType = Dependency['type'];
 
@@ -62,7 +71,23 @@ export function dependencyKey(dep: Dependency): string {
       return 'catalog.datacenters()';
     case 'file':
       return `file(${dep.path})`;
+    case 'vault.read':
+      return `vault.read(${dep.path})`;
+    case 'vault.write':
+      return `vault.write(${dep.path} -> ${hashWriteData(dep.data)})`;
+    case 'vault.list':
+      return `vault.list(${dep.path})`;
   }
+}
+
+/**
+ * consul-template's sha1Map: the key names a write by a hash of its data, never the data
+ * itself, which may be secret. `%q` of ASCII text is its JSON quoting.
+ */
+function hashWriteData(data: Readonly<Record<string, string>>): string {
+  const hash = createHash('sha1');
+  for (const key of Object.keys(data).sort()) hash.update(`${key}=${JSON.stringify(data[key])}`);
+  return hash.digest('hex').slice(0, 8);
 }
 
 /** Normalises a KV path to one leading slash and no trailing slash ("app/x/" → "/app/x"; "" → "/"). */

@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { findBinary } from '../support/binaries.js';
 import { findZookeeper } from '../support/zookeeper-server.js';
+import { findVault } from '../support/vault-server.js';
 import { scenarios } from '../../bench/scenarios/index.js';
 
 /** Every benchmark scenario at its tiny size: it runs end to end and yields finite figures. */
@@ -9,6 +10,7 @@ const binaries = {
   etcd: findBinary('etcd', 'etcd-server', 'bench smoke (etcd scenarios)'),
   redis: findBinary('redis-server', 'redis-server', 'bench smoke (redis scenarios)'),
   zookeeper: findZookeeper('bench smoke (zookeeper scenarios)'),
+  vault: findVault('bench smoke (vault scenario)'),
 };
 
 describe('the benchmark scenarios at tiny size', () => {

@@ -46,13 +46,16 @@ describe('consul-template config files', () => {
     });
   }
 
-  it('keeps template blocks with their line, and the vault block and signals', async () => {
+  it('keeps template blocks with their line, the vault block as -vault-* settings, and signals', async () => {
     const config = await read('vault {\n address = "https://v"\n token = "s"\n renew_token = false\n}\nkill_signal = "SIGQUIT"\ntemplate {\n source = "a"\n destination = "b"\n wait {\n min = "1s"\n }\n}\ntemplate {\n contents = "x"\n destination = "c"\n}');
     assert.deepEqual(config.templates, [
       { block: { source: 'a', destination: 'b', wait: '1s' }, where: 'c.hcl:7' },
       { block: { contents: 'x', destination: 'c' }, where: 'c.hcl:14' },
     ]);
-    assert.deepEqual(config.vault, { address: 'https://v', token: 's', renewToken: false });
+    assert.deepEqual(
+      [config.values['vault-addr'], config.values['vault-token'], config.values['vault-renew-token']],
+      ['https://v', 's', false],
+    );
     assert.equal(config.killSignal, 'SIGQUIT');
   });
 

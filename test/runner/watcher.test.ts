@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Snapshot } from '../../src/backends/backend.js';
 import { CtmplError } from '../../src/errors.js';
-import { exponentialBackoff, type RetryPolicy } from '../../src/runner/retry-policy.js';
+import { exponentialBackoff, type RetryPolicy } from '../../src/retry-policy.js';
 import { createStats } from '../../src/runner/stats.js';
 import { Watcher } from '../../src/runner/watcher.js';
 import type { Dependency } from '../../src/types/dependency.js';

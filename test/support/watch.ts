@@ -2,7 +2,7 @@ import type { Backend, Snapshot } from '../../src/backends/backend.js';
 import type { Dependency } from '../../src/types/dependency.js';
 import type { CtmplError } from '../../src/errors.js';
 import type { Logger } from '../../src/log.js';
-import type { RetryPolicy } from '../../src/runner/retry-policy.js';
+import type { RetryPolicy } from '../../src/retry-policy.js';
 import { Watcher, type WatchEvent } from '../../src/runner/watcher.js';
 
 /** Retries quickly so a restart is noticed fast, without spinning. */

@@ -55,7 +55,10 @@ export function consulQuery(dep: Dependency, nodeName: string): ConsulQuery {
     case 'catalog.datacenters':
       return { ...base, blocking: false, path: '/v1/catalog/datacenters', params: [], decode: (a) => [...parseBody<string[]>(a)].sort() };
     case 'file':
-      throw new Error('consul does not serve file dependencies (src/backends/local-files.ts does)');
+    case 'vault.read':
+    case 'vault.write':
+    case 'vault.list':
+      throw new Error(`consul does not serve ${dep.type} dependencies (a wrapper in src/backends/ does)`);
   }
 }
 

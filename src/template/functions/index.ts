@@ -13,6 +13,7 @@ import { scratchFuncs } from './scratch.js';
 import { serviceFuncs } from './services.js';
 import { stringFuncs } from './strings.js';
 import { timeFuncs } from './time.js';
+import { vaultFuncs } from './vault.js';
 
 export { GO_METHODS, methodOf } from './methods.js';
 
@@ -88,6 +89,7 @@ export function createFuncMap(ctx: FunctionContext, options: FuncMapOptions = {}
     serviceFuncs(ctx),
     envFuncs(ctx),
     scratchFuncs(),
+    vaultFuncs(ctx),
     { ls: (ctx.flavor === 'confd' ? confdKv : consulKv).ls! },
   );
   return applyDenylist(funcs, ctx.denylist);

@@ -1,4 +1,4 @@
-import { GoChannel, GoFloat, type GoValue } from '../go/values.js';
+import { GoChannel, GoFloat, GoNil, JsonNumber, type GoValue } from '../go/values.js';
 
 /**
  * Go's json.Marshal / MarshalIndent over Go values: map keys sorted, struct fields in order,
@@ -59,7 +59,8 @@ function encodeArray(values: readonly GoValue[], opts: JSONOptions, depth: numbe
 }
 
 function encode(value: GoValue, opts: JSONOptions, depth: number): string {
-  if (value === null || value === undefined) return 'null';
+  if (value === null || value === undefined || value instanceof GoNil) return 'null';
+  if (value instanceof JsonNumber) return value.text;
   if (typeof value === 'string') return quoteJSON(value, opts.escapeHTML);
   if (typeof value === 'number') return encodeFloat(value);
   if (typeof value === 'boolean') return String(value);

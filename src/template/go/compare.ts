@@ -4,7 +4,7 @@
  */
 import { sprint } from './print.js';
 import { compareStrings, isStruct, typeName } from './reflect.js';
-import { GoChannel, GoFloat, type GoValue } from './values.js';
+import { GoChannel, GoFloat, JsonNumber, type GoValue } from './values.js';
 
 type BasicKind = 'bool' | 'int' | 'float' | 'string' | 'invalid';
 
@@ -14,6 +14,7 @@ function basicKind(value: GoValue): BasicKind {
     case 'number': return 'int';
     case 'string': return 'string';
   }
+  if (value instanceof JsonNumber) return 'string';
   return value instanceof GoFloat ? 'float' : 'invalid';
 }
 
@@ -29,6 +30,7 @@ function compositeKind(value: GoValue): string {
 const isNil = (value: GoValue): boolean => value === null || value === undefined;
 
 function basicValue(value: GoValue): boolean | number | string {
+  if (value instanceof JsonNumber) return value.text;
   return value instanceof GoFloat ? value.value : (value as boolean | number | string);
 }
 

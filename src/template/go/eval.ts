@@ -7,8 +7,8 @@ import { BUILTINS, isAssignable, paramTypeName, type EngineFunc, type ParamType 
 import type { ArgNode, ChainNode, CommandNode, FieldNode, IdentifierNode, Node, NumberNode, PipeNode, VariableNode } from './nodes.js';
 import { nodeString } from './nodes.js';
 import { isStruct, isTrue, typeName } from './reflect.js';
-import { errorf, setVar, varValue, type ExecState } from './state.js';
-import { GoFloat, methodOf, type GoValue } from './values.js';
+import { errorf, nilDereference, setVar, varValue, type ExecState } from './state.js';
+import { GoFloat, GoNil, methodOf, type GoValue } from './values.js';
 
 /** "No final argument": the command is not fed by a previous pipeline stage. */
 const MISSING: unique symbol = Symbol('missing');
@@ -118,6 +118,7 @@ function evalField(s: ExecState, dot: GoValue, name: string, args: readonly Node
     return undefined;
   }
   if (receiver === null) errorf(s, `nil pointer evaluating interface {}.${name}`);
+  if (receiver instanceof GoNil) nilDereference(s, receiver.typeName, name);
   const hasArgs = args.length > 1 || final !== MISSING;
   // Only structs carry methods (values.ts), so a map goes straight to its key.
   if (receiver instanceof Map) {

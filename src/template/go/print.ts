@@ -6,7 +6,9 @@
 import { compareStrings, isStruct, typeName } from './reflect.js';
 import { sharpFloat } from './float-format.js';
 import { canBackquote, formatFloat, quote, quoteRune, type FloatFormat } from './strconv.js';
-import { GO_TYPE_NAME, GoChannel, GoFloat, type GoStruct, type GoValue } from './values.js';
+import { GO_TYPE_NAME, GoChannel, GoFloat, GoNil, JsonNumber, type GoStruct, type GoValue } from './values.js';
+
+const STRING_VERBS = new Set(['v', 's', 'q', 'x', 'X']);
 
 /** A pseudo address, for the values Go prints as pointers (channels, nested struct pointers). */
 const FAKE_POINTER = '0xc000010000';
@@ -71,6 +73,13 @@ export class Printer {
       this.printFloat(arg.value, verb);
     } else if (typeof arg === 'string') {
       this.printString(arg, verb);
+    } else if (arg instanceof JsonNumber) {
+      // A string kind to fmt: %v %s %q %x print its text, %d is a bad verb named json.Number.
+      if (STRING_VERBS.has(verb)) this.printString(arg.text, verb);
+      else this.badVerb(verb, arg);
+    } else if (arg instanceof GoNil) {
+      if (verb === 'v') this.pad('<nil>');
+      else this.badVerb(verb, arg);
     } else {
       this.printComposite(arg, verb, depth);
     }
@@ -261,7 +270,7 @@ export function sprint(args: readonly GoValue[]): string {
   const p = new Printer();
   let prevString = false;
   args.forEach((arg, i) => {
-    const isString = typeof arg === 'string';
+    const isString = typeof arg === 'string' || arg instanceof JsonNumber;
     if (i > 0 && !isString && !prevString) p.out += ' ';
     p.printArg(arg, 'v');
     prevString = isString;

@@ -33,10 +33,26 @@ export interface ExecState {
 
 /** Stops execution with Go's message: `template: NAME:LINE:COL: executing "T" at <NODE>: msg`. */
 export function errorf(s: ExecState, message: string): never {
-  if (!s.node) throw new CtmplError('TEMPLATE_EXEC', `template: ${s.tmplName}: ${message}`);
+  throw new CtmplError('TEMPLATE_EXEC', positioned(s, message));
+}
+
+/**
+ * An execution error that data arriving later cannot cure: dereferencing a typed nil (a
+ * `secret` with no data yet), which consul-template reports at once instead of rendering again.
+ */
+export class NilDereferenceError extends CtmplError {
+  readonly isDataIndependent = true;
+}
+
+/** Stops execution for a dereferenced typed nil, e.g. `nil pointer evaluating *dependency.Secret.Data`. */
+export function nilDereference(s: ExecState, typeName: string, field: string): never {
+  throw new NilDereferenceError('TEMPLATE_EXEC', positioned(s, `nil pointer evaluating ${typeName}.${field}`));
+}
+
+function positioned(s: ExecState, message: string): string {
+  if (!s.node) return `template: ${s.tmplName}: ${message}`;
   const location = errorLocation(s.parseName, s.text, s.node.pos);
-  const context = nodeString(s.node);
-  throw new CtmplError('TEMPLATE_EXEC', `template: ${location}: executing "${s.tmplName}" at <${context}>: ${message}`);
+  return `template: ${location}: executing "${s.tmplName}" at <${nodeString(s.node)}>: ${message}`;
 }
 
 export function varValue(s: ExecState, name: string): GoValue {

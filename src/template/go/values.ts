@@ -1,3 +1,7 @@
+import { JsonNumber } from '../../json-number.js';
+
+export { JsonNumber };
+
 /**
  * How Go values live in JS, for the Go text/template engine and every template function.
  *
@@ -15,11 +19,22 @@
  *                              Its Go type name, when `%T` or printing needs it, is under
  *                              GO_TYPE_NAME.
  *   channel (consul-template `loop`)  GoChannel: a sync iterable `range` drains
+ *   json.Number (Vault data)   JsonNumber: a string kind that keeps the number's JSON text
+ *   typed nil pointer          GoNil
  *
  * Numbers from JSON/YAML parsing are float64, as in Go: use `fromJSON` to convert parsed data.
  */
 export class GoFloat {
   constructor(readonly value: number) {}
+}
+
+/**
+ * A typed nil pointer (consul-template's `secret` before its data arrives is a nil
+ * `*dependency.Secret`; a secret's absent `.Auth` a nil `*dependency.SecretAuth`). It prints
+ * `<nil>` and, unlike an untyped nil, dereferencing it is an error Go names with its type.
+ */
+export class GoNil {
+  constructor(readonly typeName: string) {}
 }
 
 export class GoChannel {
@@ -54,6 +69,8 @@ export type GoValue =
   | undefined
   | GoFloat
   | GoChannel
+  | JsonNumber
+  | GoNil
   | readonly GoValue[]
   | ReadonlyMap<string, GoValue>
   | GoStruct;
