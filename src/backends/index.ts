@@ -1,19 +1,46 @@
-import type { Config } from '../config/config.js';
 import { CtmplError } from '../errors.js';
 import type { Logger } from '../log.js';
+import type { TlsOptions } from '../types/tls.js';
 import type { Backend } from './backend.js';
 import { withLocalFiles } from './local-files.js';
 import { withRegistratorServices } from './registrator.js';
 import { exponentialBackoff } from '../retry-policy.js';
 import type { VaultSourceOptions } from './vault-secrets.js';
 import type { VaultTlsOptions } from './vault/client.js';
-import { vaultTokenFromEnv } from '../config/vault.js';
+import type { VaultAuthConfig, VaultConfig } from '../types/vault.js';
+import { vaultTokenFromEnv } from './vault/token-source.js';
+
+/**
+ * What the backends of a run may be told: each backend gets only its own part of it. The run's
+ * Config has these fields under the same names, so it can be passed as it is.
+ */
+export interface BackendSettings {
+  readonly backend: string;
+  readonly nodes: readonly string[];
+  /** The file backend's data files. */
+  readonly files: readonly string[];
+  /** Registrator layout root for `service` on etcd, redis, file and env. */
+  readonly servicesPrefix: string;
+  /** Redis key separator. */
+  readonly separator: string;
+  readonly username?: string;
+  readonly password?: string;
+  readonly token?: string;
+  readonly tokenFile?: string;
+  readonly tls: TlsOptions;
+  readonly maxStaleMs?: number;
+  /** consul-template's Vault settings (`secret`/`secrets`) and confd's vault backend auth. */
+  readonly vault: VaultConfig;
+  readonly vaultAuth: VaultAuthConfig;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
 
 /**
  * The only place that knows every backend. Each is imported lazily, so a once-mode run loads
  * just the backend it uses. Local files (the `file` function) are served in front of any of them.
  */
-export async function createBackend(config: Config, env: Readonly<Record<string, string | undefined>>, logger: Logger): Promise<Backend> {
+export async function createBackend(config: BackendSettings, env: Env, logger: Logger): Promise<Backend> {
   const store = await createStoreBackend(config, env, logger);
   const { withVaultSecrets } = await import('./vault-secrets.js');
   const log = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => logger[level]('vault', message);
@@ -21,7 +48,7 @@ export async function createBackend(config: Config, env: Readonly<Record<string,
 }
 
 /** consul-template's Vault settings: flags and config file first, then VAULT_* variables and ~/.vault-token. */
-function vaultSourceOptions(config: Config, env: Readonly<Record<string, string | undefined>>, log: VaultSourceOptions['log']): VaultSourceOptions {
+function vaultSourceOptions(config: BackendSettings, env: Env, log: VaultSourceOptions['log']): VaultSourceOptions {
   const { vault } = config;
   // With confd's vault backend, `secret` in a template reaches the same Vault by default.
   const isVaultStore = config.backend === 'vault';
@@ -44,7 +71,7 @@ function vaultSourceOptions(config: Config, env: Readonly<Record<string, string 
   };
 }
 
-function vaultTls(ssl: Config['vault']['ssl'], env: Readonly<Record<string, string | undefined>>): VaultTlsOptions {
+function vaultTls(ssl: VaultConfig['ssl'], env: Env): VaultTlsOptions {
   const caFile = ssl.caCert ?? env.VAULT_CACERT;
   const caPath = ssl.caPath ?? env.VAULT_CAPATH;
   const certFile = ssl.cert ?? env.VAULT_CLIENT_CERT;
@@ -57,7 +84,7 @@ function vaultTls(ssl: Config['vault']['ssl'], env: Readonly<Record<string, stri
   };
 }
 
-async function createStoreBackend(config: Config, env: Readonly<Record<string, string | undefined>>, logger: Logger): Promise<Backend> {
+async function createStoreBackend(config: BackendSettings, env: Env, logger: Logger): Promise<Backend> {
   const log = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => logger[level]('backend', message);
   switch (config.backend) {
     case 'file': {
@@ -85,7 +112,6 @@ async function createStoreBackend(config: Config, env: Readonly<Record<string, s
           nodes,
           ...(config.password !== undefined ? { password: config.password } : {}),
           separator: config.separator,
-          pollIntervalMs: config.interval * 1000,
           log,
         }),
         config.servicesPrefix,
@@ -134,7 +160,7 @@ async function createStoreBackend(config: Config, env: Readonly<Record<string, s
   }
 }
 
-function credentials(config: Config): { username?: string; password?: string } {
+function credentials(config: BackendSettings): { username?: string; password?: string } {
   return {
     ...(config.username !== undefined ? { username: config.username } : {}),
     ...(config.password !== undefined ? { password: config.password } : {}),
@@ -142,7 +168,7 @@ function credentials(config: Config): { username?: string; password?: string } {
 }
 
 /** TLS settings only when some were given: their presence alone switches a bare host:port to https. */
-function tlsOf(config: Config): { tls?: Config['tls'] } {
+function tlsOf(config: BackendSettings): { tls?: TlsOptions } {
   const { caFile, certFile, keyFile, serverName, verify } = config.tls;
   return caFile || certFile || keyFile || serverName || !verify ? { tls: config.tls } : {};
 }

@@ -5,7 +5,7 @@ import type { Dialect, Flavor } from '../types/template.js';
 import { parseMode, resolveId } from './permissions.js';
 import { dialectOf, joinKeyPath, type Resource } from './resource.js';
 import { lineOfKey, readTomlFile } from './toml.js';
-import { parseWait } from './wait.js';
+import { parseDuration, parseWait } from './wait.js';
 
 const knownKeys = new Set([
   'src', 'dest', 'keys', 'prefix', 'mode', 'uid', 'gid', 'owner', 'group', 'check_cmd', 'reload_cmd',
@@ -88,6 +88,7 @@ export async function loadResourceFile(file: string, defaults: ResourceDefaults)
     ...optionalEntry('leftDelim', optionalString(t, 'left_delimiter', at)),
     ...optionalEntry('rightDelim', optionalString(t, 'right_delimiter', at)),
     ...(typeof t.wait === 'string' ? { wait: parseWaitAt(t.wait, at('wait')) } : {}),
+    ...(t.command_timeout !== undefined ? { commandTimeoutMs: parseTimeoutAt(t.command_timeout, at('command_timeout')) } : {}),
     errorOnMissingKey: false,
     backup: t.backup === true,
   };
@@ -98,6 +99,21 @@ function parseWaitAt(text: string, where: string) {
     return parseWait(text);
   } catch (error) {
     throw new CtmplError('CONFIG', `${where}: ${messageOf(error)}`);
+  }
+}
+
+/** `command_timeout = "30s"` (or a number of seconds): the check and reload timeout of this resource. */
+function parseTimeoutAt(value: unknown, where: string): number {
+  const ms = typeof value === 'number' ? value * 1000 : typeof value === 'string' ? durationOrNaN(value) : NaN;
+  if (!(ms > 0)) throw new CtmplError('CONFIG', `${where}: "command_timeout" must be a duration greater than 0, e.g. "30s", not ${JSON.stringify(value)}`);
+  return ms;
+}
+
+function durationOrNaN(text: string): number {
+  try {
+    return parseDuration(text, 'command_timeout');
+  } catch {
+    return NaN;
   }
 }
 

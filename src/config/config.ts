@@ -2,7 +2,8 @@ import type { LogFormat, LogLevel } from '../types/log.js';
 import type { TlsOptions } from '../types/tls.js';
 import type { Flavor } from '../types/template.js';
 import type { Wait } from './wait.js';
-import { defaultVaultConfig, type VaultAuthConfig, type VaultConfig } from './vault.js';
+import type { VaultAuthConfig, VaultConfig } from '../types/vault.js';
+import { defaultVaultConfig } from './vault.js';
 
 export type BackendName = 'file' | 'env' | 'etcd' | 'etcdv3' | 'redis' | 'consul' | 'zookeeper' | 'vault';
 export const backendNames: readonly BackendName[] = ['file', 'env', 'etcd', 'etcdv3', 'redis', 'consul', 'zookeeper', 'vault'];

@@ -71,13 +71,15 @@ function durationOrNull(text: string): number | null {
  */
 export function nodeAddress(node: string, flag: string): string {
   if (node.startsWith('/')) return node;
+  // The message may be logged: a password in the URL is never shown.
+  const shown = node.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/]*):[^@/]*@/i, '$1:***@');
   const withoutScheme = node.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
   const authority = withoutScheme.split('/')[0]!.replace(/^.*@/, '');
   const match = /^(\[[^\]]*\]|[^:[\]]*)(?::(.*))?$/.exec(authority);
-  if (!match || match[1] === '' || match[1] === '[]') throw invalidValue(flag, node, 'want host:port or a URL with a host');
+  if (!match || match[1] === '' || match[1] === '[]') throw invalidValue(flag, shown, 'want host:port or a URL with a host');
   const port = match[2];
   if (port !== undefined && !(/^\d+$/.test(port) && Number(port) >= 1 && Number(port) <= 65_535)) {
-    throw invalidValue(flag, node, 'the port must be a number from 1 to 65535');
+    throw invalidValue(flag, shown, 'the port must be a number from 1 to 65535');
   }
   return node;
 }

@@ -1,36 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { CtmplError } from '../errors.js';
+import type { VaultAuthConfig, VaultConfig } from '../types/vault.js';
 import { parseDuration } from './wait.js';
-
-/** consul-template's `vault {}` settings, from flags and the config file (environment applied later). */
-export interface VaultConfig {
-  readonly address?: string;
-  readonly token?: string;
-  readonly renewToken: boolean;
-  readonly unwrapToken: boolean;
-  readonly retry: { readonly enabled: boolean; readonly attempts: number; readonly backoffMs: number; readonly maxBackoffMs: number };
-  readonly ssl: {
-    readonly enabled?: boolean;
-    readonly verify?: boolean;
-    readonly cert?: string;
-    readonly key?: string;
-    readonly caCert?: string;
-    readonly caPath?: string;
-    readonly serverName?: string;
-  };
-  readonly defaultLeaseMs: number;
-}
-
-/** confd's vault backend authentication (`-auth-type` and its flags). */
-export interface VaultAuthConfig {
-  readonly type?: string;
-  readonly roleId?: string;
-  readonly secretId?: string;
-  readonly path?: string;
-  readonly appId?: string;
-  readonly userId?: string;
-}
 
 export const defaultVaultConfig: VaultConfig = {
   renewToken: true,
@@ -117,17 +87,6 @@ export function vaultTableToFlags(table: unknown, file: string): Record<string, 
   };
   visit(table, vaultTableKeys, 'vault');
   return flags;
-}
-
-/** Where the token comes from when no flag gave it: VAULT_TOKEN, then ~/.vault-token (as the Vault CLI). */
-export function vaultTokenFromEnv(env: Readonly<Record<string, string | undefined>>): string | undefined {
-  if (env.VAULT_TOKEN) return env.VAULT_TOKEN;
-  if (!env.HOME) return undefined;
-  try {
-    return readFileSync(join(env.HOME, '.vault-token'), 'utf8').trim() || undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {

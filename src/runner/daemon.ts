@@ -180,6 +180,7 @@ export class Daemon {
     }
   }
 
+  /** Has the Watcher follow (or poll) `dep`; its giving up (-retry-max) ends the run. Returns the stop function. */
   #startWatch(dep: Dependency): () => void {
     const controller = new AbortController();
     const signal = AbortSignal.any([controller.signal, this.#options.signal]);

@@ -44,10 +44,6 @@ export class Watcher {
     this.#options = options;
   }
 
-  get description(): string {
-    return this.#options.backend.description;
-  }
-
   /**
    * Watch mode: calls `onData` with the first snapshot and every change until `signal` aborts
    * (then resolves). Outages are logged and retried; rejects only when the policy gives up.

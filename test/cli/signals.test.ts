@@ -47,7 +47,7 @@ describe('SIGTERM at every moment of start-up', () => {
     { name: 'a once run on a backend that never answers', args: () => ['-once', '-template', 'k.ctmpl:early-once.conf', '-consul-addr', silent.address, '-lookup-timeout', '60s'] },
   ];
   for (const { name, args } of abortedBeforeListening) {
-    it(`ends ${name} whose signal aborted before anything listened for it, with status 0`, { timeout: 10_000 }, async () => {
+    it(`ends ${name} whose signal aborted before anything listened for it, with status 0`, { timeout: 30_000 }, async () => {
       const controller = new AbortController();
       controller.abort();
       const stderr: string[] = [];

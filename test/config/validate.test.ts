@@ -21,6 +21,7 @@ const badFlags = [
   { name: 'a node URL with an empty port', argv: ['-backend', 'etcd', '-node', 'http://127.0.0.1:'], line: '-node "http://127.0.0.1:": the port must be a number from 1 to 65535' },
   { name: 'a node port above 65535', argv: ['-backend', 'redis', '-node', '127.0.0.1:99999'], line: '-node "127.0.0.1:99999": the port must be a number from 1 to 65535' },
   { name: 'a node port of 0', argv: ['-backend', 'etcd', '-node', '127.0.0.1:0'], line: '-node "127.0.0.1:0": the port must be a number from 1 to 65535' },
+  { name: 'a node URL with a password and a bad port, without showing the password', argv: ['-backend', 'redis', '-node', 'redis://:s3cret@127.0.0.1:70000'], line: '-node "redis://:***@127.0.0.1:70000": the port must be a number from 1 to 65535' },
   { name: 'a node without a host', argv: ['-backend', 'etcd', '-node', 'http://:2379'], line: '-node "http://:2379": want host:port or a URL with a host' },
   { name: 'a Consul address with a word for a port', argv: ['-consul-addr', 'localhost:http'], line: '-consul-addr "localhost:http": the port must be a number from 1 to 65535' },
   { name: 'a negative lookup timeout', argv: ['-lookup-timeout', '-1s'], line: '-lookup-timeout "-1s": want a duration greater than 0, e.g. 500ms, 10s, 1m' },

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseFlags } from '../../src/config/flags.js';
 import { loadConfig } from '../../src/config/load.js';
-import { vaultTableToFlags, vaultTokenFromEnv } from '../../src/config/vault.js';
+import { vaultTokenFromEnv } from '../../src/backends/vault/token-source.js';
+import { vaultTableToFlags } from '../../src/config/vault.js';
 
 describe('Vault settings', () => {
   it('flags set every consul-template vault option', async () => {

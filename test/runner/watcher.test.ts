@@ -2,12 +2,18 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Snapshot } from '../../src/backends/backend.js';
 import { CtmplError } from '../../src/errors.js';
-import { exponentialBackoff, type RetryPolicy } from '../../src/retry-policy.js';
+import { createRedisBackend } from '../../src/backends/redis.js';
+import { exponentialBackoff, retryPolicyFor, type RetryPolicy } from '../../src/retry-policy.js';
 import { createStats } from '../../src/runner/stats.js';
 import { Watcher } from '../../src/runner/watcher.js';
 import type { Dependency } from '../../src/types/dependency.js';
+import { findBinary } from '../support/binaries.js';
+import { waitFor } from '../support/cli.js';
 import { FakeBackend } from '../support/fake-backend.js';
+import { startRedis } from '../support/redis-server.js';
 import { memoryLogger } from '../support/watch.js';
+
+const redisBinary = findBinary('redis-server', 'redis-server', 'redis backend');
 
 const appPort: Dependency = { type: 'kv.get', key: '/app/port' };
 const appList: Dependency = { type: 'kv.list', prefix: '/app' };
@@ -225,5 +231,45 @@ describe('exponentialBackoff', () => {
   it('gives up after maxAttempts failures in a row and never before', () => {
     const policy = exponentialBackoff({ baseMs: 1, maxMs: 1, maxAttempts: 3 });
     assert.deepEqual([1, 2, 3, 4].map((attempt) => policy.delay(attempt) === null), [false, false, true, true]);
+  });
+});
+
+describe('Watcher on a real redis killed and restarted', { skip: redisBinary.skip }, () => {
+  it('keeps every backoff under the cap through a long outage and delivers the data soon after the restart', { timeout: 120_000 }, async () => {
+    const server = await startRedis();
+    const backend = createRedisBackend({ nodes: [server.address], commandTimeoutMs: 2_000 });
+    const delays: number[] = [];
+    const policy = retryPolicyFor(Infinity);
+    const recording: RetryPolicy = {
+      delay(attempt) {
+        const delay = policy.delay(attempt)!;
+        delays.push(delay);
+        return delay;
+      },
+    };
+    const watcher = new Watcher({ backend, retry: recording, logger: memoryLogger() });
+    const controller = new AbortController();
+    const seen: unknown[] = [];
+    const following = watcher.follow(appPort, controller.signal, (snapshot) => seen.push(snapshot.data));
+    try {
+      await server.put('/app/port', '1');
+      await until(() => seen.includes('1'), 'the first value');
+      await server.stop();
+      // Long enough for an uncapped backoff to pass the cap: eight failed attempts in a row.
+      await waitFor(() => delays.length >= 8, 'eight failed attempts', 90_000);
+      await server.start();
+      const restartedAt = Date.now();
+      await server.put('/app/port', '2');
+      await waitFor(() => seen.includes('2'), 'the value written after the restart', 60_000);
+      const lag = Date.now() - restartedAt;
+      // At most 5 s between attempts: the server is back in use within seconds of its restart.
+      assert.ok(delays.every((delay) => delay <= 5_000), `delays: ${delays.map(Math.round).join(', ')}`);
+      assert.ok(lag <= 8_000, `data arrived ${lag} ms after the restart`);
+    } finally {
+      controller.abort();
+      await following;
+      await backend.close();
+      await server.close();
+    }
   });
 });
