@@ -52,9 +52,10 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       throw new CtmplError('CONFIG', `no templates: no *.toml under ${config.confdir}/conf.d and no -template given`);
     }
     const prepared = await prepareResources(resources, config, io.env);
-    const removePidFile = config.pidFile ? await (await import('./runner/pid-file.js')).writePidFile(config.pidFile) : undefined;
     const backend = await createBackend(config, io.env, logger);
+    let removePidFile: (() => Promise<void>) | undefined;
     try {
+      if (config.pidFile) removePidFile = await (await import('./runner/pid-file.js')).writePidFile(config.pidFile);
       if (config.onetime) return await runOnceMode(prepared, config, backend, logger, io);
       const reloadResources = async () => {
         const loaded = await loadConfig(flags, io.cwd, io.env);
