@@ -23,6 +23,8 @@ export interface CliIo {
   readonly signal: AbortSignal;
   /** Registers what SIGHUP does: reload the configuration and templates. */
   readonly onHangup?: (listener: () => void) => void;
+  /** Registers a listener for the signals exec mode forwards to its child as they are (SIGUSR1, SIGUSR2). */
+  readonly onForwardedSignal?: (listener: (signal: NodeJS.Signals) => void) => void;
 }
 
 /** Runs ctmpl with `argv` (without node and script) and resolves to the exit status. */
@@ -58,9 +60,10 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     const prepared = await prepareResources(resources, config, io.env);
     // A signal during start-up ends the run here; later waits check the signal themselves.
     if (io.signal.aborted) return ExitCode.ok;
-    const removePidFile = config.pidFile ? await (await import('./runner/pid-file.js')).writePidFile(config.pidFile) : undefined;
     const backend = await createBackend(config, io.env, logger);
+    let removePidFile: (() => Promise<void>) | undefined;
     try {
+      if (config.pidFile) removePidFile = await (await import('./runner/pid-file.js')).writePidFile(config.pidFile);
       if (config.onetime) return await runOnceMode(prepared, config, backend, logger, io);
       const reloadResources = async () => {
         const loaded = await loadConfig(flags, io.cwd, io.env);
@@ -190,6 +193,7 @@ async function superviseExecChild(config: Config, logger: Logger, io: CliIo) {
   };
   if (io.signal.aborted) forward();
   else io.signal.addEventListener('abort', forward, { once: true });
+  io.onForwardedSignal?.((name) => child.forward(name));
   return { signal: controller.signal, child };
 }
 
@@ -223,6 +227,9 @@ if (isMain()) {
   const code = await run(process.argv.slice(2), {
     stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), signal: controller.signal,
     onHangup: (listener) => process.on('SIGHUP', listener),
+    onForwardedSignal: (listener) => {
+      for (const name of ['SIGUSR1', 'SIGUSR2'] as const) process.on(name, () => listener(name));
+    },
   });
   process.exitCode = code;
   if (controller.signal.aborted || code !== 0) setTimeout(() => process.exit(code), 100).unref();

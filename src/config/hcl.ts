@@ -39,76 +39,102 @@ export function parseHcl(text: string, file: string): HclValue {
   return root;
 }
 
-function tokenize(text: string, file: string): Token[] {
-  const tokens: Token[] = [];
-  let i = 0;
-  let line = 1;
-  let lineStart = 0;
-  const here = (): Position => ({ line, col: i - lineStart + 1 });
-  const fail = (message: string): never => {
-    throw new CtmplError('CONFIG', `${file}:${line}:${i - lineStart + 1}: ${message}`);
-  };
-  while (i < text.length) {
-    const c = text[i]!;
-    if (c === '\n') {
-      i++;
-      line++;
-      lineStart = i;
-    } else if (c === ' ' || c === '\t' || c === '\r') {
-      i++;
-    } else if (c === '#' || text.startsWith('//', i)) {
-      while (i < text.length && text[i] !== '\n') i++;
-    } else if (text.startsWith('/*', i)) {
-      const end = text.indexOf('*/', i + 2);
-      if (end < 0) fail('unterminated comment');
-      for (; i < end + 2; i++) if (text[i] === '\n') [line, lineStart] = [line + 1, i + 1];
-    } else if ('{}[],=:'.includes(c)) {
-      tokens.push({ kind: 'punct', text: c, value: c, pos: here() });
-      i++;
-    } else if (c === '"') {
-      const pos = here();
-      let j = i + 1;
-      while (j < text.length && text[j] !== '"' && text[j] !== '\n') j += text[j] === '\\' ? 2 : 1;
-      if (text[j] !== '"') fail('unterminated string');
-      const raw = text.slice(i, j + 1);
-      let value: string;
-      try {
-        value = JSON.parse(raw.replace(/\t/g, '\\t')) as string;
-      } catch {
-        value = fail(`invalid string ${raw}`);
-      }
-      tokens.push({ kind: 'string', text: raw, value, pos });
-      i = j + 1;
-    } else if (text.startsWith('<<', i)) {
-      const pos = here();
-      const match = /^<<-?([A-Za-z_][A-Za-z0-9_]*)\r?\n/.exec(text.slice(i));
-      if (!match) fail('invalid heredoc');
-      const body = i + match![0].length;
-      const end = new RegExp(`^[ \\t]*${match![1]}[ \\t]*$`, 'm');
-      const rest = text.slice(body);
-      const found = end.exec(rest);
-      if (!found) fail(`heredoc ${match![1]} is never closed`);
-      const value = rest.slice(0, found!.index);
-      for (const ch of text.slice(i, body + found!.index + found![0].length)) if (ch === '\n') line++;
-      i = body + found!.index + found![0].length;
-      lineStart = text.lastIndexOf('\n', i - 1) + 1;
-      tokens.push({ kind: 'string', text: value, value, pos });
-    } else {
-      const pos = here();
-      const match = /^-?(0x[0-9a-fA-F]+|\d+(\.\d+)?([eE][+-]?\d+)?)|^[A-Za-z_][A-Za-z0-9_.\-]*/.exec(text.slice(i));
-      if (!match) fail(`unexpected character ${JSON.stringify(c)}`);
-      const word = match![0];
-      i += word.length;
-      if (/^[A-Za-z_]/.test(word)) {
-        if (word === 'true' || word === 'false') tokens.push({ kind: 'bool', text: word, value: word === 'true', pos });
-        else tokens.push({ kind: 'ident', text: word, value: word, pos });
-      } else {
-        tokens.push({ kind: 'number', text: word, value: numberOf(word), pos });
-      }
+/** The scanner's position; each `scan…` function consumes one token or one piece of space. */
+class Scanner {
+  i = 0;
+  line = 1;
+  lineStart = 0;
+  readonly tokens: Token[] = [];
+  constructor(
+    readonly text: string,
+    readonly file: string,
+  ) {}
+
+  here(): Position {
+    return { line: this.line, col: this.i - this.lineStart + 1 };
+  }
+
+  fail(message: string): never {
+    throw new CtmplError('CONFIG', `${this.file}:${this.line}:${this.i - this.lineStart + 1}: ${message}`);
+  }
+
+  /** Moves to `end`, counting the newlines passed. */
+  advanceTo(end: number): void {
+    for (; this.i < end; this.i++) {
+      if (this.text[this.i] === '\n') [this.line, this.lineStart] = [this.line + 1, this.i + 1];
     }
   }
-  tokens.push({ kind: 'eof', text: 'end of file', value: '', pos: here() });
-  return tokens;
+}
+
+function tokenize(text: string, file: string): Token[] {
+  const scanner = new Scanner(text, file);
+  while (scanner.i < text.length) {
+    const c = text[scanner.i]!;
+    if (c === '\n' || c === ' ' || c === '\t' || c === '\r') scanner.advanceTo(scanner.i + 1);
+    else if (c === '#' || text.startsWith('//', scanner.i)) scanLineComment(scanner);
+    else if (text.startsWith('/*', scanner.i)) scanBlockComment(scanner);
+    else if ('{}[],=:'.includes(c)) {
+      scanner.tokens.push({ kind: 'punct', text: c, value: c, pos: scanner.here() });
+      scanner.i++;
+    } else if (c === '"') scanString(scanner);
+    else if (text.startsWith('<<', scanner.i)) scanHeredoc(scanner);
+    else scanWord(scanner);
+  }
+  scanner.tokens.push({ kind: 'eof', text: 'end of file', value: '', pos: scanner.here() });
+  return scanner.tokens;
+}
+
+function scanLineComment(s: Scanner): void {
+  const end = s.text.indexOf('\n', s.i);
+  s.i = end < 0 ? s.text.length : end;
+}
+
+function scanBlockComment(s: Scanner): void {
+  const end = s.text.indexOf('*/', s.i + 2);
+  if (end < 0) s.fail('unterminated comment');
+  s.advanceTo(end + 2);
+}
+
+/** A double-quoted string with Go/JSON escapes; it may not span lines. */
+function scanString(s: Scanner): void {
+  const pos = s.here();
+  let j = s.i + 1;
+  while (j < s.text.length && s.text[j] !== '"' && s.text[j] !== '\n') j += s.text[j] === '\\' ? 2 : 1;
+  if (s.text[j] !== '"') s.fail('unterminated string');
+  const raw = s.text.slice(s.i, j + 1);
+  let value: string;
+  try {
+    value = JSON.parse(raw.replace(/\t/g, '\\t')) as string;
+  } catch {
+    value = s.fail(`invalid string ${raw}`);
+  }
+  s.tokens.push({ kind: 'string', text: raw, value, pos });
+  s.i = j + 1;
+}
+
+/** `<<WORD` (or `<<-WORD`) up to a line holding only WORD; the text keeps its last newline. */
+function scanHeredoc(s: Scanner): void {
+  const pos = s.here();
+  const opener = /^<<-?([A-Za-z_][A-Za-z0-9_]*)\r?\n/.exec(s.text.slice(s.i));
+  if (!opener) return s.fail('invalid heredoc');
+  const body = s.i + opener[0].length;
+  const closer = new RegExp(`^[ \\t]*${opener[1]}[ \\t]*$`, 'm').exec(s.text.slice(body));
+  if (!closer) return s.fail(`heredoc ${opener[1]} is never closed`);
+  const value = s.text.slice(body, body + closer.index);
+  s.advanceTo(body + closer.index + closer[0].length);
+  s.tokens.push({ kind: 'string', text: value, value, pos });
+}
+
+/** A number, `true`/`false`, or an identifier (letters, digits, `_`, `-`, `.`). */
+function scanWord(s: Scanner): void {
+  const pos = s.here();
+  const match = /^-?(0x[0-9a-fA-F]+|\d+(\.\d+)?([eE][+-]?\d+)?)|^[A-Za-z_][A-Za-z0-9_.\-]*/.exec(s.text.slice(s.i));
+  if (!match) return s.fail(`unexpected character ${JSON.stringify(s.text[s.i])}`);
+  const word = match[0];
+  s.i += word.length;
+  if (/^[0-9-]/.test(word)) s.tokens.push({ kind: 'number', text: word, value: numberOf(word), pos });
+  else if (word === 'true' || word === 'false') s.tokens.push({ kind: 'bool', text: word, value: word === 'true', pos });
+  else s.tokens.push({ kind: 'ident', text: word, value: word, pos });
 }
 
 /** HCL1 reads a leading 0 as octal (perms = 0600 is 384), as Go's strconv.ParseInt(s, 0, 64). */

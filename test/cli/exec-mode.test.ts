@@ -87,7 +87,7 @@ describe('exec mode (-exec)', () => {
     assert.equal((await run.log()).at(-1), 'term');
   });
 
-  it('forwards a real SIGTERM sent to the ctmpl process and exits with the child status', async () => {
+  it('forwards real SIGUSR2 and SIGTERM sent to the ctmpl process and exits with the child status', async () => {
     const root = join(dir, 'process');
     await mkdir(root, { recursive: true });
     await writeFile(join(root, 'in.ctmpl'), 'value={{ key "v" }}\n');
@@ -97,6 +97,8 @@ describe('exec mode (-exec)', () => {
       { cwd: root, env: { CHILD_TERM_STATUS: '9' } },
     );
     await waitFor(async () => /^start /m.test((await readIfExists(join(root, 'child.log'))) ?? ''), 'the child started');
+    cli.child.kill('SIGUSR2');
+    await waitFor(async () => /^usr2$/m.test((await readIfExists(join(root, 'child.log'))) ?? ''), 'SIGUSR2 forwarded');
     assert.equal(await cli.stop(), 9, cli.output());
     assert.match((await readIfExists(join(root, 'child.log'))) ?? '', /\nterm\n$/);
   });

@@ -96,6 +96,26 @@ describe('readiness for systemd (NOTIFY_SOCKET)', { skip: notify.skip }, () => {
   });
 });
 
+describe('-pid-file', () => {
+  it('holds the process id while the daemon runs and is removed when it stops', async () => {
+    const { dir, cleanup } = await makeTempDir();
+    const controller = new AbortController();
+    try {
+      await writeFile(join(dir, 'in.ctmpl'), 'v={{ key "v" }}\n');
+      await writeFile(join(dir, 'data.yaml'), 'v: "1"\n');
+      const pidFile = join(dir, 'ctmpl.pid');
+      const cli = startInProcess(['-template', 'in.ctmpl:out.conf', '-backend', 'file', '-file', 'data.yaml', '-pid-file', pidFile], { cwd: dir, signal: controller.signal });
+      await waitFor(async () => (await readIfExists(join(dir, 'out.conf'))) === 'v=1\n', 'the first render');
+      assert.equal(await readIfExists(pidFile), `${process.pid}\n`);
+      controller.abort();
+      assert.equal((await cli.result).code, 0);
+      assert.equal(await readIfExists(pidFile), undefined);
+    } finally {
+      await cleanup();
+    }
+  });
+});
+
 /** The Dockerfile's final stage: WORKDIR, the COPY lines into it, ENTRYPOINT and CMD. */
 function parseDockerfile(text: string) {
   const finalStage = text.slice(text.lastIndexOf('\nFROM '));

@@ -44,4 +44,10 @@ describe('the HCL1 reader', () => {
     const items = root.kind === 'object' ? root.items : [];
     assert.deepEqual(items.map((item) => item.keys[0]!.pos), [{ line: 1, col: 1 }, { line: 2, col: 3 }]);
   });
+
+  it('counts the lines of comments and heredocs in later positions', () => {
+    const root = parseHcl('/* a\nb */ c = <<EOT\nx\ny\nEOT\n  d = 1', 'f.hcl');
+    const items = root.kind === 'object' ? root.items : [];
+    assert.deepEqual(items.map((item) => item.keys[0]!.pos), [{ line: 2, col: 6 }, { line: 6, col: 3 }]);
+  });
 });
