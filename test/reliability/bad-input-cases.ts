@@ -109,4 +109,11 @@ function withBackend(backend: string, node: string): { files: Record<string, str
   };
 }
 
-export const badInputCases: readonly BadInputCase[] = [...tomlCases, ...templateCases, ...flagCases, ...backendCases];
+const named = (group: string, cases: readonly BadInputCase[]) => cases.map((badCase) => ({ ...badCase, name: `${group}: ${badCase.name}` }));
+
+export const badInputCases: readonly BadInputCase[] = [
+  ...named('TOML', tomlCases),
+  ...named('template', templateCases),
+  ...named('flag', flagCases),
+  ...named('backend', backendCases),
+];
