@@ -48,7 +48,7 @@ export async function readAll(files: readonly string[]): Promise<Map<string, str
       // uniqueKeys off: its check is quadratic in a map's size (seconds at 20 000 keys).
       document = parse(text, { version: '1.1', merge: true, uniqueKeys: false });
     } catch (error) {
-      throw new CtmplError('BACKEND', `file ${path}: invalid YAML/JSON: ${messageOf(error).split('\n')[0]}`, { cause: error });
+      throw new CtmplError('BACKEND', `file ${path}${positionOf(error)}: invalid YAML/JSON: ${firstLineOf(error)}`, { cause: error });
     }
     flatten(document, '', all);
   }
@@ -106,4 +106,15 @@ function formatNumber(value: number): string {
   const text = String(value);
   if (!/e/i.test(text)) return text;
   return value.toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 20 });
+}
+
+/** ":line:col" of a YAML parse error, when it has one. */
+function positionOf(error: unknown): string {
+  const at = (error as { linePos?: readonly { line: number; col: number }[] }).linePos?.[0];
+  return at ? `:${at.line}:${at.col}` : '';
+}
+
+/** The message's first line, without the " at line L, column C:" the position already says. */
+function firstLineOf(error: unknown): string {
+  return messageOf(error).split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
 }

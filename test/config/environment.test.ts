@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { settingsFromEnvironment, vaultFromEnvironment } from '../../src/config/environment.js';
+import { settingsFromEnvironment } from '../../src/config/environment.js';
 
 const cases: { name: string; env: Record<string, string>; settings: Record<string, unknown> }[] = [
   { name: 'reads a string flag from CONFD_<FLAG>', env: { CONFD_BACKEND: 'etcd', CONFD_LOG_LEVEL: 'debug' }, settings: { backend: 'etcd', 'log-level': 'debug' } },
@@ -16,9 +16,5 @@ describe('settings from the environment', () => {
 
   it('refuses a boolean it cannot read, naming the variable', () => {
     assert.throws(() => settingsFromEnvironment({ CONFD_NOOP: 'maybe' }), /^CtmplError: CONFD_NOOP: want true or false, not "maybe"$/);
-  });
-
-  it('reads VAULT_ADDR and VAULT_TOKEN', () => {
-    assert.deepEqual(vaultFromEnvironment({ VAULT_ADDR: 'https://v:8200', VAULT_TOKEN: 't' }), { address: 'https://v:8200', token: 't' });
   });
 });
