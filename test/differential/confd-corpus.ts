@@ -59,7 +59,7 @@ const snippets: readonly Snippet[] = [
   (r, k) => `{{ contains (getv ${q(leaf(r, k))} "") ${q(r.pick(['a', '', '1', 'ü']))} }} {{ trimSuffix (getv ${q(leaf(r, k))} "") ${q(r.pick(['a', 'e', '']))} }}`,
   (r, k) => `{{ replace (getv ${q(leaf(r, k))} "aaa") ${q(r.pick(['a', '', 'l']))} ${q(r.pick(['X', '']))} ${r.int(-1, 2)} }}`,
   (r, k) => `{{ base64Encode (getv ${q(leaf(r, k))} "") }} {{ base64Decode ${q(r.pick(['aGVsbG8=', 'QUJD', 'bad!', '', 'aGk']))} }}`,
-  (r, k) => `{{ parseBool ${q(r.pick(['true', '1', 'F', 'TRUE', 'yes', '', 'tRUE']))} }}`,
+  (r, _k) => `{{ parseBool ${q(r.pick(['true', '1', 'F', 'TRUE', 'yes', '', 'tRUE']))} }}`,
   (r) => `{{ atoi ${q(r.pick(['42', '-7', '007', '+3', '1e3', 'x', '', '9223372036854775807', '9223372036854775808']))} }}`,
   (r) => `{{ ${r.pick(['add', 'sub', 'mul', 'div', 'mod'])} ${r.int(-9, 9)} ${r.int(-3, 3)} }}`,
   (r) => `{{ seq ${r.int(-2, 3)} ${r.int(-1, 5)} }} {{ range seq 1 ${r.int(0, 3)} }}{{ . }}{{ end }}`,
@@ -71,12 +71,12 @@ const snippets: readonly Snippet[] = [
   (r) => `{{ fileExists ${q(r.pick(['/', '/nonexistent/file', '/etc']))} }}`,
   (r, k) => `{{ $m := map "a" (getv ${q(leaf(r, k))} "") "n" ${literal(r)} }}{{ $m }} {{ index $m "a" }} {{ index $m "zz" }} {{ $m.zz }}`,
   (r) => `{{ map ${literal(r)} 1 }}`,
-  (r) => `{{ map "a" }}`,
+  (_r) => `{{ map "a" }}`,
   (r, k) => `{{ with $kv := get ${q(leaf(r, k))} }}{{ printf "%v|%+v|%T" $kv $kv $kv }}{{ end }}`,
   (r, k) => `{{ printf "%v %T %d" (gets ${q(pattern(r, k))}) (getvs ${q(pattern(r, k))}) (len (ls ${q(dir(r, k))})) }}`,
   (r) => `{{ ${r.pick(['add', 'mul'])} ${q('1')} 2 }}`,
   (r, k) => `{{ index (getvs ${q(pattern(r, k))}) ${r.int(0, 2)} }}`,
-  (r) => `{{ nosuchfunc 1 }}`,
+  (_r) => `{{ nosuchfunc 1 }}`,
   (r) => `{{ ${r.pick(['getv', 'split', 'join', 'map'])} }}`,
 ];
 

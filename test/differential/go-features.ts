@@ -29,7 +29,7 @@ const snippets: readonly Snippet[] = [
   (r, b) => `{{ printf ${JSON.stringify(r.pick(VERBS))} ${b.map(['"k"', literal(r), '"a"', literal(r)])} }}`,
   (r) => `{{ print ${literal(r)} ${literal(r)} ${literal(r)} }}`,
   (r) => `{{ println ${literal(r)} ${literal(r)} }}`,
-  (r) => `{{ print nil }} {{ printf "%v" nil }} {{ println nil 1 }}`,
+  (_r) => `{{ print nil }} {{ printf "%v" nil }} {{ println nil 1 }}`,
   (r, b) => `{{ print ${b.map(['"z"', literal(r), '"a"', literal(r), '"M"', literal(r)])} }}`,
   (r, b) => `{{ ${b.list([literal(r), literal(r), literal(r)])} }}`,
   (r, b) => `{{ index ${b.map(['"a"', literal(r)])} ${r.pick(['"a"', '"missing"', '""'])} }}`,
@@ -50,7 +50,7 @@ const snippets: readonly Snippet[] = [
   (r) => `{{ ${r.pick(['lt', 'le', 'gt', 'ge', 'eq', 'ne'])} ${sameKind(r)} }}`,
   (r) => `{{ eq ${literal(r)} ${literal(r)} ${literal(r)} }}`,
   (r) => `{{ ${r.pick(['1', '"s"', 'true', '3.5', '0x10', '1e2', "'x'", '-0', '00', '07'])} }}`,
-  (r, b) => `{{ range $i, $e := ${b.list([])} }}{{ $i }}{{ else }}none{{ end }}{{ with ${b.list([])} }}x{{ else }}empty{{ end }}`,
+  (_r, b) => `{{ range $i, $e := ${b.list([])} }}{{ $i }}{{ else }}none{{ end }}{{ with ${b.list([])} }}x{{ else }}empty{{ end }}`,
   (r, b) => `{{ len ${b.list([literal(r), literal(r)])} }} {{ index ${b.list([literal(r), literal(r)])} ${r.int(0, 2)} }}`,
   (r, b) => `{{ slice ${b.list([literal(r), literal(r), literal(r)])} ${r.int(0, 1)} ${r.int(1, 3)} }}`,
 ];
