@@ -1,6 +1,5 @@
-import { goFunc, GoChannel, GoFloat, type FuncMap, type GoStruct, type GoValue } from '../go/values.js';
+import { goFunc, goSlice, GoChannel, GoFloat, taggedType, type FuncMap, type GoStruct, type GoValue } from '../go/values.js';
 import { sprintf, typeString } from '../go/print.js';
-import { typeNameOf } from './methods.js';
 import { parseInt64 } from './strconv.js';
 import { wrapError } from './encoding.js';
 
@@ -93,13 +92,15 @@ export function loop(...args: GoValue[]): GoChannel {
   return new GoChannel(count());
 }
 
-const isKVPairs = (v: readonly GoValue[]) => v.every((e) => typeNameOf(e) === 'memkv.KVPair');
-
-/** confd's reverse: a reversed copy of a []string or []KVPair; anything else unchanged. */
+/**
+ * confd's reverse: a reversed copy of a []string or []memkv.KVPair; anything else unchanged. Go's
+ * type switch matches those exact types only: `gets` gives memkv.KVPairs, `jsonArray`
+ * []interface {}, `seq` []int, and confd returns all of them as they were.
+ */
 export function reverse(values: GoValue): GoValue {
   if (!Array.isArray(values)) return values;
-  const list = values as readonly GoValue[];
-  if (list.every((e) => typeof e === 'string') || isKVPairs(list)) return [...list].reverse();
+  const type = taggedType(values);
+  if (type === '[]string' || type === '[]memkv.KVPair') return goSlice(type, [...(values as GoValue[])].reverse());
   return values;
 }
 
@@ -132,9 +133,9 @@ export function collectionFuncs(): FuncMap {
     mergeMapWithOverride: goFunc(['map', 'map'], (dst, src) => mergeMaps(dst, src, true)),
     loop: goFunc([], loop, 'any'),
     reverse: goFunc(['any'], reverse),
-    sortByLength: goFunc(['[]string'], (values: string[]) => [...values].sort(byByteLength)),
+    sortByLength: goFunc(['[]string'], (values: string[]) => goSlice('[]string', [...values].sort(byByteLength))),
     sortKVByLength: goFunc(['any'], (pairs: GoStruct[]) =>
-      [...(pairs ?? [])].sort((a, b) => byByteLength(String(a.Key), String(b.Key))),
+      goSlice('[]memkv.KVPair', [...(pairs ?? [])].sort((a, b) => byByteLength(String(a.Key), String(b.Key)))),
     ),
     map: goFunc([], createMap, 'any'),
   };

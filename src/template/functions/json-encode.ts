@@ -1,4 +1,4 @@
-import { GoChannel, GoFloat, type GoValue } from '../go/values.js';
+import { GoChannel, GoFloat, GoInt, type GoValue } from '../go/values.js';
 
 /**
  * Go's json.Marshal / MarshalIndent over Go values: map keys sorted, struct fields in order,
@@ -64,6 +64,7 @@ function encode(value: GoValue, opts: JSONOptions, depth: number): string {
   if (typeof value === 'number') return encodeFloat(value);
   if (typeof value === 'boolean') return String(value);
   if (value instanceof GoFloat) return encodeFloat(value.value);
+  if (value instanceof GoInt) return value.value.toString();
   if (value instanceof GoChannel) return encodeArray([...value.values], opts, depth);
   if (Array.isArray(value)) return encodeArray(value, opts, depth);
   if (value instanceof Map) {

@@ -1,4 +1,4 @@
-import { goFunc, GoFloat, type FuncMap, type GoValue } from '../go/values.js';
+import { goFunc, goSlice, GoFloat, type FuncMap, type GoValue } from '../go/values.js';
 import { wrapError } from './encoding.js';
 import { sprintf, typeString } from '../go/print.js';
 import { atoi, parseBool, parseFloat64, parseInt64, parseUint64 } from './strconv.js';
@@ -29,7 +29,7 @@ export function confdMathFuncs(): FuncMap {
     seq: goFunc(['int', 'int'], (first: number, last: number) => {
       const out: number[] = [];
       for (let i = first; i <= last; i++) out.push(i);
-      return out;
+      return goSlice('[]int', out);
     }),
     atoi: goFunc(['string'], atoi),
     parseBool: goFunc(['string'], parseBool),

@@ -8,7 +8,7 @@ import type { ArgNode, ChainNode, CommandNode, FieldNode, IdentifierNode, Node, 
 import { nodeString } from './nodes.js';
 import { isStruct, isTrue, typeName } from './reflect.js';
 import { errorf, setVar, varValue, type ExecState } from './state.js';
-import { GoFloat, methodOf, type GoValue } from './values.js';
+import { GoFloat, mapZero, methodOf, type GoValue } from './values.js';
 
 /** "No final argument": the command is not fed by a previous pipeline stage. */
 const MISSING: unique symbol = Symbol('missing');
@@ -125,7 +125,7 @@ function evalField(s: ExecState, dot: GoValue, name: string, args: readonly Node
     const value = receiver.get(name);
     if (value !== undefined) return value;
     if (s.missingKey === 'error') errorf(s, `map has no entry for key "${name}"`);
-    return s.missingKey === 'zero' ? null : undefined;
+    return s.missingKey === 'zero' ? mapZero(receiver) : undefined;
   }
   const method = methodOf(receiver, name);
   if (method) return evalCall(s, dot, method as EngineFunc, false, s.node ?? args[0]!, name, args.slice(1) as ArgNode[], final);
