@@ -7,7 +7,7 @@ import { findBinary } from '../support/binaries.js';
 import { makeTempDir } from '../support/cli.js';
 import { confdCorpus } from './confd-corpus.js';
 import { renderBatches, type ConfdBatch, type ConfdBatchCase } from './confd-peer.js';
-import { compareOutcomes, describeDisagreements, type Wart } from './outcome.js';
+import { compareOutcomes, describeDisagreements, dumpDisagreements, type Wart } from './outcome.js';
 import { toYaml } from './random.js';
 
 /**
@@ -61,6 +61,7 @@ describe('ctmpl renders like the real confd', { skip: confd.skip }, () => {
         `${comparison.peerFailures} failed in confd, ${comparison.disagreements.length} unexplained disagreements, warts: ${warts}; ` +
         `confd ${result.confdMs} ms, ctmpl ${result.ctmplMs} ms\n`,
     );
+    await dumpDisagreements(comparison.disagreements);
     assert.equal(comparison.disagreements.length, 0, describeDisagreements(comparison.disagreements));
   });
 });

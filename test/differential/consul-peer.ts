@@ -44,14 +44,16 @@ async function runPeerOnce(binary: string, addr: string, args: readonly string[]
 }
 
 /** ctmpl in-process, the same flags; every template it cannot render is left unwritten. */
-async function runCtmpl(addr: string, args: readonly string[]): Promise<void> {
-  await run(['-once', '-consul-addr', addr, '-lookup-timeout', '2s', '-log-level', 'error', ...args], {
+async function runCtmpl(addr: string, args: readonly string[]): Promise<string> {
+  let stderr = '';
+  await run(['-once', '-consul-addr', addr, '-lookup-timeout', '10s', '-log-level', 'error', ...args], {
     stdout: { write: () => true },
-    stderr: { write: () => true },
+    stderr: { write: (text: string) => (stderr += text) },
     env: { ...CONSUL_DIFF_ENV },
     cwd: process.cwd(),
     signal: new AbortController().signal,
   });
+  return stderr;
 }
 
 export interface ConsulOutcomes {
@@ -73,7 +75,8 @@ export async function renderWithConsul(binary: string, addr: string, root: strin
 
   let started = Date.now();
   const { parsed } = await partitionByParse(cases, 'consul-template');
-  await runCtmpl(addr, templateArgs(dir, ctmplOut, parsed.map((c) => c.name)));
+  const stderr = await runCtmpl(addr, templateArgs(dir, ctmplOut, parsed.map((c) => c.name)));
+  if (process.env.DIFF_DUMP) await writeFile(`${process.env.DIFF_DUMP}.ctmpl-stderr`, stderr);
   const ctmpl = await readOutcomes(ctmplOut, names);
   const ctmplMs = Date.now() - started;
 
@@ -95,7 +98,8 @@ export async function renderWithConsul(binary: string, addr: string, root: strin
       await runPeerOnce(binary, addr, templateArgs(dir, peerOut, [name]), 3_000);
     }
   };
-  await Promise.all([worker(), worker()]);
+  // Mostly waiting on Consul and process start-up, so more than the two cores.
+  await Promise.all(Array.from({ length: 6 }, worker));
   const peerMs = Date.now() - started;
   return { peer: await readOutcomes(peerOut, names), ctmpl, peerMs, ctmplMs, peerRuns };
 }

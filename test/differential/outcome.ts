@@ -3,7 +3,7 @@
  * bytes, or both failed. A disagreement the peer is known for (a documented wart) is named in
  * the WARTS table of the suite and not counted.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** `output` is the written file; undefined when the tool wrote none (it failed on that template). */
@@ -72,6 +72,12 @@ export function compareOutcomes(
 }
 
 const show = (o: Outcome) => (o.output === undefined ? '(failed: no file written)' : JSON.stringify(o.output));
+
+/** Writes every disagreement to the file named by DIFF_DUMP, when set (for investigating a run). */
+export async function dumpDisagreements(list: readonly Disagreement[]): Promise<void> {
+  const path = process.env.DIFF_DUMP;
+  if (path) await writeFile(path, describeDisagreements(list, list.length));
+}
 
 /** A readable report of disagreements, the first `limit` in full. */
 export function describeDisagreements(list: readonly Disagreement[], limit = 15): string {

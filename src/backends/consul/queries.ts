@@ -67,7 +67,7 @@ interface RawKvEntry {
 
 /** KV entries with their uint64 fields as digit strings: Flags may exceed 2^53. */
 function parseKvEntries(answer: ConsulAnswer): RawKvEntry[] {
-  return JSON.parse(answer.body.replace(/"(CreateIndex|ModifyIndex|LockIndex|Flags)":(\d+)/g, '"$1":"$2"')) as RawKvEntry[];
+  return JSON.parse(answer.body.replace(/"(CreateIndex|ModifyIndex|LockIndex|Flags)":\s*(\d+)/g, '"$1":"$2"')) as RawKvEntry[];
 }
 
 function metaOf(e: RawKvEntry): KvMeta {

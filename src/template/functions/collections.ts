@@ -1,4 +1,4 @@
-import { goFunc, goSlice, GoChannel, GoFloat, taggedType, type FuncMap, type GoStruct, type GoValue } from '../go/values.js';
+import { goFunc, goSlice, GoChannel, GoFloat, GoInt, taggedType, type FuncMap, type GoStruct, type GoValue } from '../go/values.js';
 import { sprintf, typeString } from '../go/print.js';
 import { parseInt64 } from './strconv.js';
 import { wrapError } from './encoding.js';
@@ -76,18 +76,19 @@ export function mergeMaps(dst: ReadonlyMap<string, GoValue>, src: ReadonlyMap<st
 
 function loopBound(v: GoValue): number {
   if (typeof v === 'number') return v;
+  if (v instanceof GoInt) return Number(v.value);
   if (typeof v === 'string') return wrapError('parseInt', () => parseInt64(v)) as number;
   throw new Error(`loop: bad argument type: ${typeString(v)}`);
 }
 
-/** consul-template's loop: a channel of [start, stop) (start defaults to 0). */
+/** consul-template's loop: a channel of int64 in [start, stop) (start defaults to 0). */
 export function loop(...args: GoValue[]): GoChannel {
   if (args.length < 1 || args.length > 2) {
     throw new Error(`loop: wrong number of arguments, expected 1 or 2, but got ${args.length}`);
   }
   const [start, stop] = args.length === 1 ? [0, loopBound(args[0])] : [loopBound(args[0]), loopBound(args[1])];
   function* count() {
-    for (let i = start; i < stop; i++) yield i;
+    for (let i = start; i < stop; i++) yield new GoInt(BigInt(i), 'int64');
   }
   return new GoChannel(count());
 }

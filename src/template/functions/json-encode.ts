@@ -36,7 +36,8 @@ function encodeFloat(f: number): string {
   if (!Number.isFinite(f)) {
     throw new Error(`json: unsupported value: ${Number.isNaN(f) ? 'NaN' : f > 0 ? '+Inf' : '-Inf'}`);
   }
-  return String(f);
+  // Go writes the sign of negative zero ("-0"); String(-0) drops it.
+  return Object.is(f, -0) ? '-0' : String(f);
 }
 
 function encodeEntries(entries: [string, GoValue][], opts: JSONOptions, depth: number): string {

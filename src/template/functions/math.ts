@@ -1,4 +1,4 @@
-import { goFunc, goSlice, GoFloat, type FuncMap, type GoValue } from '../go/values.js';
+import { goFunc, goSlice, GoFloat, GoInt, type FuncMap, type GoValue } from '../go/values.js';
 import { wrapError } from './encoding.js';
 import { sprintf, typeString } from '../go/print.js';
 import { atoi, parseBool, parseFloat64, parseInt64, parseUint64 } from './strconv.js';
@@ -40,6 +40,7 @@ type Operand = { readonly isFloat: boolean; readonly value: number };
 
 function operand(name: string, v: GoValue): Operand {
   if (typeof v === 'number') return { isFloat: false, value: v };
+  if (v instanceof GoInt) return { isFloat: false, value: Number(v.value) };
   if (v instanceof GoFloat) return { isFloat: true, value: v.value };
   throw new Error(`${name}: unknown type for ${sprintf('%q', [v])} (${typeString(v)})`);
 }
