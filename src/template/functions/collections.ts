@@ -77,7 +77,7 @@ export function mergeMaps(dst: ReadonlyMap<string, GoValue>, src: ReadonlyMap<st
 function loopBound(v: GoValue): number {
   if (typeof v === 'number') return v;
   if (v instanceof GoInt) return Number(v.value);
-  if (typeof v === 'string') return wrapError('parseInt', () => parseInt64(v)) as number;
+  if (typeof v === 'string') return Number((wrapError('parseInt', () => parseInt64(v)) as GoInt).value);
   throw new Error(`loop: bad argument type: ${typeString(v)}`);
 }
 

@@ -33,7 +33,7 @@ export function isAssignable(value: GoValue, type: ParamType): boolean {
   switch (type) {
     case 'any': case 'value': return true;
     case 'string': return typeof value === 'string';
-    case 'int': return typeof value === 'number';
+    case 'int': return typeof value === 'number' || (value instanceof GoInt && value.type === 'int');
     case 'float64': return typeName(value) === 'float64';
     case 'bool': return typeof value === 'boolean';
     case '[]any': return Array.isArray(value) && underlying(taggedType(value) ?? '[]interface {}') === '[]interface {}';

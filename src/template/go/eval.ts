@@ -8,7 +8,7 @@ import type { ArgNode, ChainNode, CommandNode, FieldNode, IdentifierNode, Node, 
 import { nodeString } from './nodes.js';
 import { isStruct, isTrue, typeName } from './reflect.js';
 import { errorf, setVar, varValue, type ExecState } from './state.js';
-import { GoFloat, mapZero, methodOf, type GoValue } from './values.js';
+import { GoFloat, GoInt, mapZero, methodOf, type GoValue } from './values.js';
 
 /** "No final argument": the command is not fed by a previous pipeline stage. */
 const MISSING: unique symbol = Symbol('missing');
@@ -229,7 +229,8 @@ function validateType(s: ExecState, value: GoValue, type: ParamType | null): GoV
     if (zero === MISSING) return errorf(s, `invalid value; expected ${paramTypeName(type)}`);
     return zero;
   }
-  if (isAssignable(value, type)) return value;
+  // An int beyond 2^53 (a GoInt of type int) reaches a function as a number.
+  if (isAssignable(value, type)) return type === 'int' && value instanceof GoInt ? Number(value.value) : value;
   return errorf(s, `wrong type for value; expected ${paramTypeName(type)}; got ${typeName(value)}`);
 }
 
