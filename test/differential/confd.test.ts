@@ -4,10 +4,9 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findBinary } from '../support/binaries.js';
-import { makeTempDir } from '../support/cli.js';
 import { confdCorpus } from './confd-corpus.js';
 import { renderBatches, type ConfdBatch, type ConfdBatchCase } from './confd-peer.js';
-import { compareOutcomes, describeDisagreements, dumpDisagreements, type Wart } from './outcome.js';
+import { compareOutcomes, describeDisagreements, dumpDisagreements, makeScratchDir, type Wart } from './outcome.js';
 import { toYaml } from './random.js';
 
 /**
@@ -16,8 +15,8 @@ import { toYaml } from './random.js';
  * compared byte for byte (a template confd fails on must fail in ctmpl too).
  */
 const SEED = 20261202;
-const CORPUS_SIZE = 450;
-const BATCH_SIZE = 90;
+const CORPUS_SIZE = 300;
+const BATCH_SIZE = 75;
 const conformanceRoot = fileURLToPath(new URL('../fixtures/conformance/go-template/', import.meta.url));
 
 /** confd behaviours ctmpl does not copy on purpose. */
@@ -41,7 +40,7 @@ const confd = findBinary('confd', 'confd (see /work/shared/bin/README.md)', 'dif
 describe('ctmpl renders like the real confd', { skip: confd.skip }, () => {
   let dir: string;
   let cleanup: () => Promise<void>;
-  before(async () => ({ dir, cleanup } = await makeTempDir('ctmpl-diff-confd-')));
+  before(async () => ({ dir, cleanup } = await makeScratchDir('ctmpl-diff-confd-')));
   after(() => cleanup());
 
   it('renders every conformance template and the generated corpus byte for byte as confd does', async () => {

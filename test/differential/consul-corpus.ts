@@ -55,7 +55,7 @@ const snippets: readonly Snippet[] = [
 {{ end }}`,
   (r, k) => `{{ range ${r.pick(['ls', 'tree'])} ${q(dir(r, k))} }}{{ . }} {{ printf "%+v|%T|%d|%T" . . .CreateIndex .Flags }}
 {{ end }}`,
-  (r, k) => `{{ with index (${r.pick(['ls', 'tree'])} ${q(dir(r, k))}) 0 }}{{ .ModifyIndex }} {{ .LockIndex }} {{ .Session }} {{ printf "%v %x" .CreateIndex .Flags }}{{ end }}`,
+  (r, k) => `{{ range $i, $p := ${r.pick(['ls', 'tree'])} ${q(dir(r, k))} }}{{ if eq $i 0 }}{{ .ModifyIndex }} {{ .LockIndex }} {{ .Session }} {{ printf "%v %x" .CreateIndex .Flags }}{{ end }}{{ end }}`,
   (r, k) => `{{ explode (tree ${q(dir(r, k))}) }}`,
   (r, k) => `{{ $e := explode (tree ${q(dir(r, k))}) }}{{ toJSON $e }} {{ index $e "nope" }} {{ range $k, $v := $e }}{{ $k }}={{ $v }} {{ end }}`,
   (r, k) => `{{ range $key, $pairs := tree ${q(dir(r, k))} | byKey }}{{ $key }}:{{ range $pairs }}{{ .Key }},{{ end }} {{ end }}`,

@@ -21,6 +21,17 @@ export interface TemplateCase {
 export const CONSUL_DIFF_ENV = { DIFF_SET: 'set-value' } as const;
 
 const execFileAsync = promisify(execFile);
+const CHUNK = 30;
+/** Peer runs at a time: mostly waiting on Consul and process start-up, so more than the two cores. */
+const PARALLEL = 6;
+
+async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  const queue = [...items];
+  const worker = async () => {
+    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
+  };
+  await Promise.all(Array.from({ length: limit }, worker));
+}
 
 function templateArgs(dir: string, out: string, names: readonly string[]): string[] {
   return names.flatMap((name) => ['-template', `${join(dir, `${name}.ctmpl`)}:${join(out, name)}`]);
@@ -62,6 +73,8 @@ export interface ConsulOutcomes {
   readonly peerMs: number;
   readonly ctmplMs: number;
   readonly peerRuns: number;
+  /** Templates the peer never finished rendering (waited past the timeout). */
+  readonly peerTimeouts: readonly string[];
 }
 
 /** Renders `cases` with ctmpl and consul-template against the agent at `addr`. */
@@ -84,22 +97,24 @@ export async function renderWithConsul(binary: string, addr: string, root: strin
   let peerRuns = 0;
   const rendered = names.filter((name) => ctmpl.get(name)?.output !== undefined);
   const alone = names.filter((name) => ctmpl.get(name)?.output === undefined);
-  for (let batch = rendered; batch.length > 0; ) {
-    peerRuns++;
-    const result = await runPeerOnce(binary, addr, templateArgs(dir, peerOut, batch), 20_000);
-    if (!result.failed) break;
-    alone.push(result.failed);
-    batch = batch.filter((name) => name !== result.failed);
-  }
-  const queue = [...new Set(alone)];
-  const worker = async () => {
-    for (let name = queue.shift(); name; name = queue.shift()) {
+  // Chunks, so that a template the peer fails costs a re-run of its chunk only.
+  const chunks = Array.from({ length: Math.ceil(rendered.length / CHUNK) }, (_, i) => rendered.slice(i * CHUNK, (i + 1) * CHUNK));
+  const runChunk = async (chunk: readonly string[]) => {
+    for (let batch = chunk; batch.length > 0; ) {
       peerRuns++;
-      await runPeerOnce(binary, addr, templateArgs(dir, peerOut, [name]), 3_000);
+      const result = await runPeerOnce(binary, addr, templateArgs(dir, peerOut, batch), 20_000);
+      if (!result.failed) return;
+      alone.push(result.failed);
+      batch = batch.filter((name) => name !== result.failed);
     }
   };
-  // Mostly waiting on Consul and process start-up, so more than the two cores.
-  await Promise.all(Array.from({ length: 6 }, worker));
+  await inParallel(chunks, PARALLEL, runChunk);
+  const queue = [...new Set(alone)];
+  const peerTimeouts: string[] = [];
+  await inParallel(queue, PARALLEL, async (name) => {
+    peerRuns++;
+    if ((await runPeerOnce(binary, addr, templateArgs(dir, peerOut, [name]), 3_000)).timedOut) peerTimeouts.push(name);
+  });
   const peerMs = Date.now() - started;
-  return { peer: await readOutcomes(peerOut, names), ctmpl, peerMs, ctmplMs, peerRuns };
+  return { peer: await readOutcomes(peerOut, names), ctmpl, peerMs, ctmplMs, peerRuns, peerTimeouts };
 }

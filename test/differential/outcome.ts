@@ -3,8 +3,20 @@
  * bytes, or both failed. A disagreement the peer is known for (a documented wart) is named in
  * the WARTS table of the suite and not counted.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+/**
+ * A temp dir for one differential run, in memory (/dev/shm) when the machine has it: both tools
+ * write hundreds of files and ctmpl fsyncs each one, which on a disk costs seconds.
+ */
+export async function makeScratchDir(prefix: string): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+  const base = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+  const dir = await mkdtemp(join(base, prefix));
+  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
 
 /** `output` is the written file; undefined when the tool wrote none (it failed on that template). */
 export interface Outcome {
