@@ -35,7 +35,7 @@ async function conformanceBatch(): Promise<ConfdBatch> {
   return { cases, yaml };
 }
 
-const confd = findBinary('confd', 'confd (see /work/shared/bin/README.md)', 'differential test against confd');
+const confd = findBinary('confd', 'confd (no Debian package: build kelseyhightower/confd and put it on PATH)', 'differential test against confd');
 
 describe('ctmpl renders like the real confd', { skip: confd.skip }, () => {
   let dir: string;

@@ -82,8 +82,8 @@ async function loadConsul(agent: ConsulAgent, cases: readonly { kv: ReadonlyMap<
   await agent.waitForService('cache', 1);
 }
 
-const consul = findBinary('consul', 'consul (see /work/shared/bin/README.md)', 'differential test against consul-template');
-const peer = findBinary('consul-template', 'consul-template (see /work/shared/bin/README.md)', 'differential test against consul-template');
+const consul = findBinary('consul', 'consul (no Debian package: put a Consul 1.2 agent on PATH)', 'differential test against consul-template');
+const peer = findBinary('consul-template', 'consul-template (no Debian package: put consul-template 0.20.0 on PATH)', 'differential test against consul-template');
 
 describe('ctmpl renders like the real consul-template', { skip: consul.skip ?? peer.skip }, () => {
   let dir: string;
