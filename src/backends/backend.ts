@@ -1,36 +1,7 @@
-import type { JsonValue } from '../json-number.js';
 import type { Dependency } from '../types/dependency.js';
 
 export type { CatalogNode, CatalogNodeServices, CatalogService, HealthCheck, HealthService, KvList } from '../types/data.js';
-
-/** consul-template's dependency.Secret: a Vault answer as templates see it. */
-export interface VaultSecret {
-  readonly RequestID: string;
-  readonly LeaseID: string;
-  readonly LeaseDuration: number;
-  readonly Renewable: boolean;
-  /** The secret's data, numbers as JsonNumber; empty when the answer had none. */
-  readonly Data: ReadonlyMap<string, JsonValue>;
-  readonly Warnings: readonly string[];
-  readonly Auth: VaultSecretAuth | null;
-  readonly WrapInfo: VaultSecretWrapInfo | null;
-}
-
-export interface VaultSecretAuth {
-  readonly ClientToken: string;
-  readonly Accessor: string;
-  readonly Policies: readonly string[];
-  readonly Metadata: ReadonlyMap<string, string>;
-  readonly LeaseDuration: number;
-  readonly Renewable: boolean;
-}
-
-export interface VaultSecretWrapInfo {
-  readonly Token: string;
-  readonly TTL: number;
-  readonly CreationTime: string;
-  readonly WrappedAccessor: string;
-}
+export type { VaultSecret, VaultSecretAuth, VaultSecretWrapInfo } from '../types/vault.js';
 
 /**
  * A consistent read of one dependency. `cursor` is opaque to everyone but the backend that made

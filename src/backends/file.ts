@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { parse } from 'yaml';
+import { parse, type Tags } from 'yaml';
 import { decodeBytes } from '../bytes.js';
 import { CtmplError, messageOf } from '../errors.js';
 import type { Backend } from './backend.js';
@@ -22,16 +22,43 @@ const dataExtensions = new Set(['.yaml', '.yml', '.json']);
 export function createFileBackend(options: FileBackendOptions): Backend {
   if (options.files.length === 0) throw new CtmplError('USAGE', 'file backend: no data file given (use -file PATH)');
   const description = `file ${options.files.join(',')}`;
+  const read = coalesce(() => readAll(options.files));
   return {
     description,
     supports: (dep) => dep.type === 'kv.get' || dep.type === 'kv.list',
     async snapshot(dep) {
-      return contentSnapshot(kvData(await readAll(options.files), dep));
+      return contentSnapshot(kvData(await read(), dep));
     },
-    changes: (dep, cursor, signal) => followFiles(options.files, async () => contentSnapshot(kvData(await readAll(options.files), dep)), cursor, signal),
+    changes: (dep, cursor, signal) => followFiles(options.files, async () => contentSnapshot(kvData(await read(), dep)), cursor, signal),
     async close() {},
   } satisfies Backend;
 }
+
+/**
+ * Shares one read among the calls made while it runs: once mode asks for every dependency at
+ * the same moment, and 500 resources each parsing the whole data file was quadratic (30 s).
+ * A call made after the read settled starts a new one, so changes are always seen.
+ */
+function coalesce<T>(read: () => Promise<T>): () => Promise<T> {
+  let inFlight: Promise<T> | undefined;
+  return () => {
+    if (!inFlight) inFlight = read().finally(() => (inFlight = undefined));
+    return inFlight;
+  };
+}
+
+/**
+ * YAML 1.1 as confd's yaml.v2 reads it into interface{}: integers exact (big ones matter below),
+ * timestamps and sexagesimal numbers (`1:20`) left as the strings they are written as.
+ */
+const YAML_OPTIONS = {
+  version: '1.1',
+  merge: true,
+  // uniqueKeys off: its check is quadratic in a map's size (seconds at 20 000 keys).
+  uniqueKeys: false,
+  intAsBigInt: true,
+  customTags: (tags: Tags) => tags.filter((t) => (typeof t === 'string' ? true : t.tag !== 'tag:yaml.org,2002:timestamp' && t.format !== 'TIME')),
+} as const;
 
 /** Reads and flattens every data file into one map. */
 export async function readAll(files: readonly string[]): Promise<Map<string, string>> {
@@ -45,8 +72,7 @@ export async function readAll(files: readonly string[]): Promise<Map<string, str
     }
     let document: unknown;
     try {
-      // uniqueKeys off: its check is quadratic in a map's size (seconds at 20 000 keys).
-      document = parse(text, { version: '1.1', merge: true, uniqueKeys: false });
+      document = parse(text, YAML_OPTIONS);
     } catch (error) {
       throw new CtmplError('BACKEND', `file ${path}${positionOf(error)}: invalid YAML/JSON: ${firstLineOf(error)}`, { cause: error });
     }
@@ -88,6 +114,9 @@ export function flatten(node: unknown, key: string, out: Map<string, string>): v
     for (const [k, v] of node) flatten(v, joinKey(key, String(k)), out);
   } else if (typeof node === 'object') {
     for (const [k, v] of Object.entries(node)) flatten(v, joinKey(key, k), out);
+  } else if (typeof node === 'bigint') {
+    const text = formatInteger(node);
+    if (text !== undefined) out.set(key || '/', text);
   } else if (typeof node === 'number') {
     out.set(key || '/', formatNumber(node));
   } else {
@@ -98,6 +127,20 @@ export function flatten(node: unknown, key: string, out: Map<string, string>): v
 function joinKey(parent: string, child: string): string {
   const joined = `${parent}/${child}`.replace(/\/+/g, '/');
   return joined.length > 1 ? joined.replace(/\/$/, '') : joined;
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_LIMIT = 2n ** 63n;
+const UINT64_LIMIT = 2n ** 64n;
+
+/**
+ * yaml.v2's integer, as nodeWalk prints it: an int64 as is; a uint64 beyond int64 is dropped
+ * (nodeWalk has no case for uint64); anything larger is read as a float64.
+ */
+function formatInteger(value: bigint): string | undefined {
+  if (value >= INT64_MIN && value < INT64_LIMIT) return value.toString();
+  if (value >= 0n && value < UINT64_LIMIT) return undefined;
+  return formatNumber(Number(value));
 }
 
 /** Go's strconv.FormatFloat(f, 'f', -1, 64): never an exponent. */

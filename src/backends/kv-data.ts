@@ -11,10 +11,19 @@ export function kvData(all: ReadonlyMap<string, string>, dep: Dependency): unkno
   if (dep.type !== 'kv.list') throw new Error(`unsupported dependency ${dep.type}`);
   const list = new Map<string, string>();
   const under = dep.prefix === '/' ? '/' : `${dep.prefix}/`;
-  for (const key of [...all.keys()].sort()) {
+  for (const key of sortedKeys(all)) {
     if (key === dep.prefix || key.startsWith(under)) list.set(key, all.get(key)!);
   }
   return list satisfies KvList;
+}
+
+const sortedByMap = new WeakMap<ReadonlyMap<string, string>, readonly string[]>();
+
+/** The map's keys sorted, computed once per map (one data set answers many kv.list). */
+function sortedKeys(all: ReadonlyMap<string, string>): readonly string[] {
+  let keys = sortedByMap.get(all);
+  if (!keys) sortedByMap.set(all, (keys = [...all.keys()].sort()));
+  return keys;
 }
 
 /** Builds a snapshot whose cursor is a hash of its data, so equal data means an equal cursor. */

@@ -1,4 +1,4 @@
-import type { VaultSecret } from '../backends/backend.js';
+import type { VaultSecret } from '../types/vault.js';
 import { dependencyKey, type Dependency } from '../types/dependency.js';
 import { JsonNumber, type JsonValue } from '../json-number.js';
 

@@ -54,7 +54,8 @@ export async function compileTemplate(source: TemplateSource): Promise<CompiledT
     ...(source.leftDelim ? { leftDelim: source.leftDelim } : {}),
     ...(source.rightDelim ? { rightDelim: source.rightDelim } : {}),
   });
-  const missingKey = source.errorOnMissingKey ? 'error' : 'default';
+  // consul-template executes with missingkey=zero: `.Meta.nope` on a map[string]string is "".
+  const missingKey = source.errorOnMissingKey ? 'error' : source.flavor === 'consul-template' ? 'zero' : 'default';
   return {
     source,
     render: (snapshots, options) => renderWith(snapshots, options, (funcs) => executeGoTemplate(template, undefined, funcs, { missingKey })),

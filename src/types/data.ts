@@ -6,6 +6,28 @@
 /** Full key ("/app/servers/web1") → value, sorted by key. */
 export type KvList = ReadonlyMap<string, string>;
 
+/** Consul's metadata of one key, as consul-template's KeyPair shows it (uint64 in Go). */
+export interface KvMeta {
+  readonly CreateIndex: bigint;
+  readonly ModifyIndex: bigint;
+  readonly LockIndex: bigint;
+  readonly Flags: bigint;
+  readonly Session: string;
+}
+
+const KV_META: unique symbol = Symbol('kvMeta');
+
+/** Attaches each key's metadata to a KvList (Consul); returns the same list. */
+export function withKvMeta(list: Map<string, string>, meta: ReadonlyMap<string, KvMeta>): KvList {
+  Object.defineProperty(list, KV_META, { value: meta, enumerable: false });
+  return list;
+}
+
+/** The metadata of `key` in a list, when its backend has any (zeros otherwise, as consul-template's zero KeyPair). */
+export function kvMetaOf(list: KvList, key: string): KvMeta | undefined {
+  return (list as { [KV_META]?: ReadonlyMap<string, KvMeta> })[KV_META]?.get(key);
+}
+
 export interface HealthCheck {
   readonly Node: string;
   readonly CheckID: string;
@@ -63,5 +85,6 @@ export interface CatalogNodeServices {
     readonly Meta: Readonly<Record<string, string>>;
     readonly Port: number;
     readonly Address: string;
+    readonly EnableTagOverride?: boolean;
   }[];
 }

@@ -1,3 +1,5 @@
+import type { JsonValue } from '../json-number.js';
+
 /** consul-template's `vault {}` settings, from flags and the config file (environment applied later). */
 export interface VaultConfig {
   readonly address?: string;
@@ -25,4 +27,33 @@ export interface VaultAuthConfig {
   readonly path?: string;
   readonly appId?: string;
   readonly userId?: string;
+}
+
+/** consul-template's dependency.Secret: a Vault answer as templates see it. */
+export interface VaultSecret {
+  readonly RequestID: string;
+  readonly LeaseID: string;
+  readonly LeaseDuration: number;
+  readonly Renewable: boolean;
+  /** The secret's data, numbers as JsonNumber; empty when the answer had none. */
+  readonly Data: ReadonlyMap<string, JsonValue>;
+  readonly Warnings: readonly string[];
+  readonly Auth: VaultSecretAuth | null;
+  readonly WrapInfo: VaultSecretWrapInfo | null;
+}
+
+export interface VaultSecretAuth {
+  readonly ClientToken: string;
+  readonly Accessor: string;
+  readonly Policies: readonly string[];
+  readonly Metadata: ReadonlyMap<string, string>;
+  readonly LeaseDuration: number;
+  readonly Renewable: boolean;
+}
+
+export interface VaultSecretWrapInfo {
+  readonly Token: string;
+  readonly TTL: number;
+  readonly CreationTime: string;
+  readonly WrappedAccessor: string;
 }

@@ -1,5 +1,5 @@
 import { decodeBase64Bytes } from '../../bytes.js';
-import type { CatalogNode, CatalogNodeServices, CatalogService, HealthCheck, HealthService } from '../backend.js';
+import { withKvMeta, type CatalogNode, type CatalogNodeServices, type CatalogService, type HealthCheck, type HealthService, type KvList, type KvMeta } from '../../types/data.js';
 import type { Dependency, HealthFilter } from '../../types/dependency.js';
 
 /** Consul's endpoints per dependency type and the decoding of their answers into ctmpl's data shapes. */
@@ -65,6 +65,21 @@ export function consulQuery(dep: Dependency, nodeName: string): ConsulQuery {
 interface RawKvEntry {
   readonly Key: string;
   readonly Value: string | null;
+  readonly CreateIndex?: string;
+  readonly ModifyIndex?: string;
+  readonly LockIndex?: string;
+  readonly Flags?: string;
+  readonly Session?: string;
+}
+
+/** KV entries with their uint64 fields as digit strings: Flags may exceed 2^53. */
+function parseKvEntries(answer: ConsulAnswer): RawKvEntry[] {
+  return JSON.parse(answer.body.replace(/"(CreateIndex|ModifyIndex|LockIndex|Flags)":\s*(\d+)/g, '"$1":"$2"')) as RawKvEntry[];
+}
+
+function metaOf(e: RawKvEntry): KvMeta {
+  const big = (digits: string | undefined) => BigInt(digits ?? 0);
+  return { CreateIndex: big(e.CreateIndex), ModifyIndex: big(e.ModifyIndex), LockIndex: big(e.LockIndex), Flags: big(e.Flags), Session: e.Session ?? '' };
 }
 
 const decodeValue = (value: string | null) => (value === null ? '' : decodeBase64Bytes(value));
@@ -75,12 +90,12 @@ function decodeKvGet(answer: ConsulAnswer): string | null {
   return entry ? decodeValue(entry.Value) : null;
 }
 
-function decodeKvList(answer: ConsulAnswer, keep: (key: string) => boolean): ReadonlyMap<string, string> {
+function decodeKvList(answer: ConsulAnswer, keep: (key: string) => boolean): KvList {
   if (answer.status === 404) return new Map();
-  const entries = parseBody<RawKvEntry[]>(answer)
-    .filter((e) => keep(e.Key))
-    .map((e) => [`/${e.Key}`, decodeValue(e.Value)] as const);
-  return new Map([...entries].sort(([a], [b]) => compare(a, b)));
+  const raw = parseKvEntries(answer).filter((e) => keep(e.Key));
+  const entries = raw.map((e) => [`/${e.Key}`, decodeValue(e.Value)] as const);
+  const list = new Map([...entries].sort(([a], [b]) => compare(a, b)));
+  return withKvMeta(list, new Map(raw.map((e) => [`/${e.Key}`, metaOf(e)])));
 }
 
 type StringMap = Readonly<Record<string, string>>;
@@ -101,6 +116,7 @@ interface RawService {
   readonly Address: string;
   readonly Meta: StringMap | null;
   readonly Port: number;
+  readonly EnableTagOverride?: boolean;
 }
 
 interface RawHealthEntry {
@@ -197,6 +213,7 @@ function decodeCatalogNode(answer: ConsulAnswer): CatalogNodeServices | null {
   if (!body) return null;
   const services = Object.values(body.Services ?? {}).map((s) => ({
     ID: s.ID, Service: s.Service, Tags: sortedTags(s.Tags), Meta: s.Meta ?? {}, Port: s.Port, Address: s.Address,
+    EnableTagOverride: s.EnableTagOverride ?? false,
   }));
   services.sort((a, b) => compare(a.Service, b.Service) || compare(a.ID, b.ID));
   return { Node: toCatalogNode(body.Node), Services: services };

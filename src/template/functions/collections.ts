@@ -1,6 +1,5 @@
-import { goFunc, GoChannel, GoFloat, type FuncMap, type GoStruct, type GoValue } from '../go/values.js';
+import { goFunc, goSlice, GoChannel, GoFloat, GoInt, taggedType, type FuncMap, type GoStruct, type GoValue } from '../go/values.js';
 import { sprintf, typeString } from '../go/print.js';
-import { typeNameOf } from './methods.js';
 import { parseInt64 } from './strconv.js';
 import { wrapError } from './encoding.js';
 
@@ -77,29 +76,32 @@ export function mergeMaps(dst: ReadonlyMap<string, GoValue>, src: ReadonlyMap<st
 
 function loopBound(v: GoValue): number {
   if (typeof v === 'number') return v;
-  if (typeof v === 'string') return wrapError('parseInt', () => parseInt64(v)) as number;
+  if (v instanceof GoInt) return Number(v.value);
+  if (typeof v === 'string') return Number((wrapError('parseInt', () => parseInt64(v)) as GoInt).value);
   throw new Error(`loop: bad argument type: ${typeString(v)}`);
 }
 
-/** consul-template's loop: a channel of [start, stop) (start defaults to 0). */
+/** consul-template's loop: a channel of int64 in [start, stop) (start defaults to 0). */
 export function loop(...args: GoValue[]): GoChannel {
   if (args.length < 1 || args.length > 2) {
     throw new Error(`loop: wrong number of arguments, expected 1 or 2, but got ${args.length}`);
   }
   const [start, stop] = args.length === 1 ? [0, loopBound(args[0])] : [loopBound(args[0]), loopBound(args[1])];
   function* count() {
-    for (let i = start; i < stop; i++) yield i;
+    for (let i = start; i < stop; i++) yield new GoInt(BigInt(i), 'int64');
   }
   return new GoChannel(count());
 }
 
-const isKVPairs = (v: readonly GoValue[]) => v.every((e) => typeNameOf(e) === 'memkv.KVPair');
-
-/** confd's reverse: a reversed copy of a []string or []KVPair; anything else unchanged. */
+/**
+ * confd's reverse: a reversed copy of a []string or []memkv.KVPair; anything else unchanged. Go's
+ * type switch matches those exact types only: `gets` gives memkv.KVPairs, `jsonArray`
+ * []interface {}, `seq` []int, and confd returns all of them as they were.
+ */
 export function reverse(values: GoValue): GoValue {
   if (!Array.isArray(values)) return values;
-  const list = values as readonly GoValue[];
-  if (list.every((e) => typeof e === 'string') || isKVPairs(list)) return [...list].reverse();
+  const type = taggedType(values);
+  if (type === '[]string' || type === '[]memkv.KVPair') return goSlice(type, [...(values as GoValue[])].reverse());
   return values;
 }
 
@@ -132,9 +134,9 @@ export function collectionFuncs(): FuncMap {
     mergeMapWithOverride: goFunc(['map', 'map'], (dst, src) => mergeMaps(dst, src, true)),
     loop: goFunc([], loop, 'any'),
     reverse: goFunc(['any'], reverse),
-    sortByLength: goFunc(['[]string'], (values: string[]) => [...values].sort(byByteLength)),
+    sortByLength: goFunc(['[]string'], (values: string[]) => goSlice('[]string', [...values].sort(byByteLength))),
     sortKVByLength: goFunc(['any'], (pairs: GoStruct[]) =>
-      [...(pairs ?? [])].sort((a, b) => byByteLength(String(a.Key), String(b.Key))),
+      goSlice('[]memkv.KVPair', [...(pairs ?? [])].sort((a, b) => byByteLength(String(a.Key), String(b.Key)))),
     ),
     map: goFunc([], createMap, 'any'),
   };

@@ -1,4 +1,4 @@
-import { GoChannel, GoFloat, GoNil, JsonNumber, type GoValue } from '../go/values.js';
+import { GoChannel, GoFloat, GoInt, GoNil, JsonNumber, type GoValue } from '../go/values.js';
 
 /**
  * Go's json.Marshal / MarshalIndent over Go values: map keys sorted, struct fields in order,
@@ -36,7 +36,8 @@ function encodeFloat(f: number): string {
   if (!Number.isFinite(f)) {
     throw new Error(`json: unsupported value: ${Number.isNaN(f) ? 'NaN' : f > 0 ? '+Inf' : '-Inf'}`);
   }
-  return String(f);
+  // Go writes the sign of negative zero ("-0"); String(-0) drops it.
+  return Object.is(f, -0) ? '-0' : String(f);
 }
 
 function encodeEntries(entries: [string, GoValue][], opts: JSONOptions, depth: number): string {
@@ -65,6 +66,7 @@ function encode(value: GoValue, opts: JSONOptions, depth: number): string {
   if (typeof value === 'number') return encodeFloat(value);
   if (typeof value === 'boolean') return String(value);
   if (value instanceof GoFloat) return encodeFloat(value.value);
+  if (value instanceof GoInt) return value.value.toString();
   if (value instanceof GoChannel) return encodeArray([...value.values], opts, depth);
   if (Array.isArray(value)) return encodeArray(value, opts, depth);
   if (value instanceof Map) {

@@ -1,7 +1,7 @@
-import { goFunc, GoFloat, type FuncMap, type GoValue } from '../go/values.js';
+import { goFunc, goSlice, GoFloat, GoInt, type FuncMap, type GoValue } from '../go/values.js';
 import { wrapError } from './encoding.js';
 import { sprintf, typeString } from '../go/print.js';
-import { atoi, parseBool, parseFloat64, parseInt64, parseUint64 } from './strconv.js';
+import { atoiValue, parseBool, parseFloat64, parseInt64, parseUint64 } from './strconv.js';
 
 /** Arithmetic and number/bool parsing. */
 
@@ -29,9 +29,9 @@ export function confdMathFuncs(): FuncMap {
     seq: goFunc(['int', 'int'], (first: number, last: number) => {
       const out: number[] = [];
       for (let i = first; i <= last; i++) out.push(i);
-      return out;
+      return goSlice('[]int', out);
     }),
-    atoi: goFunc(['string'], atoi),
+    atoi: goFunc(['string'], atoiValue),
     parseBool: goFunc(['string'], parseBool),
   };
 }
@@ -40,6 +40,7 @@ type Operand = { readonly isFloat: boolean; readonly value: number };
 
 function operand(name: string, v: GoValue): Operand {
   if (typeof v === 'number') return { isFloat: false, value: v };
+  if (v instanceof GoInt) return { isFloat: false, value: Number(v.value) };
   if (v instanceof GoFloat) return { isFloat: true, value: v.value };
   throw new Error(`${name}: unknown type for ${sprintf('%q', [v])} (${typeString(v)})`);
 }
@@ -83,8 +84,8 @@ export function consulMathFuncs(): FuncMap {
     minimum: ctChoose('minimum', (a, b) => a < b),
     maximum: ctChoose('maximum', (a, b) => a > b),
     parseBool: goFunc(['string'], (s: string) => (s === '' ? false : wrapError('parseBool', () => parseBool(s)))),
-    parseInt: goFunc(['string'], (s: string) => (s === '' ? 0 : wrapError('parseInt', () => parseInt64(s)))),
-    parseUint: goFunc(['string'], (s: string) => (s === '' ? 0 : wrapError('parseUint', () => parseUint64(s)))),
+    parseInt: goFunc(['string'], (s: string) => (s === '' ? new GoInt(0n, 'int64') : wrapError('parseInt', () => parseInt64(s)))),
+    parseUint: goFunc(['string'], (s: string) => (s === '' ? new GoInt(0n, 'uint64') : wrapError('parseUint', () => parseUint64(s)))),
     parseFloat: goFunc(['string'], (s: string) =>
       s === '' ? new GoFloat(0) : wrapError('parseFloat', () => new GoFloat(parseFloat64(s))),
     ),

@@ -1,4 +1,4 @@
-import type { GoStruct } from '../go/values.js';
+import { goSlice, type GoStruct } from '../go/values.js';
 import { basePath, cleanPath, dirPath, joinPath, matchPath } from './go-path.js';
 import { goStruct } from './methods.js';
 
@@ -39,14 +39,14 @@ export function memkvGetValue(store: MemkvStore, key: string, defaults: readonly
 /** Store.GetAll: pairs whose key matches the path.Match pattern, sorted by key. */
 export function memkvGetAll(store: MemkvStore, pattern: string): GoStruct[] {
   const keys = [...store.keys()].filter((key) => matchPath(pattern, key)).sort(compare);
-  return keys.map((key) => kvPair(key, store.get(key)!));
+  return goSlice('memkv.KVPairs', keys.map((key) => kvPair(key, store.get(key)!)));
 }
 
 /** Store.GetAllValues: values of the matching keys, sorted by value. */
 export function memkvGetAllValues(store: MemkvStore, pattern: string): string[] {
-  return memkvGetAll(store, pattern)
+  return goSlice('[]string', memkvGetAll(store, pattern)
     .map((pair) => pair.Value as string)
-    .sort(compare);
+    .sort(compare));
 }
 
 const toTerms = (path: string) => cleanPath(path).split('/');
@@ -71,7 +71,7 @@ export function memkvList(store: MemkvStore, path: string): string[] {
     }
     if (hasPrefixTerms(prefix, toTerms(dirPath(key)))) names.add(stripKey(key, path).split('/')[0]!);
   }
-  return [...names].sort(compare);
+  return goSlice('[]string', [...names].sort(compare));
 }
 
 /** Store.ListDir: names of the sub-directories of `path`, sorted. */
@@ -83,5 +83,5 @@ export function memkvListDir(store: MemkvStore, path: string): string[] {
     const items = toTerms(dirPath(key));
     if (hasPrefixTerms(prefix, items) && items.length - prefix.length >= 1) names.add(items[prefix.length]!);
   }
-  return [...names].sort(compare);
+  return goSlice('[]string', [...names].sort(compare));
 }

@@ -1,5 +1,5 @@
 import type { CatalogNode, CatalogNodeServices, CatalogService, HealthService } from '../../types/data.js';
-import { goFunc, type FuncMap, type GoStruct, type GoValue } from '../go/values.js';
+import { goFunc, goMap, goSlice, type FuncMap, type GoStruct, type GoValue } from '../go/values.js';
 import type { FunctionContext } from './context.js';
 import { typeString } from '../go/print.js';
 import { typeNameOf, goStruct } from './methods.js';
@@ -15,12 +15,12 @@ import { atoi } from './strconv.js';
 function service(ctx: FunctionContext, args: readonly string[]): GoStruct[] {
   if (args.length === 0 || args[0] === '') return [];
   const data = ctx.data.read(parseHealthService(args.join('|'))) as HealthService[] | undefined;
-  return (data ?? []).map(toHealthService);
+  return goSlice('[]*dependency.HealthService', (data ?? []).map(toHealthService));
 }
 
 function services(ctx: FunctionContext, args: readonly string[]): GoStruct[] {
   const data = ctx.data.read(parseCatalogServices(args.join(''))) as CatalogService[] | undefined;
-  return (data ?? []).map(toCatalogSnippet);
+  return goSlice('[]*dependency.CatalogSnippet', (data ?? []).map(toCatalogSnippet));
 }
 
 function node(ctx: FunctionContext, args: readonly string[]): GoStruct | null {
@@ -30,7 +30,7 @@ function node(ctx: FunctionContext, args: readonly string[]): GoStruct | null {
 
 function nodes(ctx: FunctionContext, args: readonly string[]): GoStruct[] {
   const data = ctx.data.read(parseCatalogNodes(args.join(''))) as CatalogNode[] | undefined;
-  return (data ?? []).map(toCatalogNode);
+  return goSlice('[]*dependency.Node', (data ?? []).map(toCatalogNode));
 }
 
 function datacenters(ctx: FunctionContext, ignore: readonly boolean[]): string[] {
@@ -38,16 +38,19 @@ function datacenters(ctx: FunctionContext, ignore: readonly boolean[]): string[]
     throw new Error(`datacenters: wrong number of arguments, expected 0 or 1, but got ${ignore.length}`);
   }
   const data = ctx.data.read({ type: 'catalog.datacenters' }) as string[] | undefined;
-  return [...(data ?? [])];
+  return goSlice('[]string', [...(data ?? [])]);
 }
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/** The groups sorted by key, as a Go map of `type` whose missing keys index as `zero()`. */
 function sortedMap<T extends GoValue>(
   groups: Map<string, T>,
+  type: string,
+  zero: () => GoValue,
   order: (a: string, b: string) => number = compare,
 ): ReadonlyMap<string, T> {
-  return new Map([...groups].sort(([a], [b]) => order(a, b)));
+  return goMap(type, zero, [...groups].sort(([a], [b]) => order(a, b))) as Map<string, T>;
 }
 
 const TAGGED_TYPES = new Set(['*dependency.HealthService', '*dependency.CatalogSnippet', '*dependency.CatalogService']);
@@ -69,7 +72,7 @@ export function byTag(input: GoValue): ReadonlyMap<string, GoValue[]> {
     const tags = (s.Tags ?? s.ServiceTags ?? []) as string[];
     for (const tag of tags) groupInto(groups, tag, s);
   }
-  return sortedMap(groups);
+  return sortedMap(groups, 'map[string][]interface {}', () => []);
 }
 
 /** byPort: port → services; keys are the decimal port (the value model has string keys only). */
@@ -80,7 +83,7 @@ export function byPort(input: GoValue): ReadonlyMap<string, GoValue[]> {
     throw new Error(`byPort: wrong argument type ${typeString(input)}`);
   }
   for (const s of input as GoStruct[]) groupInto(groups, String(s.Port), s);
-  return sortedMap(groups, (a, b) => Number(a) - Number(b));
+  return sortedMap(groups, 'map[int][]interface {}', () => [], (a, b) => Number(a) - Number(b));
 }
 
 /** byKey: top-level key → (rest of key → pair with that rest as Key); bare top keys dropped. */
@@ -93,7 +96,8 @@ export function byKey(pairs: readonly GoStruct[]): ReadonlyMap<string, ReadonlyM
     if (!groups.has(top)) groups.set(top, new Map());
     groups.get(top)!.set(key, goStruct(typeNameOf(pair) ?? '*dependency.KeyPair', { ...pair, Key: key }));
   }
-  return sortedMap(new Map([...groups].map(([k, m]) => [k, sortedMap(m)])));
+  const pairsOf = (m: Map<string, GoStruct>) => sortedMap(m, 'map[string]*dependency.KeyPair', () => null);
+  return sortedMap(new Map([...groups].map(([k, m]) => [k, pairsOf(m)])), 'map[string]map[string]*dependency.KeyPair', () => pairsOf(new Map()));
 }
 
 function metaValue(meta: ReadonlyMap<string, GoValue>, key: string): string {
@@ -126,7 +130,7 @@ export function byMeta(meta: string, services: readonly GoStruct[]): ReadonlyMap
     const serviceMeta = (s.ServiceMeta ?? new Map()) as ReadonlyMap<string, GoValue>;
     groupInto(groups, metaGroupKey(serviceMeta, keys), s);
   }
-  return sortedMap(groups);
+  return sortedMap(groups, 'map[string][]*dependency.HealthService', () => []);
 }
 
 /** The catalog and grouping function set over `ctx`. */

@@ -1,34 +1,44 @@
-import type {
-  CatalogNode,
-  CatalogNodeServices,
-  CatalogService,
-  HealthCheck,
-  HealthService,
-  KvList,
+import {
+  kvMetaOf,
+  type CatalogNode,
+  type CatalogNodeServices,
+  type CatalogService,
+  type HealthCheck,
+  type HealthService,
+  type KvList,
+  type KvMeta,
 } from '../../types/data.js';
-import type { GoStruct, GoValue } from '../go/values.js';
+import { GoInt, goMap, goSlice, type GoStruct, type GoValue } from '../go/values.js';
 import { goStruct } from './methods.js';
 
 /**
- * Backend data → the Go values consul-template's functions return: structs with its field
- * names and pointer type names (for `%v`/`%T`), Go maps for string→string records.
+ * Backend data → the Go values consul-template 0.20's functions return, with their Go types:
+ * structs with its field names, in its order, and pointer type names (for `%v`/`%T`); uint64
+ * indexes; `map[string]string` records (a missing key indexes as ""); `dependency.ServiceTags`.
  */
 
-function toGoMap(record: Readonly<Record<string, string>> | undefined): ReadonlyMap<string, GoValue> {
-  return new Map(Object.entries(record ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+/** A Go map[string]string. */
+export function toStringMap(record: Readonly<Record<string, string>> | undefined): Map<string, GoValue> {
+  return goMap('map[string]string', () => '', Object.entries(record ?? {}));
 }
 
+/** dependency.ServiceTags (`type ServiceTags []string`). */
+export const toServiceTags = (tags: readonly string[]): GoValue[] => goSlice('dependency.ServiceTags', [...tags]);
+
+const uint64 = (n: bigint) => new GoInt(n, 'uint64');
+const NO_META: KvMeta = { CreateIndex: 0n, ModifyIndex: 0n, LockIndex: 0n, Flags: 0n, Session: '' };
+
 /** dependency.KeyPair from a full key ("/app/db/host") and its key relative to the prefix. */
-export function toKeyPair(fullKey: string, key: string, value: string): GoStruct {
+export function toKeyPair(fullKey: string, key: string, value: string, meta: KvMeta = NO_META): GoStruct {
   return goStruct('*dependency.KeyPair', {
     Path: fullKey.replace(/^\//, ''),
     Key: key,
     Value: value,
-    CreateIndex: 0,
-    ModifyIndex: 0,
-    LockIndex: 0,
-    Flags: 0,
-    Session: '',
+    CreateIndex: uint64(meta.CreateIndex),
+    ModifyIndex: uint64(meta.ModifyIndex),
+    LockIndex: uint64(meta.LockIndex),
+    Flags: uint64(meta.Flags),
+    Session: meta.Session,
   });
 }
 
@@ -38,9 +48,9 @@ export function toKeyPairs(list: KvList, prefix: string): GoStruct[] {
   const pairs: GoStruct[] = [];
   for (const [fullKey, value] of list) {
     const key = (fullKey.startsWith(base) ? fullKey.slice(base.length) : fullKey).replace(/^\/+/, '');
-    pairs.push(toKeyPair(fullKey, key, value));
+    pairs.push(toKeyPair(fullKey, key, value, kvMetaOf(list, fullKey)));
   }
-  return pairs;
+  return goSlice('[]*dependency.KeyPair', pairs);
 }
 
 function toHealthCheck(check: HealthCheck): GoStruct {
@@ -53,7 +63,7 @@ function toHealthCheck(check: HealthCheck): GoStruct {
     Output: check.Output,
     ServiceID: check.ServiceID,
     ServiceName: check.ServiceName,
-    ServiceTags: [...check.ServiceTags],
+    ServiceTags: goSlice('[]string', [...check.ServiceTags]),
   });
 }
 
@@ -63,14 +73,14 @@ export function toHealthService(s: HealthService): GoStruct {
     Node: s.Node,
     NodeID: s.NodeID,
     NodeAddress: s.NodeAddress,
-    NodeTaggedAddresses: toGoMap(s.NodeTaggedAddresses),
-    NodeMeta: toGoMap(s.NodeMeta),
-    ServiceMeta: toGoMap(s.ServiceMeta),
+    NodeTaggedAddresses: toStringMap(s.NodeTaggedAddresses),
+    NodeMeta: toStringMap(s.NodeMeta),
+    ServiceMeta: toStringMap(s.ServiceMeta),
     Address: s.Address,
     ID: s.ID,
     Name: s.Name,
-    Tags: [...s.Tags],
-    Checks: (s.Checks ?? []).map(toHealthCheck),
+    Tags: toServiceTags(s.Tags),
+    Checks: goSlice('api.HealthChecks', (s.Checks ?? []).map(toHealthCheck)),
     Status: s.Status,
     Port: s.Port,
   });
@@ -78,7 +88,7 @@ export function toHealthService(s: HealthService): GoStruct {
 
 /** dependency.CatalogSnippet (`services`). */
 export function toCatalogSnippet(s: CatalogService): GoStruct {
-  return goStruct('*dependency.CatalogSnippet', { Name: s.Name, Tags: [...s.Tags] });
+  return goStruct('*dependency.CatalogSnippet', { Name: s.Name, Tags: toServiceTags(s.Tags) });
 }
 
 /** dependency.Node (`nodes`, and `.Node` of `node`). */
@@ -88,8 +98,8 @@ export function toCatalogNode(n: CatalogNode): GoStruct {
     Node: n.Node,
     Address: n.Address,
     Datacenter: n.Datacenter,
-    TaggedAddresses: toGoMap(n.TaggedAddresses),
-    Meta: toGoMap(n.Meta),
+    TaggedAddresses: toStringMap(n.TaggedAddresses),
+    Meta: toStringMap(n.Meta),
   });
 }
 
@@ -97,15 +107,19 @@ export function toCatalogNode(n: CatalogNode): GoStruct {
 export function toCatalogNodeServices(n: CatalogNodeServices): GoStruct {
   return goStruct('*dependency.CatalogNode', {
     Node: toCatalogNode(n.Node),
-    Services: n.Services.map((s) =>
-      goStruct('*dependency.CatalogNodeService', {
-        ID: s.ID,
-        Service: s.Service,
-        Tags: [...s.Tags],
-        Meta: toGoMap(s.Meta),
-        Port: s.Port,
-        Address: s.Address,
-      }),
+    Services: goSlice(
+      '[]*dependency.CatalogNodeService',
+      n.Services.map((s) =>
+        goStruct('*dependency.CatalogNodeService', {
+          ID: s.ID,
+          Service: s.Service,
+          Tags: toServiceTags(s.Tags),
+          Meta: toStringMap(s.Meta),
+          Port: s.Port,
+          Address: s.Address,
+          EnableTagOverride: s.EnableTagOverride ?? false,
+        }),
+      ),
     ),
   });
 }

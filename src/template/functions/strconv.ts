@@ -1,4 +1,5 @@
 import { quote } from '../go/strconv.js';
+import { GoInt, type GoValue } from '../go/values.js';
 
 /** Go's strconv number and bool parsing, with its exact error texts. */
 
@@ -6,31 +7,37 @@ function numError(fn: string, s: string, reason: 'invalid syntax' | 'value out o
   return new Error(`strconv.${fn}: parsing ${quote(s)}: ${reason}`);
 }
 
-function parseDecimal(fn: string, s: string, min: bigint, max: bigint, isSigned: boolean): number {
+function parseDecimal(fn: string, s: string, min: bigint, max: bigint, isSigned: boolean): bigint {
   const re = isSigned ? /^[+-]?[0-9]+$/ : /^[0-9]+$/;
   if (!re.test(s)) throw numError(fn, s, 'invalid syntax');
   const value = BigInt(s);
   if (value < min || value > max) throw numError(fn, s, 'value out of range');
-  return Number(value);
+  return value;
 }
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 const UINT64_MAX = 2n ** 64n - 1n;
 
-/** strconv.Atoi. */
+/** strconv.Atoi as a number (precision beyond 2^53 lost: for internal use). */
 export function atoi(s: string): number {
-  return parseDecimal('Atoi', s, INT64_MIN, INT64_MAX, true);
+  return Number(parseDecimal('Atoi', s, INT64_MIN, INT64_MAX, true));
+}
+
+/** strconv.Atoi as the template sees it: an int, exact beyond 2^53. */
+export function atoiValue(s: string): GoValue {
+  const value = parseDecimal('Atoi', s, INT64_MIN, INT64_MAX, true);
+  return Number.isSafeInteger(Number(value)) ? Number(value) : new GoInt(value, 'int');
 }
 
 /** strconv.ParseInt(s, 10, 64). */
-export function parseInt64(s: string): number {
-  return parseDecimal('ParseInt', s, INT64_MIN, INT64_MAX, true);
+export function parseInt64(s: string): GoInt {
+  return new GoInt(parseDecimal('ParseInt', s, INT64_MIN, INT64_MAX, true), 'int64');
 }
 
 /** strconv.ParseUint(s, 10, 64). */
-export function parseUint64(s: string): number {
-  return parseDecimal('ParseUint', s, 0n, UINT64_MAX, false);
+export function parseUint64(s: string): GoInt {
+  return new GoInt(parseDecimal('ParseUint', s, 0n, UINT64_MAX, false), 'uint64');
 }
 
 const TRUE_WORDS = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);

@@ -1,4 +1,4 @@
-import { goFunc, type FuncMap } from '../go/values.js';
+import { goFunc, goSlice, type FuncMap } from '../go/values.js';
 import { basePath, dirPath } from './go-path.js';
 import { compileGoRegexp } from './regexp.js';
 
@@ -6,7 +6,7 @@ import { compileGoRegexp } from './regexp.js';
 
 /** strings.Split: "" separator splits into runes; an empty string gives [""]. */
 export function goSplit(s: string, sep: string): string[] {
-  return sep === '' ? Array.from(s) : s.split(sep);
+  return goSlice('[]string', sep === '' ? Array.from(s) : s.split(sep));
 }
 
 /** strings.Replace: the first n (all when n < 0) non-overlapping `old` replaced. */
@@ -106,7 +106,7 @@ export function splitToMap(sep1: string, sep2: string, s: string): ReadonlyMap<s
 /** consul-template's split: pipe-friendly, trims, "" → []. */
 export function splitPiped(sep: string, s: string): string[] {
   const trimmed = trimSpace(s);
-  return trimmed === '' ? [] : goSplit(trimmed, sep);
+  return trimmed === '' ? goSlice('[]string', []) : goSplit(trimmed, sep);
 }
 
 /** String functions with one meaning in both flavors. */

@@ -1,4 +1,4 @@
-import type { VaultSecret } from '../../backends/backend.js';
+import type { VaultSecret } from '../../types/vault.js';
 import type { Dependency } from '../../types/dependency.js';
 import { quote } from '../go/strconv.js';
 import { goFunc, GoNil, type FuncMap, type GoStruct, type GoValue } from '../go/values.js';

@@ -1,5 +1,6 @@
 import { Document, isScalar, parse, Scalar, visit, type Tags } from 'yaml';
-import { GoChannel, GoFloat, type GoValue } from '../go/values.js';
+import { formatFloat32 } from '../go/strconv.js';
+import { GoChannel, GoFloat, GoInt, type GoValue } from '../go/values.js';
 
 /**
  * YAML (gopkg.in/yaml.v2) and TOML (BurntSushi/toml) conversions of Go values. yaml.v2 is
@@ -39,7 +40,8 @@ export function parseGoYAML(text: string): GoValue {
 /** Go value → plain data for the YAML document; structs get yaml.v2's lower-cased keys. */
 function toYAMLData(value: GoValue): unknown {
   if (value === undefined || value === null) return null;
-  if (value instanceof GoFloat) return value.value;
+  if (value instanceof GoFloat) return new YamlFloat(value.value);
+  if (value instanceof GoInt) return value.value;
   if (value instanceof GoChannel) return [...value.values].map(toYAMLData);
   if (Array.isArray(value)) return value.map(toYAMLData);
   if (value instanceof Map) {
@@ -52,13 +54,32 @@ function toYAMLData(value: GoValue): unknown {
   return value;
 }
 
+const YAML_FLOATS: Readonly<Record<string, string>> = { '+Inf': '.inf', '-Inf': '-.inf', NaN: '.nan' };
+
+/** A float as the vendored yaml.v2 writes it: FormatFloat(f, 'g', -1, 32) ("FIXME: Handle 64 bits"). */
+class YamlFloat {
+  readonly text: string;
+  constructor(value: number) {
+    const text = formatFloat32(value);
+    this.text = YAML_FLOATS[text] ?? text;
+  }
+}
+
+const yamlFloatTag = {
+  tag: 'tag:yaml.org,2002:float',
+  default: true,
+  identify: (value: unknown) => value instanceof YamlFloat,
+  resolve: (text: string) => new YamlFloat(Number(text)),
+  stringify: (item: { value: unknown }) => (item.value as YamlFloat).text,
+};
+
 /** Strings YAML 1.1 would read back as something else are double-quoted by yaml.v2. */
 const NON_STRING = /^(~|null|Null|NULL|y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|[-+]?(0|[1-9][0-9_]*|0[0-7_]+|0x[0-9a-fA-F_]+|0b[01_]+)|[-+]?([0-9][0-9_]*)?\.[0-9.]*([eE][-+][0-9]+)?|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)|[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?)$/;
 
 /** consul-template's toYAML (trimmed). */
 export function toGoYAML(value: GoValue): string {
   // Core-schema document (a 1.1 one would tag Maps as !!omap); NON_STRING does 1.1 quoting.
-  const doc = new Document(toYAMLData(value));
+  const doc = new Document(toYAMLData(value), { customTags: [yamlFloatTag] });
   visit(doc, {
     Scalar(_key, node: Scalar) {
       if (!isScalar(node) || typeof node.value !== 'string') return;

@@ -7,7 +7,7 @@ import { eq, ge, gt, le, lt, ne } from './compare.js';
 import { html, js, urlquery } from './escape.js';
 import { sprint, sprintf, sprintln } from './print.js';
 import { byteLength, isStruct, isTrue, typeName } from './reflect.js';
-import { GoChannel, type GoFunc, type GoParamType, type GoValue } from './values.js';
+import { GoChannel, GoInt, mapZero, taggedType, type GoFunc, type GoParamType, type GoValue } from './values.js';
 
 export type ParamType = GoParamType | 'value';
 
@@ -33,16 +33,31 @@ export function isAssignable(value: GoValue, type: ParamType): boolean {
   switch (type) {
     case 'any': case 'value': return true;
     case 'string': return typeof value === 'string';
-    case 'int': return typeof value === 'number';
+    case 'int': return typeof value === 'number' || (value instanceof GoInt && value.type === 'int');
     case 'float64': return typeName(value) === 'float64';
     case 'bool': return typeof value === 'boolean';
-    case '[]any': return Array.isArray(value);
-    case '[]string': return Array.isArray(value) && value.every((v) => typeof v === 'string');
-    case 'map': return value instanceof Map;
+    case '[]any': return Array.isArray(value) && underlying(taggedType(value) ?? '[]interface {}') === '[]interface {}';
+    case '[]string': return Array.isArray(value) && isStringSlice(value);
+    case 'map': return value instanceof Map && (taggedType(value) ?? 'map[string]interface {}') === 'map[string]interface {}';
   }
 }
 
+/** Named slice types of the peers and their underlying types (Go's assignability rule). */
+const UNDERLYING: Readonly<Record<string, string>> = {
+  'dependency.ServiceTags': '[]string',
+  'memkv.KVPairs': '[]memkv.KVPair',
+};
+
+const underlying = (type: string): string => UNDERLYING[type] ?? type;
+
+/** A []string parameter takes a typed []string (or a named type over it); an untagged slice of strings too. */
+function isStringSlice(value: readonly GoValue[]): boolean {
+  const type = taggedType(value);
+  return type === undefined ? value.every((v) => typeof v === 'string') : underlying(type) === '[]string';
+}
+
 function indexArg(index: GoValue, cap: number): number {
+  if (index instanceof GoInt) index = Number(index.value);
   if (index === null || index === undefined) throw new Error('cannot index slice/array with nil');
   if (typeof index !== 'number') throw new Error(`cannot index slice/array with type ${typeName(index)}`);
   if (index < 0 || index > cap) throw new Error(`index out of range: ${index}`);
@@ -60,7 +75,7 @@ function indexOne(item: GoValue, index: GoValue): GoValue {
   if (item instanceof Map) {
     if (index === null || index === undefined) throw new Error('value is nil; should be of type string');
     if (typeof index !== 'string') throw new Error(`value has type ${typeName(index)}; should be string`);
-    return item.has(index) ? item.get(index) : null;
+    return item.has(index) ? item.get(index) : mapZero(item);
   }
   throw new Error(`can't index item of type ${typeName(item)}`);
 }

@@ -4,7 +4,7 @@
  */
 import { sprint } from './print.js';
 import { compareStrings, isStruct, typeName } from './reflect.js';
-import { GoChannel, GoFloat, JsonNumber, type GoValue } from './values.js';
+import { GoChannel, GoFloat, GoInt, JsonNumber, type GoValue } from './values.js';
 
 type BasicKind = 'bool' | 'int' | 'float' | 'string' | 'invalid';
 
@@ -15,6 +15,8 @@ function basicKind(value: GoValue): BasicKind {
     case 'string': return 'string';
   }
   if (value instanceof JsonNumber) return 'string';
+  // Go compares signed with unsigned integers by value (eq and lt since Go 1.18's text/template).
+  if (value instanceof GoInt) return 'int';
   return value instanceof GoFloat ? 'float' : 'invalid';
 }
 
@@ -29,9 +31,16 @@ function compositeKind(value: GoValue): string {
 
 const isNil = (value: GoValue): boolean => value === null || value === undefined;
 
-function basicValue(value: GoValue): boolean | number | string {
+function basicValue(value: GoValue): boolean | number | bigint | string {
   if (value instanceof JsonNumber) return value.text;
+  if (value instanceof GoInt) return value.value;
   return value instanceof GoFloat ? value.value : (value as boolean | number | string);
+}
+
+/** Equality of two basic values of one kind; a number and a bigint compare by value. */
+function sameBasic(a: GoValue, b: GoValue): boolean {
+  // eslint-disable-next-line eqeqeq -- loose equality compares number with bigint exactly
+  return basicValue(a) == basicValue(b);
 }
 
 function structsEqual(a: GoValue, b: GoValue): boolean {
@@ -40,7 +49,7 @@ function structsEqual(a: GoValue, b: GoValue): boolean {
   const keys = Object.keys(a);
   return keys.length === Object.keys(b).length && keys.every((k) => {
     const [x, y] = [a[k], b[k]];
-    return basicKind(x) === 'invalid' ? structsEqual(x, y) : basicKind(x) === basicKind(y) && basicValue(x) === basicValue(y);
+    return basicKind(x) === 'invalid' ? structsEqual(x, y) : basicKind(x) === basicKind(y) && sameBasic(x, y);
   });
 }
 
@@ -64,7 +73,7 @@ export function eq(arg1: GoValue, ...rest: GoValue[]): boolean {
     if (k1 !== k2) {
       if (!isNil(arg1) && !isNil(arg)) throw new Error('incompatible types for comparison');
     } else if (k1 !== 'invalid') {
-      truth = basicValue(arg1) === basicValue(arg);
+      truth = sameBasic(arg1, arg);
     } else {
       truth = equalComposite(arg1, arg);
     }

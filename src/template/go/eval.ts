@@ -8,7 +8,7 @@ import type { ArgNode, ChainNode, CommandNode, FieldNode, IdentifierNode, Node, 
 import { nodeString } from './nodes.js';
 import { isStruct, isTrue, typeName } from './reflect.js';
 import { errorf, nilDereference, setVar, varValue, type ExecState } from './state.js';
-import { GoFloat, GoNil, methodOf, type GoValue } from './values.js';
+import { GoFloat, GoInt, GoNil, mapZero, methodOf, type GoValue } from './values.js';
 
 /** "No final argument": the command is not fed by a previous pipeline stage. */
 const MISSING: unique symbol = Symbol('missing');
@@ -126,7 +126,7 @@ function evalField(s: ExecState, dot: GoValue, name: string, args: readonly Node
     const value = receiver.get(name);
     if (value !== undefined) return value;
     if (s.missingKey === 'error') errorf(s, `map has no entry for key "${name}"`);
-    return s.missingKey === 'zero' ? null : undefined;
+    return s.missingKey === 'zero' ? mapZero(receiver) : undefined;
   }
   const method = methodOf(receiver, name);
   if (method) return evalCall(s, dot, method as EngineFunc, false, s.node ?? args[0]!, name, args.slice(1) as ArgNode[], final);
@@ -230,7 +230,8 @@ function validateType(s: ExecState, value: GoValue, type: ParamType | null): GoV
     if (zero === MISSING) return errorf(s, `invalid value; expected ${paramTypeName(type)}`);
     return zero;
   }
-  if (isAssignable(value, type)) return value;
+  // An int beyond 2^53 (a GoInt of type int) reaches a function as a number.
+  if (isAssignable(value, type)) return type === 'int' && value instanceof GoInt ? Number(value.value) : value;
   return errorf(s, `wrong type for value; expected ${paramTypeName(type)}; got ${typeName(value)}`);
 }
 

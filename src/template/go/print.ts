@@ -6,7 +6,7 @@
 import { compareStrings, isStruct, typeName } from './reflect.js';
 import { sharpFloat } from './float-format.js';
 import { canBackquote, formatFloat, quote, quoteRune, type FloatFormat } from './strconv.js';
-import { GO_TYPE_NAME, GoChannel, GoFloat, GoNil, JsonNumber, type GoStruct, type GoValue } from './values.js';
+import { GO_TYPE_NAME, GoChannel, GoFloat, GoInt, GoNil, JsonNumber, type GoStruct, type GoValue } from './values.js';
 
 const STRING_VERBS = new Set(['v', 's', 'q', 'x', 'X']);
 
@@ -69,6 +69,8 @@ export class Printer {
       else this.badVerb(verb, arg);
     } else if (typeof arg === 'number') {
       this.printInteger(arg, verb);
+    } else if (arg instanceof GoInt) {
+      this.printInteger(arg.value, verb, arg);
     } else if (arg instanceof GoFloat) {
       this.printFloat(arg.value, verb);
     } else if (typeof arg === 'string') {
@@ -95,30 +97,32 @@ export class Printer {
     this.out += ')';
   }
 
-  printInteger(n: number, verb: string): void {
+  /** `typed`: the GoInt being printed, for its type name in `%!verb(type=…)`. */
+  printInteger(n: number | bigint, verb: string, typed?: GoInt): void {
     switch (verb) {
       case 'v': case 'd': return this.fmtInteger(n, 10, verb, '0123456789abcdef');
       case 'b': return this.fmtInteger(n, 2, verb, '01');
       case 'o': case 'O': return this.fmtInteger(n, 8, verb, '01234567');
       case 'x': return this.fmtInteger(n, 16, verb, '0123456789abcdef');
       case 'X': return this.fmtInteger(n, 16, verb, '0123456789ABCDEF');
-      case 'c': return this.pad(validRune(n) ? String.fromCodePoint(n) : '\ufffd');
-      case 'q': return this.pad(quoteRune(n, this.plus));
-      case 'U': return this.fmtUnicode(n);
+      case 'c': return this.pad(validRune(Number(n)) ? String.fromCodePoint(Number(n)) : '\ufffd');
+      case 'q': return this.pad(quoteRune(Number(n), this.plus));
+      case 'U': return this.fmtUnicode(Number(n));
     }
-    this.badVerb(verb, n);
+    this.badVerb(verb, typed ?? Number(n));
   }
 
-  fmtInteger(n: number, base: number, verb: string, digitSet: string): void {
+  fmtInteger(n: number | bigint, base: number, verb: string, digitSet: string): void {
     const negative = n < 0;
-    if (this.precPresent && this.prec === 0 && n === 0) {
+    if (this.precPresent && this.prec === 0 && (n === 0 || n === 0n)) {
       const oldZero = this.zero;
       this.zero = false;
       this.pad('');
       this.zero = oldZero;
       return;
     }
-    let digits = BigInt(Math.abs(n)).toString(base);
+    const big = BigInt(n);
+    let digits = (big < 0n ? -big : big).toString(base);
     if (digitSet[10] === 'A') digits = digits.toUpperCase();
     let minDigits = this.precPresent ? this.prec : 0;
     if (!this.precPresent && this.zero && !this.minus && this.widPresent) {
@@ -242,9 +246,10 @@ export class Printer {
     this.out += this.sharpV ? '}' : ']';
   }
 
-  printStruct(struct: GoStruct, verb: string, depth: number): void {
+  /** `indirect`: print a pointer's struct as text/template's printableValue does, without `&`. */
+  printStruct(struct: GoStruct, verb: string, depth: number, indirect = false): void {
     const type = struct[GO_TYPE_NAME] ?? '';
-    if (type.startsWith('*')) {
+    if (type.startsWith('*') && !indirect) {
       if (depth > 0) return this.pad(FAKE_POINTER);
       this.out += '&';
     }
@@ -288,10 +293,19 @@ export function sprintln(args: readonly GoValue[]): string {
   return p.out + '\n';
 }
 
-/** The %v text of one value, as `{{.}}` prints it (fast paths for the common scalars). */
+/**
+ * The %v text of one value, as `{{.}}` prints it (fast paths for the common scalars): a pointer
+ * to a struct prints as the struct, without `&` (exec.go's printableValue indirects it).
+ */
 export function formatValue(value: GoValue): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (value instanceof GoFloat) return formatFloat(value.value, 'g', -1);
+  if (value instanceof GoInt) return value.value.toString();
+  if (isStruct(value) && value[GO_TYPE_NAME]?.startsWith('*')) {
+    const p = new Printer();
+    p.printStruct(value, 'v', 0, true);
+    return p.out;
+  }
   return sprint([value]);
 }

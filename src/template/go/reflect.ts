@@ -2,13 +2,13 @@
  * What Go's reflect tells text/template about a value, in the JS value model of values.ts:
  * its type name, kind, truth and whether it is a struct.
  */
-import { GO_TYPE_NAME, GoChannel, GoFloat, GoNil, JsonNumber, type GoStruct, type GoValue } from './values.js';
+import { GoChannel, GoFloat, GoInt, GoNil, JsonNumber, GO_TYPE_NAME, taggedType, type GoStruct, type GoValue } from './values.js';
 
 /** A struct value: any plain object that is not one of the model's classes. */
 export function isStruct(value: GoValue): value is GoStruct {
   return (
     typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Map) &&
-    !(value instanceof GoFloat) && !(value instanceof GoChannel) && !(value instanceof JsonNumber) && !(value instanceof GoNil)
+    !(value instanceof GoFloat) && !(value instanceof GoChannel) && !(value instanceof JsonNumber) && !(value instanceof GoNil) && !(value instanceof GoInt)
   );
 }
 
@@ -21,11 +21,12 @@ export function typeName(value: GoValue): string {
   }
   if (value === null || value === undefined) return 'interface {}';
   if (value instanceof GoFloat) return 'float64';
+  if (value instanceof GoInt) return value.type;
   if (value instanceof GoChannel) return 'chan interface {}';
   if (value instanceof JsonNumber) return 'json.Number';
   if (value instanceof GoNil) return value.typeName;
-  if (Array.isArray(value)) return '[]interface {}';
-  if (value instanceof Map) return 'map[string]interface {}';
+  if (Array.isArray(value)) return taggedType(value) ?? '[]interface {}';
+  if (value instanceof Map) return taggedType(value) ?? 'map[string]interface {}';
   return (value as GoStruct)[GO_TYPE_NAME] ?? 'struct {}';
 }
 
@@ -41,6 +42,7 @@ export function isTrue(value: GoValue): boolean {
   if (value instanceof GoFloat) return value.value !== 0;
   if (value instanceof JsonNumber) return value.text.length > 0;
   if (value instanceof GoNil) return false;
+  if (value instanceof GoInt) return value.value !== 0n;
   if (Array.isArray(value)) return value.length > 0;
   if (value instanceof Map) return value.size > 0;
   return true;

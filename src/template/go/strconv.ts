@@ -266,3 +266,25 @@ export function formatFloat(v: number, fmt: FloatFormat, prec: number): string {
   if (fmt === 'e' || fmt === 'E') return sign + formatE(d, p, fmt);
   return sign + formatG(d, p, shortest, fmt === 'g' ? 'e' : 'E');
 }
+
+/**
+ * strconv.FormatFloat(v, 'g', -1, 32): the shortest digits that read back as the same float32
+ * (yaml.v2 as vendored in consul-template 0.20 marshals every float this way).
+ */
+export function formatFloat32(v: number): string {
+  const f = Math.fround(v);
+  if (Number.isNaN(f)) return 'NaN';
+  if (!Number.isFinite(f)) return f > 0 ? '+Inf' : '-Inf';
+  const sign = f < 0 || Object.is(f, -0) ? '-' : '';
+  const abs = Math.abs(f);
+  if (abs === 0) return `${sign}0`;
+  let d: Decimal = shortestDecimal(abs);
+  for (let p = 1; p <= 9; p++) {
+    const text = abs.toPrecision(p);
+    if (Math.fround(Number(text)) === abs) {
+      d = shortestDecimal(Number(text));
+      break;
+    }
+  }
+  return sign + formatG(d, d.digits.length, true, 'e');
+}

@@ -8,13 +8,19 @@ export { JsonNumber };
  *   Go                         JS
  *   string                     string
  *   bool                       boolean
- *   int, int64, uint…          number (always an integer; Number.isInteger holds)
+ *   int                        number (always an integer; Number.isInteger holds)
+ *   int64, uint64, uint…       GoInt (a bigint and its type name: consul-template's
+ *                                     KeyPair.CreateIndex/Flags are uint64 and print all 20 digits)
  *   float64                    GoFloat (so 81.0 from JSON prints "81" but `%T` says float64,
  *                                       and 1e6 prints "1e+06")
  *   nil (interface, pointer)   null
  *   missing (invalid value)    undefined — printed "<no value>"
- *   slice / array              GoValue[]
- *   map[string]T               Map<string, GoValue> (printed with sorted keys)
+ *   slice / array              GoValue[]; a typed slice ([]string, dependency.ServiceTags…)
+ *                              carries its type under GO_TYPE_NAME (goSlice), else []interface {}
+ *   map[string]T               Map<string, GoValue> (printed with sorted keys); a typed map
+ *                              (map[string]string…) carries its type and element zero value
+ *                              (goMap), which `index` of a missing key returns; else
+ *                              map[string]interface {} (zero: nil)
  *   struct                     a plain object; fields in declaration order (Object.keys order).
  *                              Its Go type name, when `%T` or printing needs it, is under
  *                              GO_TYPE_NAME.
@@ -37,6 +43,14 @@ export class GoNil {
   constructor(readonly typeName: string) {}
 }
 
+/** An integer of a Go type other than `int` (int64, uint64…), exact beyond 2^53. */
+export class GoInt {
+  constructor(
+    readonly value: bigint,
+    readonly type: string,
+  ) {}
+}
+
 export class GoChannel {
   constructor(readonly values: Iterable<GoValue>) {}
 }
@@ -48,6 +62,34 @@ export const GO_TYPE_NAME: unique symbol = Symbol('goTypeName');
  * under GO_METHODS, and `.Name args` calls one before looking for a field, as Go does.
  */
 export const GO_METHODS: unique symbol = Symbol('goMethods');
+
+/** The zero value of a typed map's element type, for `index` of a missing key. */
+export const GO_MAP_ZERO: unique symbol = Symbol('goMapZero');
+
+/** Tags a slice with its Go type (`[]string`, `dependency.ServiceTags`); returns the same array. */
+export function goSlice<T extends GoValue[]>(type: string, items: T): T {
+  Object.defineProperty(items, GO_TYPE_NAME, { value: type, enumerable: false });
+  return items;
+}
+
+/** A map of Go type `type` (`map[string]string`) whose missing keys index as `zero`. */
+export function goMap(type: string, zero: () => GoValue, entries: Iterable<readonly [string, GoValue]> = []): Map<string, GoValue> {
+  const map = new Map<string, GoValue>(entries as Iterable<[string, GoValue]>);
+  Object.defineProperty(map, GO_TYPE_NAME, { value: type, enumerable: false });
+  Object.defineProperty(map, GO_MAP_ZERO, { value: zero, enumerable: false });
+  return map;
+}
+
+/** The Go type a slice or map was tagged with, if any. */
+export function taggedType(value: object): string | undefined {
+  return (value as { [GO_TYPE_NAME]?: string })[GO_TYPE_NAME];
+}
+
+/** The value `index` gives for a key a map lacks: its element type's zero (nil for interface{}). */
+export function mapZero(map: ReadonlyMap<string, GoValue>): GoValue {
+  const zero = (map as { [GO_MAP_ZERO]?: () => GoValue })[GO_MAP_ZERO];
+  return zero ? zero() : null;
+}
 
 /** Returns the method `name` of a value, or undefined when it has none by that name. */
 export function methodOf(value: GoValue, name: string): GoFunc | undefined {
@@ -68,6 +110,7 @@ export type GoValue =
   | null
   | undefined
   | GoFloat
+  | GoInt
   | GoChannel
   | JsonNumber
   | GoNil

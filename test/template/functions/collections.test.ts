@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { GoChannel, GoFloat, type GoValue } from '../../../src/template/go/values.js';
+import { GoChannel, GoFloat, goSlice, type GoStruct, type GoValue } from '../../../src/template/go/values.js';
+import { typeName } from '../../../src/template/go/reflect.js';
 import { kvPair } from '../../../src/template/functions/memkv.js';
 import { toKeyPair } from '../../../src/template/functions/shapes.js';
 import { call, funcsFor, plain } from './helpers.js';
@@ -48,12 +49,12 @@ describe('explode and merge', () => {
 });
 
 describe('sequences', () => {
-  it('loop returns a channel of [start, stop)', () => {
+  it('loop returns a channel of int64 in [start, stop)', () => {
     const ch = call(f, 'loop', 5, 8);
     assert.ok(ch instanceof GoChannel);
-    assert.deepEqual([...ch.values], [5, 6, 7]);
-    assert.deepEqual([...(call(f, 'loop', 3) as GoChannel).values], [0, 1, 2]);
-    assert.deepEqual([...(call(f, 'loop', '2') as GoChannel).values], [0, 1]);
+    assert.deepEqual([...ch.values].map(plain), ['int64(5)', 'int64(6)', 'int64(7)']);
+    assert.deepEqual([...(call(f, 'loop', 3) as GoChannel).values].map(plain), ['int64(0)', 'int64(1)', 'int64(2)']);
+    assert.deepEqual([...(call(f, 'loop', '2') as GoChannel).values].map(plain), ['int64(0)', 'int64(1)']);
   });
 
   it('loop rejects bad arguments', () => {
@@ -61,11 +62,22 @@ describe('sequences', () => {
     assert.throws(() => call(f, 'loop', true), { message: 'loop: bad argument type: bool' });
   });
 
-  it('reverse: getvs values and split lists', () => {
-    assert.deepEqual(call(confd, 'reverse', ['10.0.0.10:80', '10.0.0.1:80', '10.0.0.2:80']), ['10.0.0.2:80', '10.0.0.1:80', '10.0.0.10:80']);
-    assert.deepEqual(call(confd, 'reverse', ['1', '2', '3']), ['3', '2', '1']);
-    assert.deepEqual(plain(call(confd, 'reverse', [kvPair('/a', '1'), kvPair('/b', '2')])), [{ Key: '/b', Value: '2' }, { Key: '/a', Value: '1' }]);
-    assert.deepEqual(call(confd, 'reverse', [1, 2]), [1, 2]);
+  // confd's Reverse switches on the exact types []string and []memkv.KVPair; the rest come back as they were.
+  const reverseCases: readonly { name: string; input: GoValue; expected: GoValue }[] = [
+    { name: 'getvs values ([]string) are reversed', input: goSlice('[]string', ['10.0.0.10:80', '10.0.0.1:80', '10.0.0.2:80']), expected: ['10.0.0.2:80', '10.0.0.1:80', '10.0.0.10:80'] },
+    { name: 'sortKVByLength pairs ([]memkv.KVPair) are reversed', input: goSlice('[]memkv.KVPair', [kvPair('/a', '1'), kvPair('/b', '2')]), expected: [{ Key: '/b', Value: '2' }, { Key: '/a', Value: '1' }] },
+    { name: 'gets pairs (memkv.KVPairs) come back unreversed', input: goSlice('memkv.KVPairs', [kvPair('/a', '1'), kvPair('/b', '2')]), expected: [{ Key: '/a', Value: '1' }, { Key: '/b', Value: '2' }] },
+    { name: 'seq ([]int) comes back unreversed', input: goSlice('[]int', [1, 2]), expected: [1, 2] },
+    { name: 'jsonArray ([]interface {}) comes back unreversed', input: ['x', 'y'], expected: ['x', 'y'] },
+  ];
+  for (const { name, input, expected } of reverseCases) {
+    it(`reverse: ${name}`, () => {
+      assert.deepEqual(plain(call(confd, 'reverse', input) as GoStruct[]), expected);
+    });
+  }
+
+  it('reverse keeps the slice type, so printf %T still says []string', () => {
+    assert.equal(typeName(call(confd, 'reverse', call(confd, 'split', 'a,b', ','))), '[]string');
   });
 
   it('sortByLength and sortKVByLength are stable by byte length', () => {

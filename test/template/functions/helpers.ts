@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { GoChannel, GoFloat, type FuncMap, type GoValue } from '../../../src/template/go/values.js';
+import { GoChannel, GoFloat, GoInt, type FuncMap, type GoValue } from '../../../src/template/go/values.js';
 import type { Flavor } from '../../../src/types/template.js';
 import type { DataReader, FunctionContext } from '../../../src/template/functions/context.js';
 import { createFuncMap, type FuncMapOptions } from '../../../src/template/functions/index.js';
@@ -31,6 +31,7 @@ export function call(funcs: FuncMap, name: string, ...args: GoValue[]): GoValue 
 /** Go values → plain data for deepStrictEqual (maps → objects, floats → {float}, symbols dropped). */
 export function plain(value: GoValue): unknown {
   if (value instanceof GoFloat) return { float: value.value };
+  if (value instanceof GoInt) return `${value.type}(${value.value})`;
   if (value instanceof GoChannel) return [...value.values].map(plain);
   if (Array.isArray(value)) return value.map(plain);
   if (value instanceof Map) return Object.fromEntries([...value].map(([k, v]) => [k, plain(v)]));

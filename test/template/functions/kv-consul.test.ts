@@ -81,7 +81,7 @@ describe('consul-template KV functions', () => {
     const [pair] = call(funcsFor('consul-template', consulData()), 'tree', 'app/db') as GoStruct[];
     assert.deepEqual(plain(pair!), {
       Path: 'app/db/host', Key: 'host', Value: '10.0.0.9',
-      CreateIndex: 0, ModifyIndex: 0, LockIndex: 0, Flags: 0, Session: '',
+      CreateIndex: 'uint64(0)', ModifyIndex: 'uint64(0)', LockIndex: 'uint64(0)', Flags: 'uint64(0)', Session: '',
     });
   });
 

@@ -54,16 +54,18 @@ describe('consul-template math: the piped value is the left operand', () => {
 describe('number and bool parsing', () => {
   table(ct, [
     ['parse_funcs: parseBool', 'parseBool', ['true'], true],
-    ['parse_funcs: parseInt', 'parseInt', ['-42'], -42],
+    ['parse_funcs: parseInt gives an int64', 'parseInt', ['-42'], 'int64(-42)'],
     ['parse_funcs: parseFloat', 'parseFloat', ['1.5'], { float: 1.5 }],
-    ['parse_funcs: parseUint', 'parseUint', ['7'], 7],
+    ['parse_funcs: parseUint gives a uint64', 'parseUint', ['7'], 'uint64(7)'],
+    ['parseUint keeps all 20 digits of the largest uint64', 'parseUint', ['18446744073709551615'], 'uint64(18446744073709551615)'],
     ['consul-template parseBool of "" is false', 'parseBool', [''], false],
-    ['parseInt of "" is 0', 'parseInt', [''], 0],
+    ['parseInt of "" is an int64 0', 'parseInt', [''], 'int64(0)'],
     ['parseFloat accepts Go syntax', 'parseFloat', ['0x1p-2'], { float: 0.25 }],
   ]);
   table(confd, [
     ['atoi_negative: atoi', 'atoi', ['-3'], -3],
     ['atoi accepts a plus sign', 'atoi', ['+7'], 7],
+    ['atoi keeps every digit of the largest int', 'atoi', ['9223372036854775807'], 'int(9223372036854775807)'],
     ['parsebool_atoi: parseBool "false"', 'parseBool', ['false'], false],
     ['parseBool "T"', 'parseBool', ['T'], true],
   ]);

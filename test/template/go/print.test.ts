@@ -166,8 +166,9 @@ describe('Go fmt printing', () => {
     assert.equal(formatValue(fromJSON({ b: [1, { c: null }], a: 'x' })), 'map[a:x b:[1 map[c:<nil>]]]');
   });
 
-  it('prints pointer structs with an ampersand at the top level', () => {
-    assert.equal(formatValue({ Key: 'k', [GO_TYPE_NAME]: '*dependency.KeyPair' }), '&{k}');
+  it('prints pointer structs with an ampersand in print and printf, without in an action ({{ . }} indirects)', () => {
+    assert.equal(sprint([{ Key: 'k', [GO_TYPE_NAME]: '*dependency.KeyPair' }]), '&{k}');
+    assert.equal(formatValue({ Key: 'k', [GO_TYPE_NAME]: '*dependency.KeyPair' }), '{k}');
     assert.equal(typeString({ Key: 'k', [GO_TYPE_NAME]: '*dependency.KeyPair' }), '*dependency.KeyPair');
   });
 });
