@@ -2,15 +2,13 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createBackend } from './backends/index.js';
-import { defaultBackoff, exponentialBackoff } from './backends/retry.js';
+import type { createBackend } from './backends/index.js';
 import type { Config } from './config/config.js';
 import { parseFlags, usageText } from './config/flags.js';
-import { loadConfig } from './config/load.js';
 import { CtmplError, messageOf } from './errors.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
-import { createLogger, type Logger } from './log.js';
-import { prepareResources } from './runner/prepare.js';
+import type { Logger } from './log.js';
+import type { prepareResources } from './runner/prepare.js';
 
 export interface CliIo {
   readonly stdout: { write(text: string): unknown; isTTY?: boolean };
@@ -35,6 +33,10 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       io.stdout.write(`ctmpl ${packageVersion()}\n`);
       return ExitCode.ok;
     }
+    // Loaded only past -help and -version, so those start as fast as Node itself.
+    const [{ loadConfig }, { createLogger }, { prepareResources }, { createBackend }] = await Promise.all([
+      import('./config/load.js'), import('./log.js'), import('./runner/prepare.js'), import('./backends/index.js'),
+    ]);
     const { config, resources, configFile } = await loadConfig(flags, io.cwd);
     const logger = createLogger(config.logLevel, config.logFormat, io.stderr);
     if (configFile?.ignoredKeys.length) logger.warn('config', `${configFile.path}: ignoring confd keys ctmpl does not use: ${configFile.ignoredKeys.join(', ')}`);
@@ -84,6 +86,7 @@ async function runDaemonMode(
   reloadResources: () => Promise<Awaited<ReturnType<typeof prepareResources>>>,
 ): Promise<number> {
   const { Daemon } = await import('./runner/daemon.js');
+  const { defaultBackoff, exponentialBackoff } = await import('./backends/retry.js');
   const { watchConfiguration } = await import('./runner/config-watch.js');
   const daemon = new Daemon({
     backend, logger, noop: config.noop, commandTimeoutMs: config.commandTimeoutMs, stdout: io.stdout,
