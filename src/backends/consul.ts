@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Agent, request } from 'undici';
+import { Agent, request } from './http-client.js';
 import type { Backend, Snapshot } from './backend.js';
 import { dependencyKey, type Dependency } from './dependency.js';
 import { agentSelfQuery, consulQuery, type ConsulAnswer, type ConsulQuery } from './consul/queries.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import { Agent, request, type Dispatcher } from 'undici';
+import { Agent, request, type Dispatcher } from '../http-client.js';
 import { CtmplError, isAbortError, messageOf } from '../../errors.js';
 import { withTimeout, type Deadline } from '../deadline.js';
 import { StreamWatchdog } from './watchdog.js';
