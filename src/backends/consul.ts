@@ -4,6 +4,7 @@ import { Agent, request } from './http-client.js';
 import type { Backend, Snapshot } from './backend.js';
 import { dependencyKey, type Dependency } from './dependency.js';
 import { agentSelfQuery, consulQuery, type ConsulAnswer, type ConsulQuery } from './consul/queries.js';
+import { RequeryBudget } from './consul/requery-budget.js';
 import { sleep } from './retry.js';
 import { CtmplError, isAbortError, messageOf } from '../errors.js';
 
@@ -29,7 +30,10 @@ export interface ConsulOptions {
   readonly maxStaleMs?: number;
   /** ?wait= of blocking queries; default 60 s. */
   readonly blockingWaitMs?: number;
-  /** Minimum delay between two queries of one dependency (plus up to 50% jitter); default 50 ms. */
+  /**
+   * Minimum delay between two queries of one dependency (plus up to 50% jitter) once a burst of
+   * REQUERY_BURST quick re-queries is spent; default 50 ms.
+   */
   readonly minRequeryMs?: number;
   /** Environment to read CONSUL_HTTP_* from (the caller passes process.env). */
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -39,6 +43,8 @@ export interface ConsulOptions {
 const DEFAULT_ADDRESS = '127.0.0.1:8500';
 const DEFAULT_WAIT_MS = 60_000;
 const DEFAULT_MIN_REQUERY_MS = 50;
+// Quick re-queries a dependency may make in a row before minRequeryMs applies (refilled one per minRequeryMs).
+const REQUERY_BURST = 10;
 // consul-template re-reads datacenters on this period: the endpoint has no blocking form.
 const POLL_MS = 15_000;
 
@@ -105,8 +111,9 @@ export function createConsulBackend(options: ConsulOptions = {}) {
     let { index, digest } = parseCursor(cursor);
     const query = await queryOf(dep, signal);
     let lastQueryAt = 0;
+    const budget = new RequeryBudget(REQUERY_BURST, minRequeryMs);
     while (!signal.aborted) {
-      await sleep(nextQueryDelay(query, lastQueryAt), signal);
+      await sleep(query.blocking ? budget.take() : nextPollDelay(lastQueryAt), signal);
       if (signal.aborted) return;
       lastQueryAt = Date.now();
       const answer = await read(query, index, signal).catch((error: unknown) => {
@@ -136,10 +143,8 @@ export function createConsulBackend(options: ConsulOptions = {}) {
     }
   }
 
-  function nextQueryDelay(query: ConsulQuery, lastQueryAt: number): number {
-    if (!query.blocking) return lastQueryAt === 0 ? 0 : Math.min(POLL_MS, waitMs);
-    const minGap = minRequeryMs * (1 + Math.random() / 2);
-    return Math.max(0, lastQueryAt + minGap - Date.now());
+  function nextPollDelay(lastQueryAt: number): number {
+    return lastQueryAt === 0 ? 0 : Math.min(POLL_MS, waitMs);
   }
 
   return {
