@@ -25,19 +25,26 @@ interface LatencyTarget {
 /** Pause after a change is seen before the next one: changes stay isolated, not a burst. */
 const PAUSE_MS = 60;
 
+/** How many changes are timed, after how many unmeasured ones, with what pause after each. */
+interface ChangePlan {
+  readonly changes: number;
+  readonly unmeasured: number;
+  readonly pauseMs: number;
+}
+
 const confdResource = '[template]\nsrc = "value.tmpl"\ndest = "value.out"\nkeys = ["/bench"]\n';
 const confdTemplate = 'value={{getv "/bench/key"}}\n';
 
 /** Scenario 4: change→file latency per backend, one key, one resource, a -watch daemon. */
 export async function run(size: 'full' | 'tiny'): Promise<ScenarioResult> {
-  const changes = size === 'full' ? 100 : 8;
+  const plan: ChangePlan = size === 'full' ? { changes: 100, unmeasured: 3, pauseMs: PAUSE_MS } : { changes: 3, unmeasured: 1, pauseMs: 10 };
   const measurements: Measurement[] = [];
   for (const open of [openEtcd, openRedis, openConsul, openFile]) {
     const { dir, cleanup } = await makeTempDir('ctmpl-bench-');
     try {
       const target = await open(dir, size);
       try {
-        const { ctmpl, peer } = await measureChanges(target, dir, changes);
+        const { ctmpl, peer } = await measureChanges(target, dir, plan);
         const row = summarizeLatency(`change→file ${target.name}`, ctmpl);
         measurements.push(peer ? { ...row, baseline: { label: target.peer!.label, value: median(peer) } } : row);
         if (peer) measurements.push(summarizeLatency(`change→file ${target.name}: ${target.peer!.label}`, peer));
@@ -51,17 +58,17 @@ export async function run(size: 'full' | 'tiny'): Promise<ScenarioResult> {
   return {
     scenario: 'latency',
     title: 'change→file latency per backend',
-    method: `a -watch daemon renders one key, and the Go peer (confd -watch, consul-template) watches the same key at the same time when on PATH (full size); ${changes} times (after 3 unmeasured): write a new value through the backend's own API, time from the start of the write until each destination file holds it (fs.watch on its directory + 5 ms poll); ${PAUSE_MS} ms pause after both saw a change`,
+    method: `a -watch daemon renders one key, and the Go peer (confd -watch, consul-template) watches the same key at the same time when on PATH (full size); ${plan.changes} times (after ${plan.unmeasured} unmeasured): write a new value through the backend's own API, time from the start of the write until each destination file holds it (fs.watch on its directory + 5 ms poll); ${plan.pauseMs} ms pause after both saw a change`,
     size,
     measurements,
   };
 }
 
-async function measureChanges(target: LatencyTarget, dir: string, changes: number): Promise<{ ctmpl: number[]; peer?: number[] }> {
+async function measureChanges(target: LatencyTarget, dir: string, plan: ChangePlan): Promise<{ ctmpl: number[]; peer?: number[] }> {
   const probes = [new ContentProbe(join(dir, 'value.out')), ...(target.peer ? [new ContentProbe(join(dir, 'peer.out'))] : [])];
   const peer = target.peer ? startPeer(target.peer.argv[0]!, target.peer.argv.slice(1), dir) : undefined;
   try {
-    const samples = await withDaemon(target.args, dir, () => timeChanges(target, probes, changes)).catch((error: unknown) => {
+    const samples = await withDaemon(target.args, dir, () => timeChanges(target, probes, plan)).catch((error: unknown) => {
       throw peer ? new Error(`${String(error)}\n--- ${target.peer!.label} output (tail) ---\n${peer.output()}`) : error;
     });
     return { ctmpl: samples[0]!, ...(samples[1] ? { peer: samples[1] } : {}) };
@@ -72,16 +79,16 @@ async function measureChanges(target: LatencyTarget, dir: string, changes: numbe
 }
 
 /** Per probe, the latency of each change: both daemons see the same write, timed from its start. */
-async function timeChanges(target: LatencyTarget, probes: readonly ContentProbe[], changes: number): Promise<number[][]> {
+async function timeChanges(target: LatencyTarget, probes: readonly ContentProbe[], plan: ChangePlan): Promise<number[][]> {
   await Promise.all(probes.map((probe) => probe.waitFor((text) => text === 'value=v-init\n', `${target.name}: the first render`, 20_000)));
   const samples = probes.map(() => [] as number[]);
-  for (let i = -3; i < changes; i++) {
+  for (let i = -plan.unmeasured; i < plan.changes; i++) {
     const value = `v-${i}-${Date.now()}`;
     const started = performance.now();
     await target.write(value);
     const seen = await Promise.all(probes.map((probe) => probe.waitFor((text) => text === `value=${value}\n`, `${target.name} change ${i}`)));
     if (i >= 0) seen.forEach((at, p) => samples[p]!.push(at - started));
-    await delay(PAUSE_MS);
+    await delay(plan.pauseMs);
   }
   return samples;
 }

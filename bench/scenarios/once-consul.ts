@@ -24,7 +24,7 @@ interface ConsulSource {
  */
 export async function run(size: 'full' | 'tiny'): Promise<ScenarioResult> {
   const instances = size === 'full' ? 2_000 : 50;
-  const repeats = size === 'full' ? 7 : 2;
+  const repeats = size === 'full' ? 7 : 1;
   const source = await openConsul(size, instances);
   const consulTemplate = size === 'full' && source.description.startsWith('a real') ? findPeer('consul-template') : undefined;
   const { dir, cleanup } = await makeTempDir('ctmpl-bench-');

@@ -11,7 +11,7 @@ import { findPeer } from '../support/peers.js';
 /** Scenario 1: `-onetime` render of N etcd keys into an N-line haproxy backend, whole process. */
 export async function run(size: 'full' | 'tiny'): Promise<ScenarioResult> {
   const keys = size === 'full' ? 10_000 : 200;
-  const repeats = size === 'full' ? 7 : 2;
+  const repeats = size === 'full' ? 7 : 1;
   const etcd = await startEtcd();
   const { dir, cleanup } = await makeTempDir('ctmpl-bench-');
   try {

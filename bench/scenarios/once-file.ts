@@ -16,7 +16,7 @@ import { findPeer } from '../support/peers.js';
 export async function run(size: 'full' | 'tiny'): Promise<ScenarioResult> {
   const listKeys = size === 'full' ? 100_000 : 1_000;
   const mapKeys = size === 'full' ? 20_000 : 500;
-  const repeats = size === 'full' ? 5 : 2;
+  const repeats = size === 'full' ? 5 : 1;
   const { dir, cleanup } = await makeTempDir('ctmpl-bench-');
   try {
     await writeConfdir(dir, { resources: { 'haproxy.toml': haproxyResource('haproxy.cfg') }, templates: { 'haproxy.tmpl': haproxyTemplate } });

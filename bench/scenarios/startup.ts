@@ -5,7 +5,7 @@ import { findPeer } from '../support/peers.js';
 
 /** Scenario 0: start-up cost, `ctmpl -version` against `node -e 0` (and the peers' own -version when on PATH). */
 export async function run(size: 'full' | 'tiny'): Promise<ScenarioResult> {
-  const repeats = size === 'full' ? 15 : 3;
+  const repeats = size === 'full' ? 15 : 1;
   const peers = size === 'full' ? (['confd', 'consul-template'] as const).flatMap((name) => {
     const path = findPeer(name);
     return path ? [{ name, argv: [path, '-version'] }] : [];
