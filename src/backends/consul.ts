@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Agent, request } from './http-client.js';
 import type { Backend, Snapshot } from './backend.js';
 import { dependencyKey, type Dependency } from './dependency.js';
 import { agentSelfQuery, consulQuery, type ConsulAnswer, type ConsulQuery } from './consul/queries.js';
 import { RequeryBudget } from './consul/requery-budget.js';
+import { TextClient } from './consul/http-get.js';
 import { sleep } from './retry.js';
 import { CtmplError, isAbortError, messageOf } from '../errors.js';
 
@@ -54,7 +54,7 @@ export function createConsulBackend(options: ConsulOptions = {}) {
   const baseUrl = resolveAddress(options.address ?? env.CONSUL_HTTP_ADDR ?? DEFAULT_ADDRESS, tls, env);
   const description = `consul ${baseUrl}`;
   const headers = requestHeaders(options, env);
-  const agent = createAgent(tls);
+  const client = createClient(baseUrl, tls);
   const waitMs = options.blockingWaitMs ?? DEFAULT_WAIT_MS;
   const minRequeryMs = options.minRequeryMs ?? DEFAULT_MIN_REQUERY_MS;
   const log = options.log ?? (() => {});
@@ -65,8 +65,8 @@ export function createConsulBackend(options: ConsulOptions = {}) {
     const url = `${baseUrl}${query.path}${queryString([...query.params, ...extra])}`;
     const timeout = waitMs + waitMs / 16 + 10_000;
     try {
-      const res = await request(url, { dispatcher: agent, headers, signal, headersTimeout: timeout, bodyTimeout: timeout });
-      const body = await res.body.text();
+      const res = await client.get(url, { headers, signal, idleTimeoutMs: timeout });
+      const body = res.body;
       const ok = res.statusCode === 200 || (res.statusCode === 404 && query.allowNotFound);
       if (!ok) throw new CtmplError('BACKEND', `${description}: ${shown}: ${res.statusCode} ${body.trim()}`.trimEnd());
       return {
@@ -157,7 +157,7 @@ export function createConsulBackend(options: ConsulOptions = {}) {
       return { data, cursor: formatCursor(answer.index, digestOf(data)) };
     },
     changes,
-    close: () => agent.close(),
+    close: async () => client.close(),
   } satisfies Backend;
 }
 
@@ -207,8 +207,9 @@ function parseAuth(value: string | undefined): ConsulOptions['auth'] {
   return colon === -1 ? { username: value, password: '' } : { username: value.slice(0, colon), password: value.slice(colon + 1) };
 }
 
-function createAgent(tls: ConsulTlsOptions | undefined): Agent {
-  if (!tls) return new Agent();
+function createClient(baseUrl: string, tls: ConsulTlsOptions | undefined): TextClient {
+  const isHttps = baseUrl.startsWith('https:');
+  if (!tls) return new TextClient(isHttps);
   const file = (path: string | undefined) => {
     try {
       return path ? readFileSync(path) : undefined;
@@ -216,14 +217,12 @@ function createAgent(tls: ConsulTlsOptions | undefined): Agent {
       throw new CtmplError('BACKEND', `consul: tls: ${messageOf(error)}`, { cause: error });
     }
   };
-  return new Agent({
-    connect: {
-      ca: file(tls.caFile),
-      cert: file(tls.certFile),
-      key: file(tls.keyFile),
-      servername: tls.serverName,
-      rejectUnauthorized: tls.verify,
-    },
+  return new TextClient(isHttps, {
+    ca: file(tls.caFile),
+    cert: file(tls.certFile),
+    key: file(tls.keyFile),
+    ...(tls.serverName ? { servername: tls.serverName } : {}),
+    rejectUnauthorized: tls.verify,
   });
 }
 
