@@ -12,7 +12,7 @@ const binaries = {
 describe('the benchmark scenarios at tiny size', () => {
   for (const scenario of scenarios) {
     const skip = scenario.needs.map((need) => (need === 'etcd' ? binaries.etcd : binaries.redis).skip).find(Boolean);
-    it(`${scenario.name} runs and returns finite numbers`, { skip, timeout: 30_000 }, async () => {
+    it(`${scenario.name} runs and returns finite numbers`, { skip, timeout: 60_000 }, async () => {
       const result = await scenario.run('tiny');
       assert.equal(result.scenario, scenario.name);
       assert.ok(result.measurements.length > 0, 'no measurements');
