@@ -7,6 +7,7 @@ import { freePort } from '../../test/support/ports.js';
 import { median, summarize, type ScenarioResult } from '../report.js';
 import { withDaemon } from '../support/daemon.js';
 import { readProcStatus } from '../support/measure.js';
+import { findPeer, startPeer } from '../support/peers.js';
 import { waitForFiles, waitForQuiet, writeManyResources, type Shape } from '../support/many-resources.js';
 
 /** Scenario 6: resident memory of a -watch daemon holding N resources after it has settled. */
@@ -20,6 +21,8 @@ export async function run(size: 'full' | 'tiny'): Promise<ScenarioResult> {
     const layout = await writeManyResources(etcd, dir, shape);
     const rss: number[] = [];
     const baseline: number[] = [];
+    const confd = size === 'full' ? findPeer('confd') : undefined;
+    const peerRss: number[] = [];
     for (let i = 0; i < starts; i++) {
       const statusAddress = `127.0.0.1:${await freePort()}`;
       // Each start renders every file afresh, so "every file rendered" means this daemon did it.
@@ -32,13 +35,16 @@ export async function run(size: 'full' | 'tiny'): Promise<ScenarioResult> {
         return readRss(cli.child.pid);
       }));
       baseline.push(await idleNodeRss(settleMs));
+      if (confd) peerRss.push(await idleConfdRss(confd, ['-watch', '-confdir', dir, '-backend', 'etcdv3', '-node', etcd.url, '-log-level', 'error'], dir, layout.dests, settleMs));
     }
+    const measurements = [summarize('idle RSS', 'MiB', rss, { label: 'idle node', value: median(baseline) })];
+    if (confd) measurements.push(summarize('idle RSS vs confd', 'MiB', rss, { label: 'confd', value: median(peerRss) }));
     return {
       scenario: 'idle-rss',
       title: `idle RSS of a -watch daemon with ${shape.resources} resources (${shape.prefixes} etcd prefixes)`,
-      method: `VmRSS from /proc/PID/status of the daemon ${settleMs} ms after every file is rendered and its counters are still, ${starts} daemon start(s); baseline: an idle \`node -e "setInterval(…)"\` read the same way`,
+      method: `VmRSS from /proc/PID/status of the daemon ${settleMs} ms after every file is rendered and its counters are still, ${starts} daemon start(s); baselines: an idle \`node -e "setInterval(…)"\`${confd ? ' and `confd -watch` on the same confdir (after each ctmpl start)' : ''}, read the same way`,
       size,
-      measurements: [summarize('idle RSS', 'MiB', rss, { label: 'idle node', value: median(baseline) })],
+      measurements,
     };
   } finally {
     await etcd.close();
@@ -50,6 +56,21 @@ function readRss(pid: number | undefined): number {
   const status = pid === undefined ? undefined : readProcStatus(pid);
   if (!status) throw new Error(`cannot read /proc/${pid}/status`);
   return status.vmRssKb / 1024;
+}
+
+/** VmRSS (MiB) of `confd -watch` on the same confdir, `settleMs` after it rendered every file afresh. */
+async function idleConfdRss(confd: string, args: readonly string[], dir: string, dests: readonly string[], settleMs: number): Promise<number> {
+  await Promise.all(dests.map((dest) => rm(dest, { force: true })));
+  const peer = startPeer(confd, args, dir);
+  try {
+    await waitForFiles(dests, (text) => text.includes('k0='), 'every resource rendered by confd');
+    await delay(settleMs);
+    return readRss(peer.child.pid);
+  } catch (error) {
+    throw new Error(`${String(error)}\n--- confd output (tail) ---\n${peer.output()}`);
+  } finally {
+    await peer.stop();
+  }
 }
 
 /** VmRSS (MiB) of a Node process that only keeps a timer, `settleMs` after it starts. */

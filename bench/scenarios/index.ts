@@ -7,11 +7,13 @@ import { run as runFanOut } from './fan-out.js';
 import { run as runIdleRss } from './idle-rss.js';
 import { run as runRender } from './render.js';
 import { run as runVaultRotation } from './vault-rotation.js';
+import { run as runStartup } from './startup.js';
 
 export type Size = 'full' | 'tiny';
 
 /** Every scenario in the order `npm run bench` runs them, with the backend binaries each needs. */
 export const scenarios: readonly { name: string; needs: readonly ('etcd' | 'redis' | 'zookeeper' | 'vault')[]; run: (size: Size) => Promise<ScenarioResult> }[] = [
+  { name: 'startup', needs: [], run: runStartup },
   { name: 'once-etcd', needs: ['etcd'], run: runOnceEtcd },
   { name: 'once-consul', needs: [], run: runOnceConsul },
   { name: 'once-file', needs: [], run: runOnceFile },

@@ -6,6 +6,7 @@ import type { Measurement, ScenarioResult } from '../report.js';
 import { countLines, expectLines, haproxyResource, haproxyTemplate, serverEntries } from '../support/fixtures.js';
 import { peakRssMethod } from '../support/measure.js';
 import { measureOnceRender } from '../support/once.js';
+import { findPeer } from '../support/peers.js';
 
 /**
  * Scenario 3: `-onetime` render of N keys held in one YAML file (file backend). The N keys are
@@ -19,6 +20,8 @@ export async function run(size: 'full' | 'tiny'): Promise<ScenarioResult> {
   const { dir, cleanup } = await makeTempDir('ctmpl-bench-');
   try {
     await writeConfdir(dir, { resources: { 'haproxy.toml': haproxyResource('haproxy.cfg') }, templates: { 'haproxy.tmpl': haproxyTemplate } });
+    const confd = size === 'full' ? findPeer('confd') : undefined;
+    const dest = join(dir, 'haproxy.cfg');
     const measurements: Measurement[] = [];
     for (const [label, keys, yaml] of [
       [`${listKeys} keys, YAML list`, listKeys, serversList(listKeys)],
@@ -29,7 +32,8 @@ export async function run(size: 'full' | 'tiny'): Promise<ScenarioResult> {
       measurements.push(...(await measureOnceRender({
         args: ['-onetime', '-confdir', dir, '-backend', 'file', '-file', data],
         cwd: dir,
-        dest: join(dir, 'haproxy.cfg'),
+        dest,
+        ...(confd ? { peer: { label: 'confd', dest, argv: [confd, '-onetime', '-backend', 'file', '-file', data, '-confdir', dir, '-log-level', 'error'] } } : {}),
         repeats: label.includes('map') ? Math.min(repeats, 3) : repeats,
         label,
         verify: (output) => expectLines(countLines(output, 'server '), keys),
@@ -38,7 +42,7 @@ export async function run(size: 'full' | 'tiny'): Promise<ScenarioResult> {
     return {
       scenario: 'once-file',
       title: `once-render of ${listKeys} keys from one YAML file (file backend)`,
-      method: `spawn \`ctmpl -onetime -backend file\` on a ${listKeys}-item YAML list and on a ${mapKeys}-entry YAML map, ${repeats} runs (map: ≤3) after a warm-up, interleaved with \`node -e 0\`; peak RSS by ${peakRssMethod}`,
+      method: `spawn \`ctmpl -onetime -backend file\` on a ${listKeys}-item YAML list and on a ${mapKeys}-entry YAML map, ${repeats} runs (map: ≤3) after a warm-up, interleaved with \`node -e 0\`${confd ? ' and `confd -onetime -backend file`' : ' (confd not on PATH: no peer)'}; peak RSS by ${peakRssMethod}`,
       size,
       measurements,
     };

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Agent, request } from 'undici';
 import type { Backend, Snapshot } from './backend.js';
 import { dependencyKey, type Dependency } from '../types/dependency.js';
 import { agentSelfQuery, consulQuery, type ConsulAnswer, type ConsulQuery } from './consul/queries.js';
+import { RequeryBudget } from './consul/requery-budget.js';
+import { TextClient } from './consul/http-get.js';
 import { sleep } from '../sleep.js';
 import { splitCredentials } from '../redact.js';
 import { CtmplError, isAbortError, messageOf } from '../errors.js';
@@ -22,7 +23,10 @@ export interface ConsulOptions {
   readonly maxStaleMs?: number;
   /** ?wait= of blocking queries; default 60 s. */
   readonly blockingWaitMs?: number;
-  /** Minimum delay between two queries of one dependency (plus up to 50% jitter); default 50 ms. */
+  /**
+   * Minimum delay between two queries of one dependency (plus up to 50% jitter) once a burst of
+   * REQUERY_BURST quick re-queries is spent; default 50 ms.
+   */
   readonly minRequeryMs?: number;
   /** Environment to read CONSUL_HTTP_* from (the caller passes process.env). */
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -32,6 +36,8 @@ export interface ConsulOptions {
 const DEFAULT_ADDRESS = '127.0.0.1:8500';
 const DEFAULT_WAIT_MS = 60_000;
 const DEFAULT_MIN_REQUERY_MS = 50;
+// Quick re-queries a dependency may make in a row before minRequeryMs applies (refilled one per minRequeryMs).
+const REQUERY_BURST = 10;
 // consul-template re-reads datacenters on this period: the endpoint has no blocking form.
 const POLL_MS = 15_000;
 
@@ -43,7 +49,7 @@ export function createConsulBackend(options: ConsulOptions = {}) {
   const description = `consul ${baseUrl}`;
   const fromUrl = given.username !== undefined ? { auth: { username: given.username, password: given.password ?? '' } } : {};
   const headers = requestHeaders({ ...fromUrl, ...options }, env);
-  const agent = createAgent(tls);
+  const client = createClient(baseUrl, tls);
   const waitMs = options.blockingWaitMs ?? DEFAULT_WAIT_MS;
   const minRequeryMs = options.minRequeryMs ?? DEFAULT_MIN_REQUERY_MS;
   const log = options.log ?? (() => {});
@@ -54,8 +60,8 @@ export function createConsulBackend(options: ConsulOptions = {}) {
     const url = `${baseUrl}${query.path}${queryString([...query.params, ...extra])}`;
     const timeout = waitMs + waitMs / 16 + 10_000;
     try {
-      const res = await request(url, { dispatcher: agent, headers, signal, headersTimeout: timeout, bodyTimeout: timeout });
-      const body = await res.body.text();
+      const res = await client.get(url, { headers, signal, idleTimeoutMs: timeout });
+      const body = res.body;
       const ok = res.statusCode === 200 || (res.statusCode === 404 && query.allowNotFound);
       if (!ok) throw new CtmplError('BACKEND', `${description}: ${shown}: ${res.statusCode} ${body.trim()}`.trimEnd());
       return {
@@ -100,8 +106,9 @@ export function createConsulBackend(options: ConsulOptions = {}) {
     let { index, digest } = parseCursor(cursor);
     const query = await queryOf(dep, signal);
     let lastQueryAt = 0;
+    const budget = new RequeryBudget(REQUERY_BURST, minRequeryMs);
     while (!signal.aborted) {
-      await sleep(nextQueryDelay(query, lastQueryAt), signal);
+      await sleep(query.blocking ? budget.take() : nextPollDelay(lastQueryAt), signal);
       if (signal.aborted) return;
       lastQueryAt = Date.now();
       const answer = await read(query, index, signal).catch((error: unknown) => {
@@ -131,10 +138,8 @@ export function createConsulBackend(options: ConsulOptions = {}) {
     }
   }
 
-  function nextQueryDelay(query: ConsulQuery, lastQueryAt: number): number {
-    if (!query.blocking) return lastQueryAt === 0 ? 0 : Math.min(POLL_MS, waitMs);
-    const minGap = minRequeryMs * (1 + Math.random() / 2);
-    return Math.max(0, lastQueryAt + minGap - Date.now());
+  function nextPollDelay(lastQueryAt: number): number {
+    return lastQueryAt === 0 ? 0 : Math.min(POLL_MS, waitMs);
   }
 
   return {
@@ -147,7 +152,7 @@ export function createConsulBackend(options: ConsulOptions = {}) {
       return { data, cursor: formatCursor(answer.index, digestOf(data)) };
     },
     changes,
-    close: () => agent.close(),
+    close: async () => client.close(),
   } satisfies Backend;
 }
 
@@ -197,8 +202,9 @@ function parseAuth(value: string | undefined): ConsulOptions['auth'] {
   return colon === -1 ? { username: value, password: '' } : { username: value.slice(0, colon), password: value.slice(colon + 1) };
 }
 
-function createAgent(tls: TlsOptions | undefined): Agent {
-  if (!tls) return new Agent();
+function createClient(baseUrl: string, tls: TlsOptions | undefined): TextClient {
+  const isHttps = baseUrl.startsWith('https:');
+  if (!tls) return new TextClient(isHttps);
   const file = (path: string | undefined) => {
     try {
       return path ? readFileSync(path) : undefined;
@@ -206,14 +212,12 @@ function createAgent(tls: TlsOptions | undefined): Agent {
       throw new CtmplError('BACKEND', `consul: tls: ${messageOf(error)}`, { cause: error });
     }
   };
-  return new Agent({
-    connect: {
-      ca: file(tls.caFile),
-      cert: file(tls.certFile),
-      key: file(tls.keyFile),
-      servername: tls.serverName,
-      rejectUnauthorized: tls.verify,
-    },
+  return new TextClient(isHttps, {
+    ca: file(tls.caFile),
+    cert: file(tls.certFile),
+    key: file(tls.keyFile),
+    ...(tls.serverName ? { servername: tls.serverName } : {}),
+    rejectUnauthorized: tls.verify,
   });
 }
 

@@ -6,7 +6,6 @@ import { WatchHub } from './etcd/watch-hub.js';
 import {
   applyEvents,
   dataOf,
-  decode,
   isInQuery,
   isSameEntries,
   lastRevision,
@@ -21,11 +20,6 @@ import {
 export type { EtcdOptions } from './etcd/gateway.js';
 
 type KvDependency = Dependency & { type: 'kv.get' | 'kv.list' };
-
-interface RangeAnswer {
-  readonly header?: { readonly revision?: string };
-  readonly kvs?: readonly { readonly key: string; readonly value?: string }[];
-}
 
 /**
  * Returns the etcd v3 backend (`-backend etcd` and `etcdv3`): kv.get and kv.list over the JSON
@@ -43,10 +37,10 @@ export function createEtcdBackend(options: EtcdOptions): Backend {
     const entries: [string, string][] = [];
     let at = revision;
     for (const range of readRanges(query)) {
-      const answer = await gateway.call<RangeAnswer>('/v3/kv/range', { ...range, revision: at }, signal);
+      const answer = await gateway.range(range, at, signal);
       // Later ranges read at the first one's revision so a prefix snapshot is consistent.
-      at ??= answer.header?.revision ?? '0';
-      for (const kv of answer.kvs ?? []) entries.push([decode(kv.key), decode(kv.value ?? '')]);
+      at ??= answer.revision;
+      for (const kv of answer.kvs) entries.push(kv);
     }
     return { revision: at ?? '0', entries: sortEntries(entries.filter(([key]) => isInQuery(query, key))) };
   }

@@ -1,4 +1,3 @@
-import { watch } from 'chokidar';
 import type { Snapshot } from './backend.js';
 
 /**
@@ -11,6 +10,8 @@ export async function* followFiles(
   cursor: string,
   signal: AbortSignal,
 ): AsyncGenerator<Snapshot> {
+  // Loaded here, not at the top: once-mode runs never follow files.
+  const { watch } = await import('chokidar');
   const watcher = watch([...paths], { ignoreInitial: true, awaitWriteFinish: { stabilityThreshold: 50, pollInterval: 10 } });
   let wake: (() => void) | undefined;
   // Re-read once the watcher is ready: a write between the snapshot and now is not lost.

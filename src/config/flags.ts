@@ -1,10 +1,18 @@
-import yargs, { type Options } from 'yargs';
 import { CtmplError } from '../errors.js';
+
+/** One command-line flag: its value type, its help line, and whether it may be repeated. */
+interface FlagOption {
+  readonly type: 'string' | 'boolean' | 'number';
+  readonly describe: string;
+  /** Repeatable: every occurrence is kept, in order. */
+  readonly array?: true;
+  readonly default?: string | boolean | number;
+}
 
 /**
  * Every command-line flag. Go-style single-dash long flags (`-onetime`, `-confdir x`,
- * `-onetime=true`) and double-dash alike: yargs with short-option-groups off reads `-confdir`
- * as one long option.
+ * `-onetime=true`) and double-dash alike; `-confdir` is one long option, never a group of
+ * short ones.
  */
 const flagDefinitions = {
   backend: { type: 'string', describe: 'backend: file, env, etcd (etcdv3), redis, consul, vault' },
@@ -84,7 +92,7 @@ const flagDefinitions = {
   'user-id': { type: 'string', describe: 'vault app-id user id' },
   version: { type: 'boolean', describe: 'print the version and exit' },
   help: { type: 'boolean', describe: 'show this help' },
-} as const satisfies Record<string, Options>;
+} as const satisfies Record<string, FlagOption>;
 
 export type FlagName = keyof typeof flagDefinitions;
 export type ParsedFlags = { [K in FlagName]?: (typeof flagDefinitions)[K] extends { array: true } ? string[] : (typeof flagDefinitions)[K]['type'] extends 'boolean' ? boolean : (typeof flagDefinitions)[K]['type'] extends 'number' ? number : string };
@@ -96,43 +104,28 @@ const examples: [string, string][] = [
   ['ctmpl -onetime -noop -backend file -file data.yaml', 'dry run: print a diff per file, write nothing'],
 ];
 
-function buildParser(argv: readonly string[]) {
-  return yargs([...argv])
-    .scriptName('ctmpl')
-    .usage('Usage: ctmpl [flags]\n\nRenders config files from templates and data in Consul, etcd, Redis, files or the environment.')
-    .parserConfiguration({ 'short-option-groups': false, 'camel-case-expansion': false, 'boolean-negation': false, 'duplicate-arguments-array': true })
-    .version(false)
-    .help(false)
-    .options(flagDefinitions)
-    .example(examples)
-    .strict()
-    .wrap(100)
-    .exitProcess(false);
-}
-
-/**
- * Go's flag package takes `-lookup-timeout -1s` as a flag and its value; yargs would read `-1s`
- * as another flag. Joining such pairs into `--name=value` lets validation name the bad value.
- */
-function joinDashedValues(argv: readonly string[]): string[] {
-  const joined: string[] = [];
-  for (let index = 0; index < argv.length; index++) {
-    const name = /^--?([a-z][a-z-]*)$/.exec(argv[index]!)?.[1];
-    const definition = name === undefined ? undefined : (flagDefinitions as Record<string, Options>)[name];
-    const next = argv[index + 1];
-    if (definition && definition.type !== 'boolean' && next !== undefined && /^-[\d.]/.test(next)) {
-      joined.push(`--${name}=${next}`);
-      index++;
-    } else {
-      joined.push(argv[index]!);
-    }
-  }
-  return joined;
-}
+const definitions: Readonly<Record<string, FlagOption>> = flagDefinitions;
 
 /** Returns the usage text with every flag and the examples. */
 export function usageText(): Promise<string> {
-  return buildParser([]).getHelp();
+  const names = Object.keys(definitions).map((name) => `-${name}`);
+  const width = Math.max(...names.map((name) => name.length)) + 2;
+  const lines = Object.entries(definitions).map(([name, flag]) => {
+    const kind = flag.array ? `${flag.type}, repeatable` : flag.type;
+    return `  ${`-${name}`.padEnd(width)}${flag.describe} [${kind}]`;
+  });
+  const exampleLines = examples.flatMap(([command, what]) => [`  ${command}`, `      ${what}`]);
+  return Promise.resolve([
+    'Usage: ctmpl [flags]',
+    '',
+    'Renders config files from templates and data in Consul, etcd, Redis, files or the environment.',
+    '',
+    'Options (one or two dashes; -flag value or -flag=value):',
+    ...lines,
+    '',
+    'Examples:',
+    ...exampleLines,
+  ].join('\n'));
 }
 
 /**
@@ -140,36 +133,76 @@ export function usageText(): Promise<string> {
  * a stray argument.
  */
 export function parseFlags(argv: readonly string[]): ParsedFlags {
-  let failure: string | undefined;
-  const parsed = buildParser(joinDashedValues(argv))
-    .fail((message) => {
-      failure = message;
-    })
-    .parseSync() as Record<string, unknown>;
-  if (failure) throw new CtmplError('USAGE', failure);
-  const positional = parsed._ as unknown[];
-  if (positional.length > 0) throw new CtmplError('USAGE', `unexpected argument: ${String(positional[0])}`);
-  for (const [name, definition] of Object.entries(flagDefinitions)) {
-    const value = parsed[name];
-    if (definition.type === 'string' && !('array' in definition) && Array.isArray(value)) {
-      throw new CtmplError('USAGE', `flag -${name} given more than once`);
-    }
-    if (definition.type === 'number' && typeof value === 'number' && Number.isNaN(value)) {
+  const { values, unknown } = scanArguments(argv);
+  if (unknown.length > 0) throw new CtmplError('USAGE', `Unknown argument${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`);
+  for (const [name, definition] of Object.entries(definitions)) {
+    const given = values.get(name);
+    if (given === undefined) continue;
+    if (!definition.array && given.length > 1) throw new CtmplError('USAGE', `flag -${name} given more than once`);
+    if (definition.type === 'number' && given.some((value) => Number.isNaN(value))) {
       throw new CtmplError('USAGE', `flag -${name}: not a number`);
     }
-    const isEmptyList = Array.isArray(value) && (value.length === 0 || value.includes(''));
-    if (isEmptyList || (value === '' && ['backend', 'confdir', 'config-file'].includes(name))) {
+    const isEmptyList = definition.array && given.includes('');
+    if (isEmptyList || (given[0] === '' && ['backend', 'confdir', 'config-file'].includes(name))) {
       throw new CtmplError('USAGE', `flag -${name} needs a value`);
     }
   }
   const flags: Record<string, unknown> = {};
-  for (const name of Object.keys(flagDefinitions)) if (parsed[name] !== undefined) flags[name] = parsed[name];
+  for (const [name, definition] of Object.entries(definitions)) {
+    const given = values.get(name);
+    if (given !== undefined) flags[name] = definition.array ? given : given[0];
+    else if (definition.default !== undefined) flags[name] = definition.default;
+  }
   return flags as ParsedFlags;
+}
+
+type FlagValue = string | boolean | number;
+
+/**
+ * One pass over argv, Go flag style: `-name`, `--name`, `-name=value`, `-name value`; a boolean
+ * also takes a following `true`/`false`; a repeatable flag also takes the plain words after it.
+ * A value never starts with `-` unless it is a negative number or given with `=`.
+ * Everything after `--`, and every word no flag takes, is reported as unknown.
+ */
+function scanArguments(argv: readonly string[]): { values: Map<string, FlagValue[]>; unknown: string[] } {
+  const values = new Map<string, FlagValue[]>();
+  const unknown: string[] = [];
+  const add = (name: string, value: FlagValue) => (values.get(name) ?? values.set(name, []).get(name)!).push(value);
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      unknown.push(...argv.slice(i + 1));
+      break;
+    }
+    const match = /^--?([^=]+)(?:=([\s\S]*))?$/.exec(arg);
+    const definition = match && Object.hasOwn(definitions, match[1]!) ? definitions[match[1]!]! : undefined;
+    if (!match || !definition) {
+      unknown.push(match ? match[1]! : arg);
+      continue;
+    }
+    const name = match[1]!;
+    const next = argv[i + 1];
+    const takesNext = next !== undefined && (!next.startsWith('-') || /^-[\d.]/.test(next));
+    if (definition.type === 'boolean') {
+      const text = match[2] ?? (next === 'true' || next === 'false' ? argv[++i] : 'true');
+      add(name, text !== 'false');
+    } else if (match[2] !== undefined) {
+      add(name, convert(definition, match[2]));
+    } else if (!takesNext) {
+      add(name, definition.type === 'number' ? Number.NaN : '');
+    } else {
+      add(name, convert(definition, argv[++i]!));
+      while (definition.array && argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('-')) add(name, argv[++i]!);
+    }
+  }
+  return { values, unknown };
+}
+
+function convert(definition: FlagOption, text: string): FlagValue {
+  return definition.type === 'number' ? (text.trim() === '' ? Number.NaN : Number(text)) : text;
 }
 
 /** Each flag's value kind, for settings read from elsewhere (CONFD_* variables). */
 export function flagKinds(): Record<string, 'string' | 'boolean' | 'number' | 'list'> {
-  return Object.fromEntries(
-    Object.entries(flagDefinitions).map(([name, definition]) => [name, 'array' in definition ? 'list' : definition.type]),
-  );
+  return Object.fromEntries(Object.entries(definitions).map(([name, definition]) => [name, definition.array ? 'list' : definition.type]));
 }

@@ -1,6 +1,12 @@
-import { createTwoFilesPatch } from 'diff';
+import { createRequire } from 'node:module';
+import type * as Diff from 'diff';
 import { maskSecretLines } from './secrets.js';
 import type { WritePlan } from './writer.js';
+
+const require = createRequire(import.meta.url);
+let diffModule: typeof Diff | undefined;
+/** The diff package (19 modules), loaded by the first dry run rather than by every run. */
+const loadDiff = () => (diffModule ??= require('diff') as typeof Diff);
 
 /**
  * A unified diff of what a dry run would change in one file, colored for a TTY. A change of
@@ -14,7 +20,7 @@ export function describePlan(plan: WritePlan, color: boolean, secrets: readonly 
   }
   if (plan.contentChanged) {
     const before = plan.destination.content?.toString('utf8') ?? '';
-    const patch = createTwoFilesPatch(plan.destination.size !== undefined ? dest : '/dev/null', dest, before, plan.content.toString('utf8'), '', '', { context: 3 });
+    const patch = loadDiff().createTwoFilesPatch(plan.destination.size !== undefined ? dest : '/dev/null', dest, before, plan.content.toString('utf8'), '', '', { context: 3 });
     lines.push(...maskSecretLines(patch.split('\n').slice(1).filter((line, index, all) => index < all.length - 1 || line !== ''), secrets));
   }
   const text = lines.map((line) => (color ? colorize(line) : line)).join('\n');

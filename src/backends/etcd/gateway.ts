@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import { Agent, request, type Dispatcher } from 'undici';
+import { Agent, request, type Dispatcher } from '../http-client.js';
 import { CtmplError, isAbortError, messageOf } from '../../errors.js';
 import { splitCredentials } from '../../redact.js';
 import { withTimeout, type Deadline } from '../deadline.js';
+import { GrpcRangeClient, GrpcStatusError, GrpcUnsupportedError, type RangeResult } from './grpc-range.js';
+import { decode, type KeyRange } from './query.js';
 import { StreamWatchdog } from './watchdog.js';
 import type { LogFunction } from '../../types/log.js';
 import type { TlsOptions } from '../../types/tls.js';
@@ -44,6 +46,11 @@ const DEFAULT_WATCH_IDLE_TIMEOUT_MS = 30_000;
 const MAX_PROBE_INTERVAL_MS = 10_000;
 const MAX_CONNECTIONS_PER_NODE = 8;
 
+interface JsonRange {
+  readonly header?: { readonly revision?: string };
+  readonly kvs?: readonly { readonly key: string; readonly value?: string }[];
+}
+
 interface GatewayFailure {
   readonly status: number;
   readonly code: number | undefined;
@@ -61,6 +68,9 @@ export class EtcdGateway {
   readonly #agent: Agent;
   readonly #timing: Timing;
   readonly #credentials: { readonly username?: string; readonly password?: string };
+  readonly #grpc: GrpcRangeClient;
+  /** Nodes that answered the gRPC range as something else: ranges there go through the JSON gateway. */
+  readonly #jsonOnly = new Set<string>();
   #current = 0;
   /** Simple tokens are node-local, so a token is only good for the node that issued it. */
   #token: { readonly node: string; readonly value: string } | undefined;
@@ -77,6 +87,7 @@ export class EtcdGateway {
     // Bounded so that many dependencies read at once queue on a few connections instead of each
     // opening (and keeping alive) its own; the shared watch stream holds one of them.
     this.#agent = new Agent({ connect: tlsConnectOptions(options.tls), connections: MAX_CONNECTIONS_PER_NODE });
+    this.#grpc = new GrpcRangeClient(tlsConnectOptions(options.tls));
     this.#timing = timingOf(options);
   }
 
@@ -84,6 +95,46 @@ export class EtcdGateway {
   async call<T>(path: string, body: unknown, signal: AbortSignal): Promise<T> {
     const { value } = await this.#send(path, signal, (node, deadline) => this.#callNode<T>(node, path, body, deadline.signal));
     return value;
+  }
+
+  /**
+   * Reads one key range (at `revision` when given) with the same failover as `call`. It goes over
+   * gRPC, which etcd serves on the same port, and through the JSON gateway where gRPC is refused.
+   */
+  async range(range: KeyRange, revision: string | undefined, signal: AbortSignal): Promise<RangeResult> {
+    const path = '/v3/kv/range';
+    const { value } = await this.#send(path, signal, async (node, deadline) => {
+      if (!this.#jsonOnly.has(node)) {
+        try {
+          return await this.#grpcRange(node, range, revision, deadline.signal);
+        } catch (error) {
+          if (!(error instanceof GrpcUnsupportedError)) throw error;
+          this.#options.log?.('debug', `etcd ${node}: no gRPC (${error.message}); reading ranges through the JSON gateway`);
+          this.#jsonOnly.add(node);
+        }
+      }
+      const answer = await this.#callNode<JsonRange>(node, path, { ...range, revision }, deadline.signal);
+      return { revision: answer.header?.revision ?? '0', kvs: (answer.kvs ?? []).map((kv) => [decode(kv.key), decode(kv.value ?? '')] as [string, string]) };
+    });
+    return value;
+  }
+
+  async #grpcRange(node: string, range: KeyRange, revision: string | undefined, signal: AbortSignal): Promise<RangeResult> {
+    for (let attempt = 1; ; attempt += 1) {
+      const token = await this.#tokenFor(node, signal);
+      this.#options.onRequest?.('/v3/kv/range');
+      try {
+        return await this.#grpc.range(node, range, revision, token, signal);
+      } catch (error) {
+        if (!(error instanceof GrpcStatusError)) throw error;
+        if (error.code === GRPC_UNAUTHENTICATED && token !== undefined && attempt === 1) {
+          this.#options.log?.('debug', `etcd ${node}: ${error.message}; authenticating again`);
+          this.#token = undefined;
+          continue;
+        }
+        throw new CtmplError('BACKEND', `etcd ${node}: /v3/kv/range: ${error.message}`);
+      }
+    }
   }
 
   /**
@@ -133,6 +184,7 @@ export class EtcdGateway {
 
   /** Closes every connection, streams included. */
   async close(): Promise<void> {
+    this.#grpc.close();
     await this.#agent.destroy();
   }
 

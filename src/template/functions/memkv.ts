@@ -1,5 +1,5 @@
 import { goSlice, type GoStruct } from '../go/values.js';
-import { basePath, cleanPath, dirPath, joinPath, matchPath } from './go-path.js';
+import { basePath, cleanPath, dirPath, matchPath } from './go-path.js';
 import { goStruct } from './methods.js';
 
 /**
@@ -18,7 +18,8 @@ export function kvPair(key: string, value: string): GoStruct {
 /** confd's store key for a backend key: path.Join("/", strings.TrimPrefix(key, prefix)). */
 export function storeKey(fullKey: string, prefix: string): string {
   const trimmed = fullKey.startsWith(prefix) ? fullKey.slice(prefix.length) : fullKey;
-  return joinPath('/', trimmed);
+  // Same as joinPath('/', trimmed), without the doubled slash that sends every key down Clean's slow path.
+  return cleanPath(trimmed.startsWith('/') ? trimmed : `/${trimmed}`);
 }
 
 /** Store.Get: the pair, or throws `key does not exist: KEY`. */

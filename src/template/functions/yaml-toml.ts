@@ -1,6 +1,13 @@
-import { Document, isScalar, parse, Scalar, visit, type Tags } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
+import type { Scalar, Tags } from 'yaml';
 import { formatFloat32 } from '../go/strconv.js';
 import { GoChannel, GoFloat, GoInt, type GoValue } from '../go/values.js';
+
+const require = createRequire(import.meta.url);
+let yamlModule: typeof Yaml | undefined;
+/** The yaml package (72 modules), loaded by the first template that converts YAML, not by every render. */
+const yaml = () => (yamlModule ??= require('yaml') as typeof Yaml);
 
 /**
  * YAML (gopkg.in/yaml.v2) and TOML (BurntSushi/toml) conversions of Go values. yaml.v2 is
@@ -27,7 +34,7 @@ function fromYAML(value: unknown): GoValue {
 /** consul-template's parseYAML ("" → empty map). */
 export function parseGoYAML(text: string): GoValue {
   if (text === '') return new Map();
-  const value = parse(text, {
+  const value = yaml().parse(text, {
     version: '1.1',
     intAsBigInt: true,
     mapAsMap: true,
@@ -79,12 +86,12 @@ const NON_STRING = /^(~|null|Null|NULL|y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TR
 /** consul-template's toYAML (trimmed). */
 export function toGoYAML(value: GoValue): string {
   // Core-schema document (a 1.1 one would tag Maps as !!omap); NON_STRING does 1.1 quoting.
-  const doc = new Document(toYAMLData(value), { customTags: [yamlFloatTag] });
-  visit(doc, {
+  const doc = new (yaml().Document)(toYAMLData(value), { customTags: [yamlFloatTag] });
+  yaml().visit(doc, {
     Scalar(_key, node: Scalar) {
-      if (!isScalar(node) || typeof node.value !== 'string') return;
-      if (node.value.includes('\n')) node.type = Scalar.BLOCK_LITERAL;
-      else if (node.value === '' || NON_STRING.test(node.value)) node.type = Scalar.QUOTE_DOUBLE;
+      if (!yaml().isScalar(node) || typeof node.value !== 'string') return;
+      if (node.value.includes('\n')) node.type = yaml().Scalar.BLOCK_LITERAL;
+      else if (node.value === '' || NON_STRING.test(node.value)) node.type = yaml().Scalar.QUOTE_DOUBLE;
     },
   });
   return doc.toString({ indentSeq: false, lineWidth: 0, singleQuote: true, nullStr: 'null' }).trim();
