@@ -21,7 +21,7 @@ const badFlags = [
   { name: 'a node URL with an empty port', argv: ['-backend', 'etcd', '-node', 'http://127.0.0.1:'], line: '-node "http://127.0.0.1:": the port must be a number from 1 to 65535' },
   { name: 'a node port above 65535', argv: ['-backend', 'redis', '-node', '127.0.0.1:99999'], line: '-node "127.0.0.1:99999": the port must be a number from 1 to 65535' },
   { name: 'a node port of 0', argv: ['-backend', 'etcd', '-node', '127.0.0.1:0'], line: '-node "127.0.0.1:0": the port must be a number from 1 to 65535' },
-  { name: 'a node URL with a password and a bad port, without showing the password', argv: ['-backend', 'redis', '-node', 'redis://:s3cret@127.0.0.1:70000'], line: '-node "redis://:***@127.0.0.1:70000": the port must be a number from 1 to 65535' },
+  { name: 'a node URL with a password and a bad port, without showing the password', argv: ['-backend', 'redis', '-node', 'redis://:s3cret@127.0.0.1:70000'], line: '-node "redis://:xxxxx@127.0.0.1:70000": the port must be a number from 1 to 65535' },
   { name: 'a node without a host', argv: ['-backend', 'etcd', '-node', 'http://:2379'], line: '-node "http://:2379": want host:port or a URL with a host' },
   { name: 'a Consul address with a word for a port', argv: ['-consul-addr', 'localhost:http'], line: '-consul-addr "localhost:http": the port must be a number from 1 to 65535' },
   { name: 'a negative lookup timeout', argv: ['-lookup-timeout', '-1s'], line: '-lookup-timeout "-1s": want a duration greater than 0, e.g. 500ms, 10s, 1m' },
@@ -31,7 +31,7 @@ const badFlags = [
   { name: 'a fractional -retry-max', argv: ['-retry-max', '1.5'], line: '-retry-max "1.5": want a whole number of at least 1' },
   { name: 'a zero -retry-max', argv: ['-retry-max', '0'], line: '-retry-max "0": want a number greater than 0' },
   { name: 'a negative interval', argv: ['-interval', '-5'], line: '-interval "-5": want a number greater than 0' },
-  { name: 'an unknown backend', argv: ['-backend', 'zookeeper2'], line: '-backend "zookeeper2": want one of file, env, etcd, etcdv3, redis, consul' },
+  { name: 'an unknown backend', argv: ['-backend', 'zookeeper2'], line: '-backend "zookeeper2": want one of file, env, etcd, etcdv3, redis, consul, zookeeper, vault' },
   { name: 'an unknown flavor', argv: ['-flavor', 'jinja'], line: '-flavor "jinja": want one of confd, consul-template' },
   { name: 'an unknown log level', argv: ['-log-level', 'loud'], line: '-log-level "loud": want one of debug, info, warn, error' },
 ];

@@ -44,7 +44,6 @@ const GRPC_UNAUTHENTICATED = 16;
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 const DEFAULT_WATCH_IDLE_TIMEOUT_MS = 30_000;
 const MAX_PROBE_INTERVAL_MS = 10_000;
-const MAX_CONNECTIONS_PER_NODE = 8;
 
 interface JsonRange {
   readonly header?: { readonly revision?: string };
@@ -84,9 +83,9 @@ export class EtcdGateway {
     const fromUrl = parsed.find((node) => node.username !== undefined) ?? {};
     this.#credentials = options.username ? { username: options.username, password: options.password ?? '' } : fromUrl;
     this.description = `etcd ${this.#nodes.join(',')}`;
-    // Bounded so that many dependencies read at once queue on a few connections instead of each
-    // opening (and keeping alive) its own; the shared watch stream holds one of them.
-    this.#agent = new Agent({ connect: tlsConnectOptions(options.tls), connections: MAX_CONNECTIONS_PER_NODE });
+    // Not capped: with 8 connections per node, 200 watches on the shared stream lost a change
+    // (reads now go over one HTTP/2 session, so few connections open here anyway).
+    this.#agent = new Agent({ connect: tlsConnectOptions(options.tls) });
     this.#grpc = new GrpcRangeClient(tlsConnectOptions(options.tls));
     this.#timing = timingOf(options);
   }
