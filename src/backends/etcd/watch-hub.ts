@@ -55,8 +55,6 @@ export class WatchHub {
   #nextId = 1;
   #stream: AbortController | undefined;
   #reopenTimer: NodeJS.Timeout | undefined;
-  /** Counts streams opened; for tests and logs. */
-  streamsOpened = 0;
 
   constructor(gateway: EtcdGateway, log: LogFunction) {
     this.#gateway = gateway;
@@ -116,7 +114,6 @@ export class WatchHub {
     if (members.length === 0) return previous?.abort();
     const controller = new AbortController();
     this.#stream = controller;
-    this.streamsOpened += 1;
     const creates = members.map((subscription) => ({
       create_request: { ...subscription.range, start_revision: subscription.nextRevision.toString(), watch_id: subscription.id, progress_notify: true },
     }));
