@@ -19,7 +19,7 @@ const files = (only.length > 0 ? only : all.filter((file) => inReliability(file)
 const figuresDir = mkdtempSync(join(tmpdir(), 'ctmpl-figures-'));
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', `--test-concurrency=${isReliability ? 1 : 2}`, '--test-reporter=spec', ...files],
+  ['--import', 'tsx', '--test', `--test-concurrency=${isReliability ? 1 : 3}`, '--test-reporter=spec', ...files],
   { stdio: 'inherit', env: { ...process.env, CTMPL_FIGURES_DIR: figuresDir } },
 );
 printFigures(figuresDir);

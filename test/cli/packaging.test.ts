@@ -2,9 +2,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cp, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { request } from 'undici';
@@ -168,27 +168,5 @@ describe('the container example (examples/docker/Dockerfile)', { skip: nginx.ski
       assert.equal(await cli.stop(), 0, cli.output());
     }
     assert.match(cli.output(), /child exited with status 0/);
-  });
-});
-
-describe('the npm package', () => {
-  it('is built by prepack when packed from a tree holding only the tracked files', { timeout: 300_000 }, async () => {
-    const { dir, cleanup } = await makeTempDir();
-    try {
-      const tracked = (await promisify(execFile)('git', ['ls-files'], { cwd: repo })).stdout.split('\n').filter(Boolean);
-      for (const file of tracked) {
-        await mkdir(dirname(join(dir, file)), { recursive: true });
-        await cp(join(repo, file), join(dir, file));
-      }
-      await symlink(join(repo, 'node_modules'), join(dir, 'node_modules'));
-      const { stdout } = await promisify(execFile)('npm', ['pack', '--dry-run', '--json'], { cwd: dir, maxBuffer: 16 * 1024 * 1024 });
-      const files = new Set((JSON.parse(stdout.slice(stdout.indexOf('['))) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path));
-      for (const path of ['dist/cli.js', 'dist/config/hcl.js', 'dist/runner/exec-child.js', 'examples/systemd/ctmpl.service', 'examples/docker/Dockerfile']) {
-        assert.ok(files.has(path), `${path} is not in the package`);
-      }
-      assert.ok(![...files].some((path) => path.startsWith('test/') || path.startsWith('src/')), 'sources or tests shipped');
-    } finally {
-      await cleanup();
-    }
   });
 });
