@@ -2,7 +2,6 @@ import type { Backend, Snapshot } from './backend.js';
 import { dependencyKey, type Dependency } from '../types/dependency.js';
 import { CtmplError, messageOf } from '../errors.js';
 import { EtcdGateway, type EtcdOptions } from './etcd/gateway.js';
-import { WatchHub } from './etcd/watch-hub.js';
 import {
   applyEvents,
   dataOf,
@@ -15,21 +14,33 @@ import {
   watchRange,
   type EtcdQuery,
   type KvState,
+  type WatchEventJson,
 } from './etcd/query.js';
 
 export type { EtcdOptions } from './etcd/gateway.js';
 
 type KvDependency = Dependency & { type: 'kv.get' | 'kv.list' };
 
+interface WatchAnswer {
+  readonly result?: {
+    readonly header?: { readonly revision?: string };
+    readonly created?: boolean;
+    readonly canceled?: boolean;
+    readonly cancel_reason?: string;
+    readonly compact_revision?: string;
+    readonly events?: readonly WatchEventJson[];
+  };
+  readonly error?: { readonly message?: string };
+}
+
 /**
  * Returns the etcd v3 backend (`-backend etcd` and `etcdv3`): kv.get and kv.list over the JSON
- * gateway. `changes` follows a watch on the backend's one shared stream and applies its events to the last
+ * gateway. `changes` follows one watch stream per dependency and applies its events to the last
  * state, so a change to one key never re-reads the prefix; after a compaction it re-reads once.
  */
 export function createEtcdBackend(options: EtcdOptions): Backend {
   const gateway = new EtcdGateway(options);
   const log = options.log ?? (() => {});
-  const hub = new WatchHub(gateway, log);
   /** The state each snapshot() read, so the changes() that follows starts without a re-read. */
   const lastRead = new Map<string, KvState>();
 
@@ -83,7 +94,7 @@ export function createEtcdBackend(options: EtcdOptions): Backend {
     | { readonly kind: 'ended'; readonly state: KvState }
     | { readonly kind: 'compacted'; readonly state: KvState; readonly compactRevision: string };
 
-  /** Follows the watch of `query` from `state` on the shared stream, yielding a snapshot per batch that changes the data. */
+  /** Follows one watch stream from `state`, yielding a snapshot per batch that changes the data. */
   async function* watchFrom(
     query: EtcdQuery,
     subject: string,
@@ -91,10 +102,25 @@ export function createEtcdBackend(options: EtcdOptions): Backend {
     signal: AbortSignal,
   ): AsyncGenerator<Snapshot, WatchOutcome> {
     let state = start;
-    for await (const message of hub.watch(watchRange(query), state.revision, signal)) {
-      if (message.kind === 'compacted') return { kind: 'compacted', state, compactRevision: message.compactRevision };
-      const entries = applyEvents(query, state.entries, message.events);
-      const revision = lastRevision(message.events) ?? state.revision;
+    const range = watchRange(query);
+    // progress_notify makes a server with a short --experimental-watch-progress-notify-interval
+    // prove the stream alive on its own; the probe covers servers with the 10-minute default.
+    const create = { create_request: { ...range, start_revision: (BigInt(state.revision) + 1n).toString(), progress_notify: true } };
+    const probe = { path: '/v3/kv/range', body: { key: range.key, count_only: true, serializable: true } };
+    for await (const line of gateway.stream('/v3/watch', [create], signal, probe)) {
+      const answer = line as WatchAnswer;
+      if (answer.error) throw new CtmplError('BACKEND', `${gateway.description}: watch: ${answer.error.message ?? 'error'}`);
+      const result = answer.result ?? {};
+      if (result.compact_revision && result.compact_revision !== '0') {
+        return { kind: 'compacted', state, compactRevision: result.compact_revision };
+      }
+      if (result.canceled) {
+        throw new CtmplError('BACKEND', `${gateway.description}: watch canceled: ${result.cancel_reason ?? 'no reason given'}`);
+      }
+      const events = result.events ?? [];
+      if (events.length === 0) continue;
+      const entries = applyEvents(query, state.entries, events);
+      const revision = lastRevision(events) ?? state.revision;
       const changed = entries !== state.entries;
       state = { revision, entries };
       if (changed) yield { data: dataOf(query, state), cursor: revision };
@@ -117,7 +143,6 @@ export function createEtcdBackend(options: EtcdOptions): Backend {
     },
     async close() {
       lastRead.clear();
-      hub.close();
       await gateway.close();
     },
   } satisfies Backend;

@@ -83,8 +83,8 @@ export class EtcdGateway {
     const fromUrl = parsed.find((node) => node.username !== undefined) ?? {};
     this.#credentials = options.username ? { username: options.username, password: options.password ?? '' } : fromUrl;
     this.description = `etcd ${this.#nodes.join(',')}`;
-    // Not capped: with 8 connections per node, 200 watches on the shared stream lost a change
-    // (reads now go over one HTTP/2 session, so few connections open here anyway).
+    // Not capped: every watch stream holds a connection for as long as it runs (reads go over one
+    // HTTP/2 session instead).
     this.#agent = new Agent({ connect: tlsConnectOptions(options.tls) });
     this.#grpc = new GrpcRangeClient(tlsConnectOptions(options.tls));
     this.#timing = timingOf(options);
