@@ -29,16 +29,14 @@ export interface CliIo {
 
 /** Runs ctmpl with `argv` (without node and script) and resolves to the exit status. */
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
-  // `ctmpl check [flags]` is the one subcommand: yargs sees only the flags.
+  // `ctmpl check [flags]` is the one subcommand: the flag parser sees only the flags.
   const isCheckCommand = argv[0] === 'check';
   let isGate = false;
   try {
-    // Imported here, not at the top: the signal handlers below are installed before yargs and
-    // the rest load (most of start-up), so an early SIGTERM is never met by the default action.
+    // Imported here, not at the top: the signal handlers below are installed before the rest
+    // loads (most of start-up), so an early SIGTERM is never met by the default action; and
+    // -help and -version load nothing else.
     const { parseFlags, usageText } = await import('./config/flags.js');
-    const { loadConfig } = await import('./config/load.js');
-    const { prepareResources } = await import('./runner/prepare.js');
-    const { createBackend } = await import('./backends/index.js');
     const flags = parseFlags(isCheckCommand ? argv.slice(1) : argv);
     isGate = Boolean(flags['exit-code']);
     if (flags.help) {
@@ -50,6 +48,9 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       return ExitCode.ok;
     }
     if (isCheckCommand || flags['parse-only']) return await runCheckMode(flags, io);
+    const [{ loadConfig }, { prepareResources }, { createBackend }] = await Promise.all([
+      import('./config/load.js'), import('./runner/prepare.js'), import('./backends/index.js'),
+    ]);
     const { config, resources, configFile, consulTemplateConfig } = await loadConfig(flags, io.cwd, io.env);
     const logger = createLogger(config.logLevel, config.logFormat, io.stderr);
     if (configFile?.ignoredKeys.length) logger.warn('config', `${configFile.path}: ignoring confd keys ctmpl does not use: ${configFile.ignoredKeys.join(', ')}`);
