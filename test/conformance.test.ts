@@ -9,7 +9,7 @@ import type { SimulatorSetup } from './support/consul-simulator.js';
 import { writeConfdir } from './support/confdir.js';
 
 /**
- * The cases in test/fixtures/conformance (copied from ../shared by scripts/sync-fixtures.mjs) were
+ * The cases in test/fixtures/conformance (copied by tools/sync-fixtures.mjs) were
  * produced by the real confd and consul-template; every one runs through our CLI (in process: the
  * process boundary is tested elsewhere) and must match byte for byte (or fail cleanly for
  * expected.err). The consul cases run on a real Consul agent when `consul` is on PATH.

@@ -133,7 +133,7 @@ describe('the vault backend (confd) on a real Vault', { skip: vault.skip }, () =
     assert.match(written.stderr, /confd-basic-test\.conf: holds values read from Vault but is world-readable \(mode 0644\)/);
   });
 
-  const confd = findBinary('confd', 'confd (the real peer, from ../shared/bin)', 'vault backend against the real confd');
+  const confd = findBinary('confd', 'confd (the real peer; not a Debian package)', 'vault backend against the real confd');
   it('writes what the real confd writes from the same Vault (app-role auth)', { skip: confd.skip }, async () => {
     const confdRoot = join(dir, 'peer');
     await writeIntegrationConfdir(confdRoot, join(confdRoot, 'out'));

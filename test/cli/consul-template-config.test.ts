@@ -9,8 +9,8 @@ import { makeTempDir } from '../support/cli.js';
 import { startConsulDevAgent, type ConsulDevAgent } from '../support/consul-dev-agent.js';
 import { runInProcess } from '../support/in-process-cli.js';
 
-const consulBinary = findBinary('consul', 'consul (see ../shared/bin)', 'consul-template config files against a real Consul');
-const peerBinary = consulBinary.skip ? consulBinary : findBinary('consul-template', 'consul-template (see ../shared/bin)', 'consul-template config files against the real consul-template');
+const consulBinary = findBinary('consul', 'consul (a Consul 1.2 agent; not a Debian package)', 'consul-template config files against a real Consul');
+const peerBinary = consulBinary.skip ? consulBinary : findBinary('consul-template', 'consul-template (0.20.0; not a Debian package)', 'consul-template config files against the real consul-template');
 
 /** An HCL config as consul-template users write it: a consul {} block and two template {} blocks. */
 function hclConfig(address: string): string {

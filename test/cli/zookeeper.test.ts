@@ -174,7 +174,7 @@ describe('zookeeper CLI without a server', () => {
 function findConfd(): { path?: string; skip?: string } {
   const found = spawnSync('sh', ['-c', 'command -v confd'], { encoding: 'utf8' }).stdout.trim();
   if (found) return { path: found };
-  const reason = 'zookeeper CLI: the real confd is not on PATH (put ../shared/bin first on PATH); comparing with recorded output only';
+  const reason = 'zookeeper CLI: the real confd is not on PATH (put the peers first on PATH); comparing with recorded output only';
   if (process.env.CI === 'true') throw new Error(`${reason} (required under CI)`);
   process.stderr.write(`SKIPPING ${reason}\n`);
   return { skip: reason };

@@ -1,11 +1,15 @@
 #!/usr/bin/env node
 // Re-copies the peer-produced conformance cases and the recorded Consul answers into test/fixtures/,
-// unchanged, so that a clone runs them without ../shared beside it. Run it when ../shared gains cases:
-//   node scripts/sync-fixtures.mjs [SHARED_DIR]   (default ../shared)
+// unchanged, so that a clone runs its tests on its own. Run it when the team's shared folder gains cases:
+//   node tools/sync-fixtures.mjs SHARED_DIR   (the folder holding conformance/ and fixtures/)
 import { cpSync, existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-const shared = resolve(process.argv[2] ?? '../shared');
+if (!process.argv[2]) {
+  console.error('usage: node tools/sync-fixtures.mjs SHARED_DIR');
+  process.exit(64);
+}
+const shared = resolve(process.argv[2]);
 const copies = [
   [join(shared, 'conformance'), 'test/fixtures/conformance'],
   [join(shared, 'fixtures', 'consul-1.2'), 'test/fixtures/consul-1.2'],
