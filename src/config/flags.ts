@@ -15,7 +15,7 @@ interface FlagOption {
  * short ones.
  */
 const flagDefinitions = {
-  backend: { type: 'string', describe: 'backend: file, env, etcd (etcdv3), redis, consul, vault' },
+  backend: { type: 'string', describe: 'backend: file, env, etcd (etcdv3), redis, zookeeper, consul, vault' },
   confdir: { type: 'string', describe: 'directory holding conf.d/ and templates/ (default /etc/confd)' },
   'config-file': { type: 'string', describe: 'config file (default <confdir>/ctmpl.toml, else <confdir>/confd.toml)' },
   onetime: { type: 'boolean', describe: 'render once, run commands, exit' },
@@ -118,7 +118,7 @@ export function usageText(): Promise<string> {
   return Promise.resolve([
     'Usage: ctmpl [flags]',
     '',
-    'Renders config files from templates and data in Consul, etcd, Redis, files or the environment.',
+    'Renders config files from templates and data in Consul, etcd, Redis, ZooKeeper, Vault, files or the environment.',
     '',
     'Options (one or two dashes; -flag value or -flag=value):',
     ...lines,
