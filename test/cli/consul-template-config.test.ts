@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { findBinary } from '../support/binaries.js';
 import { makeTempDir } from '../support/cli.js';
-import { startConsulDevAgent, type ConsulDevAgent } from '../support/consul-dev-agent.js';
+import { startConsulAgent, type TestConsul } from '../support/consul-agent.js';
 import { runInProcess } from '../support/in-process-cli.js';
 
 const consulBinary = findBinary('consul', 'consul (a Consul 1.2 agent; not a Debian package)', 'consul-template config files against a real Consul');
@@ -52,12 +52,14 @@ const upstreamTemplate = `upstream {{ key "app/name" }} {
 `;
 
 describe('consul-template HCL config files render as consul-template renders them', { skip: peerBinary.skip }, () => {
-  let agent: ConsulDevAgent;
+  let agent: TestConsul;
+  let address: string;
   let dir: string;
   let cleanup: () => Promise<void>;
   before(async () => {
     ({ dir, cleanup } = await makeTempDir());
-    agent = await startConsulDevAgent();
+    agent = await startConsulAgent({ binary: consulBinary.path! });
+    address = `127.0.0.1:${agent.port}`;
     for (const [key, value] of Object.entries({
       'app/name': 'shop', 'app/servers/web1': '10.0.0.1:80', 'app/servers/web2': '10.0.0.2:80',
       'app/env/PORT': '8080', 'app/env/MODE': 'prod',
@@ -71,7 +73,7 @@ describe('consul-template HCL config files render as consul-template renders the
   async function workdir(name: string): Promise<string> {
     const root = join(dir, name);
     await mkdir(join(root, 'out'), { recursive: true });
-    await writeFile(join(root, 'config.hcl'), hclConfig(agent.address));
+    await writeFile(join(root, 'config.hcl'), hclConfig(address));
     await writeFile(join(root, 'upstream.ctmpl'), upstreamTemplate);
     return root;
   }
@@ -93,7 +95,7 @@ describe('consul-template HCL config files render as consul-template renders the
   it('reads Consul from CONSUL_HTTP_ADDR for a config with template blocks only', async () => {
     const ours = await workdir('templates-only');
     await writeFile(join(ours, 'config.hcl'), 'template {\n  source = "upstream.ctmpl"\n  destination = "out/upstream.conf"\n}\n');
-    const result = await runInProcess(['-once', '-config', 'config.hcl'], { cwd: ours, env: { CONSUL_HTTP_ADDR: agent.address } });
+    const result = await runInProcess(['-once', '-config', 'config.hcl'], { cwd: ours, env: { CONSUL_HTTP_ADDR: address } });
     assert.equal(result.code, 0, result.stderr);
     assert.match(await readFile(join(ours, 'out/upstream.conf'), 'utf8'), /^upstream shop \{\n  server 10\.0\.0\.1:80; # 0 web1\n/);
   });
@@ -101,9 +103,9 @@ describe('consul-template HCL config files render as consul-template renders the
   it('lets CONSUL_HTTP_ADDR beat the file and a flag beat both', async () => {
     const ours = await workdir('precedence');
     await writeFile(join(ours, 'config.hcl'), hclConfig('127.0.0.1:1'));
-    const fromEnv = await runInProcess(['-once', '-config', 'config.hcl'], { cwd: ours, env: { CONSUL_HTTP_ADDR: agent.address } });
+    const fromEnv = await runInProcess(['-once', '-config', 'config.hcl'], { cwd: ours, env: { CONSUL_HTTP_ADDR: address } });
     assert.equal(fromEnv.code, 0, fromEnv.stderr);
-    const fromFlag = await runInProcess(['-once', '-config', 'config.hcl', '-consul-addr', agent.address], { cwd: ours, env: { CONSUL_HTTP_ADDR: '127.0.0.1:1' } });
+    const fromFlag = await runInProcess(['-once', '-config', 'config.hcl', '-consul-addr', address], { cwd: ours, env: { CONSUL_HTTP_ADDR: '127.0.0.1:1' } });
     assert.equal(fromFlag.code, 0, fromFlag.stderr);
   });
 });

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { findBinary } from '../support/binaries.js';
-import { startConsulAgent, type ConsulAgent } from './consul-agent.js';
+import { startConsulAgent, type TestConsul } from '../support/consul-agent.js';
 import { consulCorpus } from './consul-corpus.js';
 import { renderWithConsul, type TemplateCase } from './consul-peer.js';
 import { compareOutcomes, describeDisagreements, dumpDisagreements, makeScratchDir, type Wart } from './outcome.js';
@@ -67,19 +67,17 @@ const NAMED_CASES: readonly TemplateCase[] = [
   { name: 'wart_empty_render_writes_no_file', template: '{{ range ls "types/nope" }}x{{ end }}' },
 ];
 
-async function loadConsul(agent: ConsulAgent, cases: readonly { kv: ReadonlyMap<string, string> }[]): Promise<void> {
+async function loadConsul(agent: TestConsul, cases: readonly { kv: ReadonlyMap<string, string> }[]): Promise<void> {
   const puts = cases.flatMap((c) => [...c.kv]);
-  for (let i = 0; i < puts.length; i += 32) await Promise.all(puts.slice(i, i + 32).map(([k, v]) => agent.put(k, v)));
-  await agent.put('types/a', 'one');
-  await agent.put('types/big', 'two', 18446744073709551615n);
-  await agent.put('types/sub/c', 'three', 7n);
+  for (let i = 0; i < puts.length; i += 32) await Promise.all(puts.slice(i, i + 32).map(([k, v]) => agent.putKey(k, v)));
+  await agent.putKey('types/a', 'one');
+  await agent.putKey('types/big', 'two', 18446744073709551615n);
+  await agent.putKey('types/sub/c', 'three', 7n);
+  // Each resolves once the agent's health endpoint lists it; cache1's TTL check never passes.
   await agent.registerService({ ID: 'web1', Name: 'web', Tags: ['prod', 'v1'], Address: '10.0.0.1', Port: 80, Meta: { version: '1' } });
   await agent.registerService({ ID: 'web2', Name: 'web', Tags: ['v2'], Port: 8080 });
   await agent.registerService({ ID: 'db1', Name: 'db', Port: 5432 });
-  await agent.registerService({ ID: 'cache1', Name: 'cache', Port: 6379, Check: { TTL: '10m' } });
-  await agent.waitForService('web', 2);
-  await agent.waitForService('db', 1);
-  await agent.waitForService('cache', 1);
+  await agent.registerService({ ID: 'cache1', Name: 'cache', Port: 6379, Status: 'critical' });
 }
 
 const consul = findBinary('consul', 'consul (no Debian package: put a Consul 1.2 agent on PATH)', 'differential test against consul-template');
@@ -88,13 +86,13 @@ const peer = findBinary('consul-template', 'consul-template (no Debian package: 
 describe('ctmpl renders like the real consul-template', { skip: consul.skip ?? peer.skip }, () => {
   let dir: string;
   let cleanup: () => Promise<void>;
-  let agent: ConsulAgent;
+  let agent: TestConsul;
   before(async () => {
     ({ dir, cleanup } = await makeScratchDir('ctmpl-diff-ct-'));
-    agent = await startConsulAgent(consul.path!);
+    agent = await startConsulAgent({ binary: consul.path! });
   });
   after(async () => {
-    await agent?.stop();
+    await agent?.close();
     await cleanup();
   });
 
@@ -102,7 +100,7 @@ describe('ctmpl renders like the real consul-template', { skip: consul.skip ?? p
     const corpus = consulCorpus(SEED, CORPUS_SIZE);
     await loadConsul(agent, corpus);
     const cases: TemplateCase[] = [...NAMED_CASES, ...corpus];
-    const result = await renderWithConsul(peer.path!, agent.addr, dir, cases);
+    const result = await renderWithConsul(peer.path!, `127.0.0.1:${agent.port}`, dir, cases);
     const templates = new Map(cases.map((c) => [c.name, c.template]));
     const comparison = compareOutcomes(templates, result.peer, result.ctmpl, WARTS);
     const warts = [...comparison.warts].map(([wart, list]) => `${wart}: ${list.length}`).join(', ') || 'none';

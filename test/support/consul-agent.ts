@@ -18,7 +18,8 @@ export interface TestConsul {
   readonly port: number;
   /** Loads a conformance `setup.json`: KV pairs, then services; resolves once the catalog lists them. */
   load(setup: SimulatorSetup): Promise<void>;
-  putKey(key: string, value: string): Promise<void>;
+  /** `flags`: the key's uint64 Flags (a real agent only; the simulator keeps none). */
+  putKey(key: string, value: string, flags?: bigint): Promise<void>;
   deleteKey(key: string, recurse?: boolean): Promise<void>;
   /** Registers a service (with a TTL check set to its Status); resolves once its health shows it. */
   registerService(service: ServiceDefinition): Promise<void>;
@@ -69,7 +70,10 @@ async function simulatedConsul(): Promise<TestConsul> {
       for (const service of setup.services ?? []) registered.add(service.ID);
       sim.load(setup);
     },
-    putKey: async (key, value) => sim.putKey(key, value),
+    putKey: async (key, value, flags) => {
+      if (flags !== undefined) throw new Error('the Consul simulator keeps no KV flags');
+      sim.putKey(key, value);
+    },
     deleteKey: async (key, recurse) => sim.deleteKey(key, recurse),
     registerService: async (service) => {
       registered.add(service.ID);
@@ -139,7 +143,7 @@ async function startConsulAgentOnce(options: ConsulAgentOptions): Promise<TestCo
     url,
     port: http,
     load: (setup) => agent.load(setup),
-    putKey: (key, value) => agent.putKey(key, value),
+    putKey: (key, value, flags) => agent.putKey(key, value, flags),
     deleteKey: (key, recurse) => agent.deleteKey(key, recurse),
     registerService: (service) => agent.registerServices([service]),
     setCheckStatus: (id, status) => agent.setCheckStatus(id, status),
@@ -186,8 +190,8 @@ class AgentDriver {
     await this.registerServices(setup.services ?? []);
   }
 
-  async putKey(key: string, value: string): Promise<void> {
-    await this.#api('PUT', `/v1/kv/${encodeKey(key)}`, value);
+  async putKey(key: string, value: string, flags?: bigint): Promise<void> {
+    await this.#api('PUT', `/v1/kv/${encodeKey(key)}${flags === undefined ? '' : `?flags=${flags}`}`, value);
   }
 
   async deleteKey(key: string, recurse = false): Promise<void> {
