@@ -1,7 +1,5 @@
-import { join } from 'node:path';
 import { request } from 'undici';
-import { freePort } from '../../test/support/ports.js';
-import { ServerProcess, makeTempDir, removeTempDir, retryOnPortClash } from '../../test/support/server-process.js';
+import { startConsulAgent as startTestAgent } from '../../test/support/consul-agent.js';
 
 /** A real `consul agent -dev` on loopback ports chosen at run time, in its own temp dir. */
 export interface ConsulAgent {
@@ -14,50 +12,25 @@ export interface ConsulAgent {
   close(): Promise<void>;
 }
 
-/** Starts `consul agent -dev` (the binary on PATH) and waits until it has a leader. */
-export function startConsulAgent(): Promise<ConsulAgent> {
-  return retryOnPortClash(startConsulAgentOnce);
-}
-
-async function startConsulAgentOnce(): Promise<ConsulAgent> {
-  const dir = await makeTempDir('consul');
-  const [http, dns, serfLan, serfWan, server] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
-  const args = [
-    'agent', '-dev', '-node', 'benchnode', '-bind', '127.0.0.1', '-client', '127.0.0.1', '-data-dir', join(dir, 'data'),
-    '-http-port', String(http), '-dns-port', String(dns),
-    '-hcl', `ports { serf_lan = ${serfLan}, serf_wan = ${serfWan}, server = ${server} }`,
-  ];
-  const process = new ServerProcess('consul', args, join(dir, 'consul.log'));
-  const base = `http://127.0.0.1:${http}`;
-  const call = async (method: 'GET' | 'PUT', path: string, body?: string) => {
-    const response = await request(`${base}${path}`, { method, ...(body === undefined ? {} : { body }) });
+/** Starts `consul agent -dev` (the binary on PATH, through the tests' starter) and waits until it has a leader. */
+export async function startConsulAgent(): Promise<ConsulAgent> {
+  const agent = await startTestAgent();
+  const registerOne = async (entry: ReturnType<typeof catalogEntry>) => {
+    const response = await request(`${agent.url}/v1/catalog/register`, { method: 'PUT', body: JSON.stringify(entry) });
     const text = await response.body.text();
-    if (response.statusCode !== 200) throw new Error(`consul ${method} ${path}: ${response.statusCode} ${text}`);
-    return text;
+    if (response.statusCode !== 200) throw new Error(`consul PUT /v1/catalog/register: ${response.statusCode} ${text}`);
   };
-  try {
-    await process.start(async () => /^"[^"]+"$/.test((await call('GET', '/v1/status/leader')).trim()));
-  } catch (error) {
-    await process.stop();
-    await removeTempDir(dir);
-    throw error;
-  }
   return {
-    address: `127.0.0.1:${http}`,
-    put: async (key, value) => void (await call('PUT', `/v1/kv/${key}`, value)),
+    address: `127.0.0.1:${agent.port}`,
+    put: (key, value) => agent.putKey(key, value),
     async registerInstances(service, count) {
       // One chain per node: concurrent first registrations of one node name race in the catalog.
       const nodes = Math.ceil(count / perNode);
       await Promise.all(Array.from({ length: nodes }, async (_, node) => {
-        for (let i = node * perNode; i < Math.min(count, (node + 1) * perNode); i++) {
-          await call('PUT', '/v1/catalog/register', JSON.stringify(catalogEntry(service, i)));
-        }
+        for (let i = node * perNode; i < Math.min(count, (node + 1) * perNode); i++) await registerOne(catalogEntry(service, i));
       }));
     },
-    async close() {
-      await process.stop();
-      await removeTempDir(dir);
-    },
+    close: () => agent.close(),
   };
 }
 
