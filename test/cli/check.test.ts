@@ -2,9 +2,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeTempDir } from '../support/cli.js';
+import { makeTempDir, runInProcess } from '../support/cli.js';
 import { writeConfdir } from '../support/confdir.js';
-import { runInProcess } from '../support/in-process-cli.js';
 
 const resource = (name: string) => `[template]\nsrc = "${name}.tmpl"\ndest = "${name}.conf"\n`;
 

@@ -5,9 +5,8 @@ import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { findBinary } from '../support/binaries.js';
-import { makeTempDir } from '../support/cli.js';
+import { makeTempDir, runInProcess } from '../support/cli.js';
 import { startConsulAgent, type TestConsul } from '../support/consul-agent.js';
-import { runInProcess } from '../support/in-process-cli.js';
 
 const consulBinary = findBinary('consul', 'consul (a Consul 1.2 agent; not a Debian package)', 'consul-template config files against a real Consul');
 const peerBinary = consulBinary.skip ? consulBinary : findBinary('consul-template', 'consul-template (0.20.0; not a Debian package)', 'consul-template config files against the real consul-template');

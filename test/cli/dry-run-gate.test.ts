@@ -3,10 +3,9 @@ import assert from 'node:assert/strict';
 import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { findBinary } from '../support/binaries.js';
-import { makeTempDir, readIfExists } from '../support/cli.js';
+import { makeTempDir, readIfExists, runInProcess } from '../support/cli.js';
 import { writeConfdir } from '../support/confdir.js';
 import { startEtcd, type EtcdServer } from '../support/etcd-server.js';
-import { runInProcess } from '../support/in-process-cli.js';
 
 const resources = {
   'a.toml': '[template]\nsrc = "a.tmpl"\ndest = "a.conf"\nmode = "0644"\n',

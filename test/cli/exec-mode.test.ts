@@ -3,8 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { makeTempDir, readIfExists, startCli, waitFor } from '../support/cli.js';
-import { startInProcess } from '../support/in-process-cli.js';
+import { makeTempDir, readIfExists, startCli, startInProcess, waitFor } from '../support/cli.js';
 
 const childScript = resolve(fileURLToPath(new URL('../fixtures/exec/child.mjs', import.meta.url)));
 

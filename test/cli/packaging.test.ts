@@ -10,8 +10,7 @@ import { promisify } from 'node:util';
 import { request } from 'undici';
 import { parseFlags } from '../../src/config/flags.js';
 import { findBinary } from '../support/binaries.js';
-import { cliPath, makeTempDir, readIfExists, startCli, waitFor } from '../support/cli.js';
-import { startInProcess } from '../support/in-process-cli.js';
+import { cliPath, makeTempDir, readIfExists, startCli, startInProcess, waitFor } from '../support/cli.js';
 import { freePort } from '../support/ports.js';
 
 const repo = resolve(fileURLToPath(new URL('../..', import.meta.url)));

@@ -102,24 +102,56 @@ export async function makeTempDir(prefix = 'ctmpl-test-'): Promise<{ dir: string
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 
+export interface InProcessOptions {
+  readonly cwd: string;
+  /** The whole environment the run sees (default: none at all). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly signal?: AbortSignal;
+}
+
+/** A CLI run in this process, with its output readable while it runs. */
+export interface InProcessRun {
+  stdout(): string;
+  stderr(): string;
+  readonly result: Promise<CliResult & { readonly code: number }>;
+}
+
 /**
- * Runs the CLI in this process through `run(argv, io)`, for tests where the process boundary is
- * not what is tested (it saves a Node start-up per call). Same result shape as `runCli`; the
- * environment is only PATH, HOME and `options.env`, as for a spawned CLI.
+ * Starts the CLI in this process through `run(argv, io)`, for tests where the process boundary is
+ * not what is tested (it saves a Node start-up per call): exit codes, output, files, children.
  */
-export async function runCliInProcess(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
-  const { run } = await import('../../src/cli.js');
+export function startInProcess(argv: readonly string[], options: InProcessOptions): InProcessRun {
   let stdout = '';
   let stderr = '';
-  const signal = AbortSignal.timeout(options.timeoutMs ?? 60_000);
-  const code = await run(args, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...options.env },
+  const result = import('../../src/cli.js')
+    .then(({ run }) =>
+      run(argv, {
+        stdout: { write: (text: string) => (stdout += text) },
+        stderr: { write: (text: string) => (stderr += text) },
+        env: options.env ?? {},
+        cwd: options.cwd,
+        signal: options.signal ?? new AbortController().signal,
+      }),
+    )
+    .then((code) => ({ code, stdout, stderr }));
+  return { stdout: () => stdout, stderr: () => stderr, result };
+}
+
+/** Runs the CLI in this process to completion (see `startInProcess`). */
+export function runInProcess(argv: readonly string[], options: InProcessOptions): Promise<CliResult & { readonly code: number }> {
+  return startInProcess(argv, options).result;
+}
+
+/**
+ * `runCli`'s in-process twin: same options and result, and, as for a spawned CLI, an environment
+ * of only PATH, HOME and `options.env`.
+ */
+export function runCliInProcess(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
+  return runInProcess(args, {
     cwd: options.cwd ?? process.cwd(),
-    signal,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...options.env },
+    signal: AbortSignal.timeout(options.timeoutMs ?? 60_000),
   });
-  return { code, stdout, stderr };
 }
 
 /** A CLI daemon running in this process (see `runCliInProcess`), with its output collected as it comes. */
