@@ -1,12 +1,8 @@
-import { CtmplError, messageOf } from '../errors.js';
-import type { Backend, Snapshot, VaultSecret } from './backend.js';
-import { dependencyKey, type Dependency } from '../types/dependency.js';
-import { VaultClient, type VaultTlsOptions } from './vault/client.js';
-import { asBackendError, followSecret, renewTokenForever, secretSnapshot, type LeaseTiming } from './vault/leases.js';
-import { listSecrets, readSecret, stringOf, writeSecret, type MountCache } from './vault/secrets.js';
-import { contentSnapshot } from './kv-data.js';
+import type { Backend, Snapshot } from './backend.js';
+import type { Dependency } from '../types/dependency.js';
+import type { VaultTlsOptions } from './vault/client.js';
 import type { RetryPolicy } from '../retry-policy.js';
-import { sleep } from '../sleep.js';
+import type { VaultSource } from './vault/source.js';
 
 /** consul-template's `vault {}` settings, resolved (flags, environment, ~/.vault-token). */
 export interface VaultSourceOptions {
@@ -36,127 +32,20 @@ const isVaultDep = (dep: Dependency): boolean => dep.type === 'vault.read' || de
  * client is made on first use; from then on the token is renewed until `close`.
  */
 export function withVaultSecrets(inner: Backend, options: VaultSourceOptions): Backend {
-  const source = new VaultSource(options);
+  // The Vault code (client, leases) loads with the first Vault dependency, not with every run.
+  let source: Promise<VaultSource> | undefined;
+  const sourceOf = () => (source ??= import('./vault/source.js').then(({ VaultSource }) => new VaultSource(options)));
+  async function* vaultChanges(dep: Dependency, cursor: string, signal: AbortSignal): AsyncGenerator<Snapshot> {
+    yield* (await sourceOf()).changes(dep, cursor, signal);
+  }
   return {
     description: inner.description,
     supports: (dep) => isVaultDep(dep) || inner.supports(dep),
-    snapshot: (dep, signal) => (isVaultDep(dep) ? source.snapshot(dep, signal) : inner.snapshot(dep, signal)),
-    changes: (dep, cursor, signal) => (isVaultDep(dep) ? source.changes(dep, cursor, signal) : inner.changes(dep, cursor, signal)),
+    snapshot: async (dep, signal) => (isVaultDep(dep) ? (await sourceOf()).snapshot(dep, signal) : inner.snapshot(dep, signal)),
+    changes: (dep, cursor, signal) => (isVaultDep(dep) ? vaultChanges(dep, cursor, signal) : inner.changes(dep, cursor, signal)),
     close: async () => {
-      await source.close();
+      if (source) await (await source).close();
       await inner.close();
     },
   } satisfies Backend;
-}
-
-class VaultSource {
-  readonly #options: VaultSourceOptions;
-  readonly #timing: LeaseTiming;
-  readonly #mounts: MountCache = new Map();
-  readonly #lifetime = new AbortController();
-  /** The latest secret of each dependency, the one its lease follows. */
-  readonly #latest = new Map<string, VaultSecret>();
-  #client: Promise<VaultClient> | undefined;
-  #made: VaultClient | undefined;
-
-  constructor(options: VaultSourceOptions) {
-    this.#options = options;
-    this.#timing = { defaultLeaseMs: options.defaultLeaseMs, random: options.random ?? Math.random };
-  }
-
-  async snapshot(dep: Dependency, signal: AbortSignal): Promise<Snapshot> {
-    const client = await this.#clientFor(signal);
-    const subject = dependencyKey(dep);
-    try {
-      if (dep.type === 'vault.list') return contentSnapshot(await listSecrets(client, dep.path, signal));
-      const secret = await this.#fetch(client, dep, signal);
-      this.#latest.set(subject, secret);
-      return secretSnapshot(secret);
-    } catch (error) {
-      throw asBackendError(subject, error);
-    }
-  }
-
-  async *changes(dep: Dependency, cursor: string, signal: AbortSignal): AsyncGenerator<Snapshot> {
-    const client = await this.#clientFor(signal);
-    const subject = dependencyKey(dep);
-    if (dep.type === 'vault.list') return yield* this.#pollList(client, dep.path, cursor, signal);
-    const first = this.#latest.get(subject) ?? (await this.#fetch(client, dep, signal));
-    const follow = followSecret(first, cursor, {
-      client, subject, timing: this.#timing, log: this.#options.log,
-      fetch: async (s) => {
-        const secret = await this.#withRetry(() => this.#fetch(client, dep, s), subject, s);
-        this.#latest.set(subject, secret);
-        return secret;
-      },
-    }, signal);
-    try {
-      yield* follow;
-    } catch (error) {
-      throw asBackendError(subject, error);
-    }
-  }
-
-  async *#pollList(client: VaultClient, path: string, cursor: string, signal: AbortSignal): AsyncGenerator<Snapshot> {
-    let last = cursor;
-    while (!signal.aborted) {
-      await sleep(this.#options.listPollMs, signal);
-      if (signal.aborted) return;
-      const snapshot = contentSnapshot(await listSecrets(client, path, signal));
-      if (snapshot.cursor !== last) {
-        last = snapshot.cursor;
-        yield snapshot;
-      }
-    }
-  }
-
-  async #withRetry<T>(read: () => Promise<T>, subject: string, signal: AbortSignal): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await read();
-      } catch (error) {
-        const delay = signal.aborted ? null : this.#options.retry?.delay(attempt) ?? null;
-        if (delay === null) throw error;
-        this.#options.log('warn', `${subject}: ${messageOf(error)} (retry ${attempt})`);
-        await sleep(delay, signal);
-      }
-    }
-  }
-
-  #fetch(client: VaultClient, dep: Dependency, signal: AbortSignal): Promise<VaultSecret> {
-    if (dep.type === 'vault.read') return readSecret(client, dep.path, this.#mounts, signal);
-    if (dep.type === 'vault.write') return writeSecret(client, dep.path, dep.data, signal);
-    throw new CtmplError('TEMPLATE_EXEC', `${dependencyKey(dep)} is not a Vault secret`);
-  }
-
-  #clientFor(signal: AbortSignal): Promise<VaultClient> {
-    this.#client ??= this.#makeClient(signal).catch((error: unknown) => {
-      this.#client = undefined;
-      throw error;
-    });
-    return this.#client;
-  }
-
-  async #makeClient(signal: AbortSignal): Promise<VaultClient> {
-    const { address, token, tls, unwrapToken, renewToken, log } = this.#options;
-    const client = new VaultClient({ address, ...(token !== undefined ? { token } : {}), ...(tls ? { tls } : {}) });
-    this.#made = client;
-    if (unwrapToken) client.setToken(await unwrap(client, signal));
-    if (renewToken && client.hasToken) void renewTokenForever(client, this.#timing, log, this.#lifetime.signal);
-    return client;
-  }
-
-  async close(): Promise<void> {
-    this.#lifetime.abort();
-    await this.#made?.close();
-  }
-}
-
-/** Trades a wrapping token for the token it wraps (`sys/wrapping/unwrap`). */
-async function unwrap(client: VaultClient, signal: AbortSignal): Promise<string> {
-  const answer = await client.send({ method: 'PUT', path: 'sys/wrapping/unwrap', body: '{}', signal });
-  const auth = answer.body instanceof Map ? answer.body.get('auth') : undefined;
-  const token = auth instanceof Map ? stringOf(auth.get('client_token')) : '';
-  if (!token) throw new CtmplError('BACKEND', `vault ${client.address}: the unwrapped answer holds no token`);
-  return token;
 }
