@@ -40,8 +40,8 @@ async function nextMatching(
 ): Promise<Snapshot> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), 15_000);
+  const changes = backend.changes(dep, cursor, controller.signal)[Symbol.asyncIterator]();
   try {
-    const changes = backend.changes(dep, cursor, controller.signal)[Symbol.asyncIterator]();
     const first = changes.next();
     await whileWatching();
     for (let next = await first; !next.done; next = await changes.next()) {
@@ -51,6 +51,7 @@ async function nextMatching(
   } finally {
     clearTimeout(timer);
     controller.abort();
+    await changes.return?.();
   }
 }
 

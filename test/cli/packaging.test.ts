@@ -4,18 +4,17 @@ import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { request } from 'undici';
 import { parseFlags } from '../../src/config/flags.js';
 import { findBinary } from '../support/binaries.js';
 import { cliPath, makeTempDir, readIfExists, startCli, startInProcess, waitFor } from '../support/cli.js';
 import { freePort } from '../support/ports.js';
+import { repoRoot } from '../support/repo-root.js';
 
-const repo = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const unitPath = join(repo, 'examples/systemd/ctmpl.service');
-const dockerfilePath = join(repo, 'examples/docker/Dockerfile');
+const unitPath = join(repoRoot, 'examples/systemd/ctmpl.service');
+const dockerfilePath = join(repoRoot, 'examples/docker/Dockerfile');
 
 /** A unit file's `Key=value` lines by section (repeated keys keep the last value). */
 function parseUnit(text: string): Record<string, Record<string, string>> {
@@ -151,7 +150,7 @@ describe('the container example (examples/docker/Dockerfile)', { skip: nginx.ski
   it('runs its ENTRYPOINT and CMD as-is: nginx starts on the rendered config, follows a change, and stops with ctmpl', async () => {
     const docker = parseDockerfile(await readFile(dockerfilePath, 'utf8'));
     assert.deepEqual(docker.entrypoint, ['ctmpl']);
-    for (const [from, to] of docker.copies) await cp(join(repo, from), join(dir, to), { recursive: true });
+    for (const [from, to] of docker.copies) await cp(join(repoRoot, from), join(dir, to), { recursive: true });
     const [listen, one, two] = [await freePort(), await backend('one'), await backend('two')];
     // Only the data differs from the image's: free loopback ports instead of 8080 and 10.0.0.x.
     const data = (servers: number[]) => `nginx:\n  listen: 127.0.0.1:${listen}\napp:\n  name: shop\n  servers:\n${servers.map((p, i) => `    web${i}: 127.0.0.1:${p}\n`).join('')}`;

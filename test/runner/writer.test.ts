@@ -92,7 +92,7 @@ describe('staged files a killed ctmpl left behind', () => {
     const script = `import { stageFile, planWrite, readDestination } from ${JSON.stringify(writerUrl)};
       await stageFile(planWrite(await readDestination(${JSON.stringify(dest)}), 'half', {}));
       process.kill(process.pid, 'SIGKILL');`;
-    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script]);
+    const child = spawnSync(process.execPath, [...loaderFlags, '--input-type=module', '-e', script]);
     assert.equal(child.signal, 'SIGKILL', String(child.stderr));
     assert.equal((await readdir(dir)).filter((name) => name.startsWith('.killed.conf.ctmpl-')).length, 1);
     await removeStaleStaged([dest]);
@@ -100,7 +100,10 @@ describe('staged files a killed ctmpl left behind', () => {
   });
 });
 
-const writerUrl = new URL('../../src/runner/writer.ts', import.meta.url).href;
+// The writer as this file was loaded: its TypeScript source under tsx, or compiled beside it in .test-build/.
+const isTypeScript = import.meta.url.endsWith('.ts');
+const writerUrl = new URL(`../../src/runner/writer.${isTypeScript ? 'ts' : 'js'}`, import.meta.url).href;
+const loaderFlags = isTypeScript ? ['--import', 'tsx'] : [];
 
 async function exitedPid(): Promise<number> {
   const child = spawn(process.execPath, ['-e', '']);

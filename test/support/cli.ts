@@ -1,11 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { repoRoot } from './repo-root.js';
 
-/** The built CLI (npm test builds it first). */
-export const cliPath = resolve(fileURLToPath(new URL('../../dist/cli.js', import.meta.url)));
+/**
+ * The CLI a test spawns: compiled beside the tests in .test-build/ when they run from there (npm
+ * test), else the build in dist/ (`npm run build`; bench and tests run through tsx).
+ */
+export const cliPath = import.meta.url.endsWith('.js') ? fileURLToPath(new URL('../../src/cli.js', import.meta.url)) : join(repoRoot, 'dist/cli.js');
 
 export interface CliResult {
   readonly code: number | null;
