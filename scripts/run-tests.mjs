@@ -32,7 +32,7 @@ const result = spawnSync(
   [
     '--enable-source-maps',
     '--test',
-    `--test-concurrency=${isReliability ? 1 : 3}`,
+    `--test-concurrency=${isReliability ? 1 : 4}`,
     '--test-reporter=spec',
     ...files.map((file) => join(BUILD_DIR, file.replace(/\.ts$/, '.js'))),
   ],

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createConsulBackend, type ConsulOptions } from '../../src/backends/consul.js';
 import { CtmplError } from '../../src/errors.js';
 import { findBinary } from '../support/binaries.js';
-import { makeTempDir, readIfExists, runCli } from '../support/cli.js';
+import { makeTempDir, readIfExists, runCliInProcess } from '../support/cli.js';
 import { startConsulSimulator, type ConsulSimulator } from '../support/consul-simulator.js';
 import { makeTestCertificates, type TestCertificates } from '../support/tls.js';
 
@@ -34,7 +34,7 @@ function assertBackendError(outcome: unknown, address: string, pattern?: RegExp)
 async function renderOnce(dir: string, args: readonly string[], env: Record<string, string> = {}) {
   const dest = join(dir, 'name.conf');
   await writeFile(dest, '');
-  const result = await runCli(['-once', '-template', 'name.ctmpl:name.conf', '-lookup-timeout', '1s', ...args], { cwd: dir, env });
+  const result = await runCliInProcess(['-once', '-template', 'name.ctmpl:name.conf', '-lookup-timeout', '1s', ...args], { cwd: dir, env });
   return { ...result, output: await readIfExists(dest) };
 }
 

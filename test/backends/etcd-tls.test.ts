@@ -7,7 +7,7 @@ import { createEtcdBackend } from '../../src/backends/etcd.js';
 import type { TlsOptions } from '../../src/types/tls.js';
 import { CtmplError } from '../../src/errors.js';
 import { findBinary } from '../support/binaries.js';
-import { makeTempDir, readIfExists, runCli } from '../support/cli.js';
+import { makeTempDir, readIfExists, runCliInProcess } from '../support/cli.js';
 import { writeConfdir } from '../support/confdir.js';
 import { startEtcd, type EtcdServer } from '../support/etcd-server.js';
 import { makeTestCertificates, type TestCertificates } from '../support/tls.js';
@@ -109,7 +109,7 @@ describe('etcd backend over TLS', { skip }, () => {
 
   it('renders through the CLI with a bare -node, -scheme https and -tls-skip-verify', async () => {
     const node = etcdOverTls.server.url.replace('https://', '');
-    const result = await runCli(['-onetime', '-backend', 'etcd', '-node', node, '-scheme', 'https', '-tls-skip-verify', '-confdir', etcdOverTls.dir], { cwd: etcdOverTls.dir });
+    const result = await runCliInProcess(['-onetime', '-backend', 'etcd', '-node', node, '-scheme', 'https', '-tls-skip-verify', '-confdir', etcdOverTls.dir], { cwd: etcdOverTls.dir });
     assert.equal(result.code, 0, result.stderr);
     assert.equal(await readIfExists(join(etcdOverTls.dir, 'app.conf')), 'name = over-https\n');
   });
@@ -135,7 +135,7 @@ describe('etcd backend with client certificate authentication', { skip }, () => 
   });
 
   it('renders a conf.d resource through the CLI with -client-ca-keys, -client-cert and -client-key', async () => {
-    const result = await runCli([
+    const result = await runCliInProcess([
       '-onetime', '-backend', 'etcd', '-node', etcdOverTls.server.url,
       '-client-ca-keys', etcdOverTls.certs.caFile, '-client-cert', etcdOverTls.certs.clientCert, '-client-key', etcdOverTls.certs.clientKey,
       '-confdir', etcdOverTls.dir,
@@ -145,7 +145,7 @@ describe('etcd backend with client certificate authentication', { skip }, () => 
   });
 
   it('exits 69 through the CLI without the client certificate, naming the address', async () => {
-    const result = await runCli(['-onetime', '-backend', 'etcd', '-node', etcdOverTls.server.url, '-client-ca-keys', etcdOverTls.certs.caFile, '-confdir', etcdOverTls.dir, '-lookup-timeout', '1s'], { cwd: etcdOverTls.dir });
+    const result = await runCliInProcess(['-onetime', '-backend', 'etcd', '-node', etcdOverTls.server.url, '-client-ca-keys', etcdOverTls.certs.caFile, '-confdir', etcdOverTls.dir, '-lookup-timeout', '1s'], { cwd: etcdOverTls.dir });
     assert.equal(result.code, 69, result.stderr);
     assert.ok(result.stderr.includes(etcdOverTls.server.url), result.stderr);
   });

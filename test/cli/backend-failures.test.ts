@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { literal } from '../support/freeze.js';
-import { makeTempDir, readIfExists, runCli } from '../support/cli.js';
+import { makeTempDir, readIfExists, runCliInProcess } from '../support/cli.js';
 import { writeConfdir } from '../support/confdir.js';
 import { freePort } from '../support/ports.js';
 import { startSilentServer, type SilentServer } from '../support/silent-server.js';
@@ -31,7 +31,7 @@ describe('backend failures through the CLI', () => {
     it(`gives up after -retry-max failed attempts in ${mode} mode, exits 69 and writes nothing`, async () => {
       const port = await freePort();
       const dest = `${mode}.conf`;
-      const result = await runCli(['-template', `k.ctmpl:${dest}`, '-consul-addr', `127.0.0.1:${port}`, '-retry-max', '3', ...flags], { cwd: dir, timeoutMs: 60_000 });
+      const result = await runCliInProcess(['-template', `k.ctmpl:${dest}`, '-consul-addr', `127.0.0.1:${port}`, '-retry-max', '3', ...flags], { cwd: dir, timeoutMs: 60_000 });
       assert.equal(result.code, 69, result.stderr);
       assert.match(result.stderr, new RegExp(`kv\\.get\\(/app/x\\): giving up after -retry-max attempts \\(3 failed\\): .*127\\.0\\.0\\.1:${port}`));
       assert.equal(await readIfExists(join(dir, dest)), undefined);
@@ -39,7 +39,7 @@ describe('backend failures through the CLI', () => {
   }
 
   it('names a backend that accepts connections but never answers, with its address, at the lookup deadline', async () => {
-    const result = await runCli(['-once', '-template', 'k.ctmpl:silent.conf', '-consul-addr', silent.address, '-lookup-timeout', '1s'], { cwd: dir, timeoutMs: 60_000 });
+    const result = await runCliInProcess(['-once', '-template', 'k.ctmpl:silent.conf', '-consul-addr', silent.address, '-lookup-timeout', '1s'], { cwd: dir, timeoutMs: 60_000 });
     assert.equal(result.code, 69, result.stderr);
     assert.match(result.stderr, new RegExp(`silent\\.conf: consul .*${literal(silent.address)}.*: no answer in 1(\\.\\d)?s \\(reading kv\\.get\\(/app/x\\)\\)`));
     assert.equal(await readIfExists(join(dir, 'silent.conf')), undefined);

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeTempDir, runCli, startCli, waitFor } from '../support/cli.js';
+import { makeTempDir, runCliInProcess, startCliInProcess, waitFor } from '../support/cli.js';
 import { findBinary } from '../support/binaries.js';
 import { startEtcd, type EtcdServer } from '../support/etcd-server.js';
 import { startRedis, type RedisServer } from '../support/redis-server.js';
@@ -54,7 +54,7 @@ describe('values that are not UTF-8 reach the file byte for byte', { skip: redis
         await store.put('/app/v', bytes);
         await store.putHashField('/app/h', 'f', bytes);
         const [getDest, lsDest] = [join(dir, `${store.name}-${hex}-get`), join(dir, `${store.name}-${hex}-ls`)];
-        const result = await runCli(['-onetime', ...store.args(), '-template', `${join(dir, 'get.tmpl')}:${getDest}`, '-template', `${join(dir, 'ls.tmpl')}:${lsDest}`]);
+        const result = await runCliInProcess(['-onetime', ...store.args(), '-template', `${join(dir, 'get.tmpl')}:${getDest}`, '-template', `${join(dir, 'ls.tmpl')}:${lsDest}`]);
         assert.equal(result.code, 0, result.stderr);
         assert.equal((await readFile(getDest)).toString('hex'), Buffer.concat([Buffer.from('['), bytes, Buffer.from(']')]).toString('hex'));
         assert.equal((await readFile(lsDest)).toString('hex'), Buffer.concat([Buffer.from('f=['), bytes, Buffer.from(']')]).toString('hex'));
@@ -64,7 +64,7 @@ describe('values that are not UTF-8 reach the file byte for byte', { skip: redis
     it(`leaves an identical byte file alone and follows a change in watch mode on ${store.name}`, async () => {
       const dest = join(dir, `${store.name}-watch`);
       await store.put('/app/v', Buffer.from('41ff42', 'hex'));
-      const cli = startCli([...store.args(), '-template', `${join(dir, 'get.tmpl')}:${dest}`]);
+      const cli = startCliInProcess([...store.args(), '-template', `${join(dir, 'get.tmpl')}:${dest}`]);
       try {
         await waitFor(async () => (await readFile(dest).catch(() => Buffer.alloc(0))).toString('hex') === '5b41ff425d', 'the first bytes');
         await store.put('/app/v', Buffer.from('41fe42', 'hex'));
@@ -80,7 +80,7 @@ describe('values that are not UTF-8 reach the file byte for byte', { skip: redis
     const data = join(dir, 'data.yaml');
     await writeFile(data, Buffer.concat([Buffer.from('app:\n  v: "'), Buffer.from('41ff42', 'hex'), Buffer.from('"\n')]));
     const dest = join(dir, 'file-get');
-    const result = await runCli(['-onetime', '-backend', 'file', '-file', data, '-template', `${join(dir, 'get.tmpl')}:${dest}`]);
+    const result = await runCliInProcess(['-onetime', '-backend', 'file', '-file', data, '-template', `${join(dir, 'get.tmpl')}:${dest}`]);
     assert.equal(result.code, 0, result.stderr);
     assert.equal((await readFile(dest)).toString('hex'), '5b41ff425d');
   });

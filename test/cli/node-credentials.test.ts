@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeTempDir, readIfExists, runCli, startCli, waitFor } from '../support/cli.js';
+import { makeTempDir, readIfExists, runCliInProcess, startCliInProcess, waitFor } from '../support/cli.js';
 import { findBinary } from '../support/binaries.js';
 import { startEtcd, type EtcdServer } from '../support/etcd-server.js';
 import { startRedis, type RedisServer } from '../support/redis-server.js';
@@ -35,14 +35,14 @@ describe('credentials in node URLs through the CLI', { skip: redisBinary.skip ??
   for (const { name, backend, node, want } of backends) {
     it(`uses the credentials of the URL on ${name} and never prints them`, async () => {
       const dest = join(dir, `${backend}.conf`);
-      const result = await runCli(['-onetime', '-log-level', 'debug', '-backend', backend, '-node', node(), '-template', `${join(dir, 'in.tmpl')}:${dest}`]);
+      const result = await runCliInProcess(['-onetime', '-log-level', 'debug', '-backend', backend, '-node', node(), '-template', `${join(dir, 'in.tmpl')}:${dest}`]);
       assert.equal(result.code, 0, result.stderr);
       assert.equal(await readIfExists(dest), want);
       assert.doesNotMatch(result.stdout + result.stderr, new RegExp(secret));
     });
 
     it(`masks the credentials of the URL in -noop output on ${name}`, async () => {
-      const result = await runCli(['-onetime', '-noop', '-log-level', 'debug', '-backend', backend, '-node', node(), '-template', `${join(dir, 'in.tmpl')}:${join(dir, 'noop.conf')}`]);
+      const result = await runCliInProcess(['-onetime', '-noop', '-log-level', 'debug', '-backend', backend, '-node', node(), '-template', `${join(dir, 'in.tmpl')}:${join(dir, 'noop.conf')}`]);
       assert.equal(result.code, 0, result.stderr);
       assert.match(result.stdout, /\+x=from/);
       assert.doesNotMatch(result.stdout + result.stderr, new RegExp(secret));
@@ -57,7 +57,7 @@ describe('credentials in node URLs through the CLI', { skip: redisBinary.skip ??
   for (const { name, backend, node } of unreachable) {
     it(`names an unreachable ${name} node without its password`, async () => {
       const port = await freePort();
-      const result = await runCli(['-onetime', '-lookup-timeout', '2s', '-backend', backend, '-node', node(port), '-template', `${join(dir, 'in.tmpl')}:${join(dir, 'never.conf')}`]);
+      const result = await runCliInProcess(['-onetime', '-lookup-timeout', '2s', '-backend', backend, '-node', node(port), '-template', `${join(dir, 'in.tmpl')}:${join(dir, 'never.conf')}`]);
       assert.notEqual(result.code, 0);
       assert.match(result.stderr, new RegExp(`127\\.0\\.0\\.1:${port}`));
       assert.doesNotMatch(result.stderr, new RegExp(secret));
@@ -67,7 +67,7 @@ describe('credentials in node URLs through the CLI', { skip: redisBinary.skip ??
 
   it('keeps the password out of the log and /metrics of a running daemon refused by the server', async () => {
     const statusPort = await freePort();
-    const cli = startCli(['-backend', 'redis', '-node', `redis://:wrong-${secret}@${redis.address}`, '-status-addr', `127.0.0.1:${statusPort}`, '-template', `${join(dir, 'in.tmpl')}:${join(dir, 'daemon.conf')}`]);
+    const cli = startCliInProcess(['-backend', 'redis', '-node', `redis://:wrong-${secret}@${redis.address}`, '-status-addr', `127.0.0.1:${statusPort}`, '-template', `${join(dir, 'in.tmpl')}:${join(dir, 'daemon.conf')}`]);
     try {
       await waitFor(() => /authentication failed|WRONGPASS/i.test(cli.output()), 'the refusal to be logged');
       const metrics = await waitFor(async () => (await fetch(`http://127.0.0.1:${statusPort}/metrics`)).text(), '/metrics to answer');

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { findBinary } from '../support/binaries.js';
-import { makeTempDir, runCli } from '../support/cli.js';
+import { makeTempDir, runCliInProcess } from '../support/cli.js';
 import { writeConfdir } from '../support/confdir.js';
 
 /**
@@ -70,7 +70,7 @@ for (const proxy of proxies) {
       await writeConfdir(dir, { resources: { 'proxy.toml': resource }, templates: { 'proxy.tmpl': proxy.template } });
     });
     after(() => cleanup());
-    const once = () => runCli(['-onetime', '-confdir', dir, '-backend', 'file', '-file', join(dir, 'data.yaml')], { cwd: dir });
+    const once = () => runCliInProcess(['-onetime', '-confdir', dir, '-backend', 'file', '-file', join(dir, 'data.yaml')], { cwd: dir });
 
     it('installs a config the proxy accepts', async () => {
       await writeFile(join(dir, 'data.yaml'), data(['10.0.0.1:80', '10.0.0.2:80']));

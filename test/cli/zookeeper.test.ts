@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { cp, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { makeTempDir, readIfExists, runCli, startCli, waitFor } from '../support/cli.js';
+import { makeTempDir, readIfExists, runCliInProcess, startCliInProcess, waitFor } from '../support/cli.js';
 import { freePort } from '../support/ports.js';
 import { findZookeeper, startZookeeper, type ZookeeperServer } from '../support/zookeeper-server.js';
 
@@ -67,7 +67,7 @@ describe('confd integration layout on zookeeper', { skip: zookeeper.skip }, () =
     const { dir, cleanup } = await makeTempDir();
     try {
       const { confdir, out } = await copyConfdir(dir);
-      const result = await runCli(['-onetime', '-backend', 'zookeeper', '-node', liveServer().address, '-confdir', confdir], { env });
+      const result = await runCliInProcess(['-onetime', '-backend', 'zookeeper', '-node', liveServer().address, '-confdir', confdir], { env });
       assert.equal(result.code, 0, result.stderr);
       for (const [name, text] of await expectedFiles()) assert.equal(await readIfExists(join(out, name)), text, name);
     } finally {
@@ -81,7 +81,7 @@ describe('confd integration layout on zookeeper', { skip: zookeeper.skip }, () =
       const ours = await copyConfdir(join(dir, 'ctmpl'));
       const theirs = await copyConfdir(join(dir, 'confd'));
       const args = ['-onetime', '-backend', 'zookeeper', '-node', liveServer().address];
-      const result = await runCli([...args, '-confdir', ours.confdir], { env });
+      const result = await runCliInProcess([...args, '-confdir', ours.confdir], { env });
       assert.equal(result.code, 0, result.stderr);
       const peer = spawnSync(confd.path!, [...args, '-confdir', theirs.confdir], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 });
       assert.equal(peer.status, 0, peer.stderr);
@@ -97,7 +97,7 @@ describe('confd integration layout on zookeeper', { skip: zookeeper.skip }, () =
     const zk = liveServer();
     const { dir, cleanup } = await makeTempDir();
     const { confdir, out } = await copyConfdir(dir);
-    const cli = startCli(['-watch', '-backend', 'zookeeper', '-node', zk.address, '-prefix', '/watch', '-confdir', confdir], { env });
+    const cli = startCliInProcess(['-watch', '-backend', 'zookeeper', '-node', zk.address, '-prefix', '/watch', '-confdir', confdir], { env });
     try {
       const want = await expectedFiles();
       await waitForFiles(out, want, 'the first render');
@@ -120,7 +120,7 @@ describe('confd integration layout on zookeeper', { skip: zookeeper.skip }, () =
     const zk = liveServer();
     const { dir, cleanup } = await makeTempDir();
     const { confdir, out } = await copyConfdir(dir);
-    const cli = startCli(['-interval', '1', '-backend', 'zookeeper', '-node', zk.address, '-prefix', '/interval', '-confdir', confdir], { env });
+    const cli = startCliInProcess(['-interval', '1', '-backend', 'zookeeper', '-node', zk.address, '-prefix', '/interval', '-confdir', confdir], { env });
     try {
       await waitForFiles(out, await expectedFiles(), 'the first render');
       await zk.put('/interval/key', 'read on the next pass');
@@ -135,7 +135,7 @@ describe('confd integration layout on zookeeper', { skip: zookeeper.skip }, () =
     const zk = liveServer();
     const { dir, cleanup } = await makeTempDir();
     const { confdir, out } = await copyConfdir(dir);
-    const cli = startCli(['-watch', '-backend', 'zookeeper', '-node', zk.address, '-prefix', '/restart', '-confdir', confdir], { env });
+    const cli = startCliInProcess(['-watch', '-backend', 'zookeeper', '-node', zk.address, '-prefix', '/restart', '-confdir', confdir], { env });
     try {
       const want = await expectedFiles();
       await waitForFiles(out, want, 'the first render');
@@ -159,7 +159,7 @@ describe('zookeeper CLI without a server', () => {
       const { confdir, out } = await copyConfdir(dir);
       const address = `127.0.0.1:${await freePort()}`;
       const args = ['-onetime', '-lookup-timeout', '1s', '-backend', 'zookeeper', '-node', address, '-confdir', confdir];
-      const result = await runCli(args, { env });
+      const result = await runCliInProcess(args, { env });
       assert.equal(result.code, 69, result.stderr);
       assert.match(result.stderr, new RegExp(`zookeeper ${address}: connect ECONNREFUSED`));
       assert.doesNotMatch(result.stderr, /\n\s+at /);

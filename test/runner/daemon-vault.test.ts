@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { JsonNumber, type JsonValue } from '../../src/json-number.js';
-import { makeTempDir, readIfExists, runCli, startCli, waitFor } from '../support/cli.js';
+import { makeTempDir, readIfExists, runCliInProcess, startCliInProcess, waitFor } from '../support/cli.js';
 import { findVault, startVault, type VaultServer } from '../support/vault-server.js';
 
 /**
@@ -54,7 +54,7 @@ describe('the daemon on Vault secrets', { skip: vault.skip }, () => {
     await mkdir(root, { recursive: true });
     for (const [name, text] of Object.entries(templates)) await writeFile(join(root, name), text);
     const specs = Object.keys(templates).flatMap((name) => ['-template', `${name}:${name.replace('.ctmpl', '.out')}`]);
-    const cli = startCli(['-vault-addr', server.address, '-vault-token', token, '-vault-default-lease-duration', '1s', ...specs, '-log-level', 'debug'], {
+    const cli = startCliInProcess(['-vault-addr', server.address, '-vault-token', token, '-vault-default-lease-duration', '1s', ...specs, '-log-level', 'debug'], {
       cwd: root,
       env: { HOME: root },
     });
@@ -93,14 +93,14 @@ describe('the daemon on Vault secrets', { skip: vault.skip }, () => {
     await writeFile(join(root, 't.ctmpl'), 'user={{with secret "kv/db"}}{{.Data.user}}\npassword={{.Data.password}}{{end}}\nport=5432\n');
     await writeFile(join(root, 'out'), 'user=admin\npassword=old-secret\nport=5432\n');
     const args = ['-once', '-noop', '-vault-addr', server.address, '-vault-token', 'root', '-vault-renew-token=false', '-template', 't.ctmpl:out'];
-    const masked = await runCli(args, { cwd: root, env: { HOME: root } });
+    const masked = await runCliInProcess(args, { cwd: root, env: { HOME: root } });
     assert.equal(masked.code, 0, masked.stderr);
     assert.doesNotMatch(masked.stdout, /hunter22/);
     assert.doesNotMatch(masked.stdout, /old-secret/, 'the rotated-out value is masked too');
     assert.match(masked.stdout, /^\+\*\*\* \(a value read from Vault/m);
     assert.doesNotMatch(masked.stdout, /admin/, 'every field of a secret counts, even in context lines');
     assert.match(masked.stdout, /^ port=5432$/m, 'lines without secret values stay readable');
-    const shown = await runCli([...args, '-show-secrets'], { cwd: root, env: { HOME: root } });
+    const shown = await runCliInProcess([...args, '-show-secrets'], { cwd: root, env: { HOME: root } });
     assert.match(shown.stdout, /^\+password=hunter22$/m);
     assert.match(shown.stdout, /^-password=old-secret$/m);
   });
@@ -112,7 +112,7 @@ describe('the daemon on Vault secrets', { skip: vault.skip }, () => {
     const wrapped = await server.call('POST', 'auth/token/create', '{"policies":["root"]}', 'root', { 'x-vault-wrap-ttl': '60s' });
     const wrappingToken = ((wrapped.body as JsonMap).get('wrap_info') as JsonMap).get('token') as string;
     await writeFile(join(root, 't.ctmpl'), '{{with secret "kv/wrapped"}}{{.Data.value}}{{end}}');
-    const result = await runCli(['-once', '-vault-addr', server.address, '-vault-token', wrappingToken, '-vault-unwrap-token', '-template', 't.ctmpl:out'], { cwd: root, env: { HOME: root } });
+    const result = await runCliInProcess(['-once', '-vault-addr', server.address, '-vault-token', wrappingToken, '-vault-unwrap-token', '-template', 't.ctmpl:out'], { cwd: root, env: { HOME: root } });
     assert.equal(result.code, 0, result.stderr);
     assert.equal(await readFile(join(root, 'out'), 'utf8'), 'unwrapped-ok');
     assert.ok(!result.stderr.includes(wrappingToken), 'the wrapping token is never logged');
@@ -123,7 +123,7 @@ describe('the daemon on Vault secrets', { skip: vault.skip }, () => {
     await mkdir(root, { recursive: true });
     await server.must('POST', 'kv/db', '{"password":"hunter22"}');
     await writeFile(join(root, 't.ctmpl'), '{{with secret "kv/db"}}{{.Data.password}}{{end}}');
-    const result = await runCli(['-once', '-vault-addr', server.address, '-vault-token', 'root', '-template', 't.ctmpl:out'], { cwd: root, env: { HOME: root } });
+    const result = await runCliInProcess(['-once', '-vault-addr', server.address, '-vault-token', 'root', '-template', 't.ctmpl:out'], { cwd: root, env: { HOME: root } });
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stderr, /out: holds values read from Vault but is world-readable \(mode 0644\)/);
     assert.doesNotMatch(result.stderr, /hunter22/);
