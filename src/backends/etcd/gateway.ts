@@ -4,7 +4,8 @@ import { Agent, request, type Dispatcher } from '../http-client.js';
 import { CtmplError, isAbortError, messageOf } from '../../errors.js';
 import { splitCredentials } from '../../redact.js';
 import { withTimeout, type Deadline } from '../deadline.js';
-import { GrpcRangeClient, GrpcStatusError, GrpcUnsupportedError, type RangeResult } from './grpc-range.js';
+import { GrpcSessions, GrpcStatusError, GrpcUnsupportedError, GRPC_UNAUTHENTICATED } from './grpc.js';
+import { grpcRange, type RangeResult } from './grpc-range.js';
 import { decode, type KeyRange } from './query.js';
 import { StreamWatchdog } from './watchdog.js';
 import type { LogFunction } from '../../types/log.js';
@@ -39,8 +40,6 @@ interface Timing {
   readonly watchProbeIntervalMs: number;
 }
 
-/** etcd answers errors as `{error, message, code}` with a gRPC status code. */
-const GRPC_UNAUTHENTICATED = 16;
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 const DEFAULT_WATCH_IDLE_TIMEOUT_MS = 30_000;
 const MAX_PROBE_INTERVAL_MS = 10_000;
@@ -67,7 +66,7 @@ export class EtcdGateway {
   readonly #agent: Agent;
   readonly #timing: Timing;
   readonly #credentials: { readonly username?: string; readonly password?: string };
-  readonly #grpc: GrpcRangeClient;
+  readonly #grpc: GrpcSessions;
   /** Nodes that answered the gRPC range as something else: ranges there go through the JSON gateway. */
   readonly #jsonOnly = new Set<string>();
   #current = 0;
@@ -86,7 +85,7 @@ export class EtcdGateway {
     // Not capped: every watch stream holds a connection for as long as it runs (reads go over one
     // HTTP/2 session instead).
     this.#agent = new Agent({ connect: tlsConnectOptions(options.tls) });
-    this.#grpc = new GrpcRangeClient(tlsConnectOptions(options.tls));
+    this.#grpc = new GrpcSessions(tlsConnectOptions(options.tls));
     this.#timing = timingOf(options);
   }
 
@@ -123,7 +122,7 @@ export class EtcdGateway {
       const token = await this.#tokenFor(node, signal);
       this.#options.onRequest?.('/v3/kv/range');
       try {
-        return await this.#grpc.range(node, range, revision, token, signal);
+        return await grpcRange(this.#grpc, node, range, { revision }, token, signal);
       } catch (error) {
         if (!(error instanceof GrpcStatusError)) throw error;
         if (error.code === GRPC_UNAUTHENTICATED && token !== undefined && attempt === 1) {
