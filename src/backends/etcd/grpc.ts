@@ -26,8 +26,8 @@ interface PooledSession {
 /**
  * The HTTP/2 sessions to etcd nodes that every gRPC call shares: ranges and watches to one node go
  * over one connection, each call its own stream. Another connection opens only when the node's
- * concurrent-stream limit is reached (etcd before 3.4.22 allows 250 over TLS); past it, Node would
- * queue a call until another ends, which a watch never does.
+ * concurrent-stream limit is reached (over TLS, etcd allowed 250 until --max-concurrent-streams,
+ * etcd-io/etcd#14169); past it, Node would queue a call until another ends, which a watch never does.
  */
 export class GrpcSessions {
   readonly #tls: SecureClientSessionOptions;
@@ -46,6 +46,12 @@ export class GrpcSessions {
     pooled.openCalls += 1;
     call.stream.once('close', () => (pooled.openCalls -= 1));
     return call;
+  }
+
+  /** Drops every connection to `node`, failing its calls with `error`: the node stopped answering, and a dead connection would not say so. */
+  reset(node: string, error: Error): void {
+    for (const { session } of this.#pools.get(node) ?? []) session.destroy(error);
+    this.#pools.delete(node);
   }
 
   close(): void {

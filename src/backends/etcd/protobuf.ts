@@ -79,6 +79,10 @@ export class ProtoWriter {
     return this.int64(field, value ? 1n : 0n);
   }
 
+  message(field: number, inner: ProtoWriter): this {
+    return this.#lengthDelimited(field, inner.finish());
+  }
+
   finish(): Buffer {
     return Buffer.concat(this.#parts);
   }
