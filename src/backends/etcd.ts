@@ -14,29 +14,18 @@ import {
   watchRange,
   type EtcdQuery,
   type KvState,
-  type WatchEventJson,
 } from './etcd/query.js';
 
 export type { EtcdOptions } from './etcd/gateway.js';
 
 type KvDependency = Dependency & { type: 'kv.get' | 'kv.list' };
 
-interface WatchAnswer {
-  readonly result?: {
-    readonly header?: { readonly revision?: string };
-    readonly created?: boolean;
-    readonly canceled?: boolean;
-    readonly cancel_reason?: string;
-    readonly compact_revision?: string;
-    readonly events?: readonly WatchEventJson[];
-  };
-  readonly error?: { readonly message?: string };
-}
-
 /**
- * Returns the etcd v3 backend (`-backend etcd` and `etcdv3`): kv.get and kv.list over the JSON
- * gateway. `changes` follows one watch stream per dependency and applies its events to the last
- * state, so a change to one key never re-reads the prefix; after a compaction it re-reads once.
+ * Returns the etcd v3 backend (`-backend etcd` and `etcdv3`): kv.get and kv.list over gRPC (the
+ * JSON gateway on a node without it). `changes` follows one watch per dependency, each its own
+ * stream on the node's one HTTP/2 connection, so descriptors do not grow with the watched keys; it
+ * applies the watch's events to the last state, so a change to one key never re-reads the prefix,
+ * and after a compaction it re-reads once.
  */
 export function createEtcdBackend(options: EtcdOptions): Backend {
   const gateway = new EtcdGateway(options);
@@ -102,25 +91,12 @@ export function createEtcdBackend(options: EtcdOptions): Backend {
     signal: AbortSignal,
   ): AsyncGenerator<Snapshot, WatchOutcome> {
     let state = start;
-    const range = watchRange(query);
-    // progress_notify makes a server with a short --experimental-watch-progress-notify-interval
-    // prove the stream alive on its own; the probe covers servers with the 10-minute default.
-    const create = { create_request: { ...range, start_revision: (BigInt(state.revision) + 1n).toString(), progress_notify: true } };
-    const probe = { path: '/v3/kv/range', body: { key: range.key, count_only: true, serializable: true } };
-    for await (const line of gateway.stream('/v3/watch', [create], signal, probe)) {
-      const answer = line as WatchAnswer;
-      if (answer.error) throw new CtmplError('BACKEND', `${gateway.description}: watch: ${answer.error.message ?? 'error'}`);
-      const result = answer.result ?? {};
-      if (result.compact_revision && result.compact_revision !== '0') {
-        return { kind: 'compacted', state, compactRevision: result.compact_revision };
-      }
-      if (result.canceled) {
-        throw new CtmplError('BACKEND', `${gateway.description}: watch canceled: ${result.cancel_reason ?? 'no reason given'}`);
-      }
-      const events = result.events ?? [];
-      if (events.length === 0) continue;
-      const entries = applyEvents(query, state.entries, events);
-      const revision = lastRevision(events) ?? state.revision;
+    const create = { range: watchRange(query), startRevision: (BigInt(state.revision) + 1n).toString() };
+    for await (const answer of gateway.watch(create, signal)) {
+      if (answer.compactRevision !== '0') return { kind: 'compacted', state, compactRevision: answer.compactRevision };
+      if (answer.events.length === 0) continue;
+      const entries = applyEvents(query, state.entries, answer.events);
+      const revision = lastRevision(answer.events) ?? state.revision;
       const changed = entries !== state.entries;
       state = { revision, entries };
       if (changed) yield { data: dataOf(query, state), cursor: revision };

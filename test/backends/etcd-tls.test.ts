@@ -11,6 +11,7 @@ import { makeTempDir, readIfExists, runCliInProcess } from '../support/cli.js';
 import { writeConfdir } from '../support/confdir.js';
 import { startEtcd, type EtcdServer } from '../support/etcd-server.js';
 import { makeTestCertificates, type TestCertificates } from '../support/tls.js';
+import { waitForData, withWatch } from '../support/watch.js';
 
 const etcd = findBinary('etcd', 'etcd-server', 'etcd over TLS');
 const openssl = findBinary('openssl', 'openssl', 'etcd over TLS');
@@ -158,6 +159,19 @@ describe('etcd backend with a user and password over TLS', { skip }, () => {
     const backend = createEtcdBackend({ nodes: [etcdOverTls.server.url], username: 'root', password: 'pw', tls: { caFile: etcdOverTls.certs.caFile, verify: true } });
     try {
       assert.equal((await backend.snapshot(kvGet('/app/name'), signal())).data, 'with-auth');
+    } finally {
+      await backend.close();
+    }
+  });
+
+  it('authenticates over https and watches', async () => {
+    const backend = createEtcdBackend({ nodes: [etcdOverTls.server.url], username: 'root', password: 'pw', tls: { caFile: etcdOverTls.certs.caFile, verify: true } });
+    try {
+      await withWatch(backend, kvGet('/app/watched'), async (events) => {
+        await waitForData(events, (data) => data === null);
+        await etcdOverTls.server.put('/app/watched', 'changed over https');
+        await waitForData(events, (data) => data === 'changed over https');
+      });
     } finally {
       await backend.close();
     }

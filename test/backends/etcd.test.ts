@@ -237,4 +237,25 @@ describe('etcd backend with auth', { skip: etcd.skip }, () => {
       await backend.close();
     }
   });
+
+  it('authenticates a watch again when its token is revoked', async () => {
+    const logs: string[] = [];
+    const backend = createEtcdBackend({
+      nodes: [server.url],
+      username: auth.user,
+      password: auth.password,
+      log: (_level, message) => logs.push(message),
+    });
+    const dep: Dependency = { type: 'kv.get', key: '/auth/watched' };
+    try {
+      const first = await backend.snapshot(dep, AbortSignal.timeout(10_000));
+      // The watch that follows starts from the snapshot it kept: its own call is the first to meet the revoked token.
+      await server.revokeTokens();
+      const next = await nextMatching(backend, dep, first.cursor, (data) => data === 'seen', () => server.put('/auth/watched', 'seen'));
+      assert.equal(next.data, 'seen');
+      assert.ok(logs.some((line) => line.includes('invalid auth token; authenticating again')), logs.join('\n'));
+    } finally {
+      await backend.close();
+    }
+  });
 });

@@ -4,8 +4,10 @@ import { Agent, request, type Dispatcher } from '../http-client.js';
 import { CtmplError, isAbortError, messageOf } from '../../errors.js';
 import { splitCredentials } from '../../redact.js';
 import { withTimeout, type Deadline } from '../deadline.js';
-import { GrpcRangeClient, GrpcStatusError, GrpcUnsupportedError, type RangeResult } from './grpc-range.js';
-import { decode, type KeyRange } from './query.js';
+import { GrpcSessions, GrpcStatusError, GrpcUnsupportedError, GRPC_UNAUTHENTICATED } from './grpc.js';
+import { grpcRange, type RangeOptions, type RangeResult } from './grpc-range.js';
+import { grpcWatch, type WatchCreate } from './grpc-watch.js';
+import { decode, type KeyRange, type WatchEvent, type WatchResponse } from './query.js';
 import { StreamWatchdog } from './watchdog.js';
 import type { LogFunction } from '../../types/log.js';
 import type { TlsOptions } from '../../types/tls.js';
@@ -17,20 +19,14 @@ export interface EtcdOptions {
   readonly password?: string;
   readonly tls?: TlsOptions;
   readonly log?: LogFunction;
-  /** Called with the gateway path ("/v3/kv/range") before every HTTP request; for tests and metrics. */
+  /** Called with the gateway path of every request ("/v3/kv/range", "/v3/watch"), gRPC ones included; for tests and metrics. */
   readonly onRequest?: (path: string) => void;
-  /** How long a request (or a stream's headers) may take before the node counts as unreachable. Default 10000. */
+  /** How long a request (or opening a watch) may take before the node counts as unreachable. Default 10000. */
   readonly requestTimeoutMs?: number;
   /** A watch with no message and no answered probe for this long is stalled: it is dropped and retried. Default 30000. */
   readonly watchIdleTimeoutMs?: number;
   /** How often a quiet watch's node is probed (a count-only range of the watched key). Default: a third of the idle timeout, at most 10000. */
   readonly watchProbeIntervalMs?: number;
-}
-
-/** A cheap unary request that proves a stream's node still answers. */
-export interface Probe {
-  readonly path: string;
-  readonly body: unknown;
 }
 
 interface Timing {
@@ -39,15 +35,30 @@ interface Timing {
   readonly watchProbeIntervalMs: number;
 }
 
-/** etcd answers errors as `{error, message, code}` with a gRPC status code. */
-const GRPC_UNAUTHENTICATED = 16;
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 const DEFAULT_WATCH_IDLE_TIMEOUT_MS = 30_000;
 const MAX_PROBE_INTERVAL_MS = 10_000;
+/** The gateway paths, which name calls in errors and `onRequest` whichever protocol carries them. */
+const RANGE_PATH = '/v3/kv/range';
+const WATCH_PATH = '/v3/watch';
 
 interface JsonRange {
   readonly header?: { readonly revision?: string };
   readonly kvs?: readonly { readonly key: string; readonly value?: string }[];
+}
+
+/** One line of a JSON gateway watch stream (a PUT, the default, has no `type`). */
+interface JsonWatchLine {
+  readonly result?: {
+    readonly canceled?: boolean;
+    readonly cancel_reason?: string;
+    readonly compact_revision?: string;
+    readonly events?: readonly {
+      readonly type?: 'PUT' | 'DELETE';
+      readonly kv: { readonly key: string; readonly value?: string; readonly mod_revision?: string };
+    }[];
+  };
+  readonly error?: { readonly message?: string };
 }
 
 interface GatewayFailure {
@@ -56,9 +67,17 @@ interface GatewayFailure {
   readonly message: string;
 }
 
+/** A watch whose first answer arrived; `rest` yields the answers after it. */
+interface OpenedWatch {
+  readonly first: WatchResponse | undefined;
+  readonly rest: AsyncGenerator<WatchResponse>;
+}
+
 /**
- * The etcd v3 JSON gateway over undici with its own Agent: node failover, auth tokens, JSON calls
- * and newline-delimited JSON streams. Every error is a CtmplError('BACKEND') naming the node.
+ * The etcd v3 client: ranges and watches over gRPC, which etcd serves on its client port, with one
+ * HTTP/2 connection per node for all of them; through the JSON gateway (undici, its own Agent) on a
+ * node that does not speak gRPC. Node failover and auth tokens for both. Every error is a
+ * CtmplError('BACKEND') naming the node.
  */
 export class EtcdGateway {
   readonly description: string;
@@ -67,8 +86,8 @@ export class EtcdGateway {
   readonly #agent: Agent;
   readonly #timing: Timing;
   readonly #credentials: { readonly username?: string; readonly password?: string };
-  readonly #grpc: GrpcRangeClient;
-  /** Nodes that answered the gRPC range as something else: ranges there go through the JSON gateway. */
+  readonly #grpc: GrpcSessions;
+  /** Nodes that answered gRPC as something else: calls there go through the JSON gateway. */
   readonly #jsonOnly = new Set<string>();
   #current = 0;
   /** Simple tokens are node-local, so a token is only good for the node that issued it. */
@@ -83,47 +102,86 @@ export class EtcdGateway {
     const fromUrl = parsed.find((node) => node.username !== undefined) ?? {};
     this.#credentials = options.username ? { username: options.username, password: options.password ?? '' } : fromUrl;
     this.description = `etcd ${this.#nodes.join(',')}`;
-    // Not capped: every watch stream holds a connection for as long as it runs (reads go over one
-    // HTTP/2 session instead).
+    // Not capped: on a node without gRPC, every watch holds a connection for as long as it runs.
     this.#agent = new Agent({ connect: tlsConnectOptions(options.tls) });
-    this.#grpc = new GrpcRangeClient(tlsConnectOptions(options.tls));
+    this.#grpc = new GrpcSessions(tlsConnectOptions(options.tls));
     this.#timing = timingOf(options);
   }
 
-  /** POSTs `body` to `path` and returns the JSON answer; fails over to the next node on connection errors and timeouts. */
-  async call<T>(path: string, body: unknown, signal: AbortSignal): Promise<T> {
-    const { value } = await this.#send(path, signal, (node, deadline) => this.#callNode<T>(node, path, body, deadline.signal));
+  /** Reads one key range (at `revision` when given); fails over to the next node on connection errors and timeouts. */
+  async range(range: KeyRange, revision: string | undefined, signal: AbortSignal): Promise<RangeResult> {
+    const { value } = await this.#send(RANGE_PATH, signal, (node, deadline) => this.#rangeOn(node, range, { revision }, deadline.signal));
     return value;
   }
 
   /**
-   * Reads one key range (at `revision` when given) with the same failover as `call`. It goes over
-   * gRPC, which etcd serves on the same port, and through the JSON gateway where gRPC is refused.
+   * Follows `create` until the watch ends or `signal` aborts, yielding each answer. Opening it
+   * fails over like `range` and lasts until etcd's first answer; then a watchdog ends a watch whose
+   * node went silent. A canceled watch is an error, unless etcd canceled it for a compaction.
    */
-  async range(range: KeyRange, revision: string | undefined, signal: AbortSignal): Promise<RangeResult> {
-    const path = '/v3/kv/range';
-    const { value } = await this.#send(path, signal, async (node, deadline) => {
-      if (!this.#jsonOnly.has(node)) {
-        try {
-          return await this.#grpcRange(node, range, revision, deadline.signal);
-        } catch (error) {
-          if (!(error instanceof GrpcUnsupportedError)) throw error;
-          this.#options.log?.('debug', `etcd ${node}: no gRPC (${error.message}); reading ranges through the JSON gateway`);
-          this.#jsonOnly.add(node);
-        }
-      }
-      const answer = await this.#callNode<JsonRange>(node, path, { ...range, revision }, deadline.signal);
-      return { revision: answer.header?.revision ?? '0', kvs: (answer.kvs ?? []).map((kv) => [decode(kv.key), decode(kv.value ?? '')] as [string, string]) };
-    });
-    return value;
+  async *watch(create: WatchCreate, signal: AbortSignal): AsyncGenerator<WatchResponse> {
+    const local = new AbortController();
+    const abort = () => local.abort();
+    signal.addEventListener('abort', abort, { once: true });
+    let node = this.#nodes[this.#current]!;
+    let watchdog: StreamWatchdog | undefined;
+    // At once, not when the consumer next resumes this generator, which it may never do.
+    local.signal.addEventListener('abort', () => watchdog?.stop(), { once: true });
+    let stall: CtmplError | undefined;
+    let rest: AsyncGenerator<WatchResponse> | undefined;
+    const onData = () => watchdog?.alive();
+    try {
+      const opened = await this.#send(WATCH_PATH, local.signal, (to, deadline) => this.#openWatch(to, create, local.signal, deadline, onData));
+      node = opened.node;
+      rest = opened.value.rest;
+      watchdog = this.#watchdog(node, create.range, () => {
+        const silence = `no answer for ${this.#timing.watchIdleTimeoutMs} ms`;
+        stall = new CtmplError('BACKEND', `etcd ${node}: ${WATCH_PATH}: ${silence}`);
+        local.abort();
+        // Every call on the node's connection is as stuck as this one, and a connection that died
+        // without a word would never say so: the next calls connect again.
+        this.#grpc.reset(node, new Error(silence));
+      });
+      if (opened.value.first) yield unlessCanceled(node, opened.value.first);
+      for await (const answer of rest) yield unlessCanceled(node, answer);
+    } catch (error) {
+      if (stall) throw stall;
+      if (signal.aborted || local.signal.aborted) return;
+      if (error instanceof CtmplError) throw error;
+      throw new CtmplError('BACKEND', `etcd ${node}: ${WATCH_PATH}: ${messageOf(error)}`, { cause: error });
+    } finally {
+      watchdog?.stop();
+      signal.removeEventListener('abort', abort);
+      // Leaving early (compaction, consumer stopped) must end the call.
+      local.abort();
+      await rest?.return(undefined);
+    }
   }
 
-  async #grpcRange(node: string, range: KeyRange, revision: string | undefined, signal: AbortSignal): Promise<RangeResult> {
+  /** Closes every connection, watches included. */
+  async close(): Promise<void> {
+    this.#grpc.close();
+    await this.#agent.destroy();
+  }
+
+  async #rangeOn(node: string, range: KeyRange, options: RangeOptions, signal: AbortSignal): Promise<RangeResult> {
+    return this.#grpcOrJson(
+      node,
+      () => this.#grpcRange(node, range, options, signal),
+      async () => {
+        const body = { ...range, revision: options.revision, serializable: options.serializable, count_only: options.countOnly };
+        const answer = await this.#callNode<JsonRange>(node, RANGE_PATH, body, signal);
+        return { revision: answer.header?.revision ?? '0', kvs: (answer.kvs ?? []).map((kv) => [decode(kv.key), decode(kv.value ?? '')] as [string, string]) };
+      },
+    );
+  }
+
+  async #grpcRange(node: string, range: KeyRange, options: RangeOptions, signal: AbortSignal): Promise<RangeResult> {
     for (let attempt = 1; ; attempt += 1) {
       const token = await this.#tokenFor(node, signal);
-      this.#options.onRequest?.('/v3/kv/range');
+      this.#options.onRequest?.(RANGE_PATH);
       try {
-        return await this.#grpc.range(node, range, revision, token, signal);
+        return await grpcRange(this.#grpc, node, range, options, token, signal);
       } catch (error) {
         if (!(error instanceof GrpcStatusError)) throw error;
         if (error.code === GRPC_UNAUTHENTICATED && token !== undefined && attempt === 1) {
@@ -131,69 +189,95 @@ export class EtcdGateway {
           this.#token = undefined;
           continue;
         }
-        throw new CtmplError('BACKEND', `etcd ${node}: /v3/kv/range: ${error.message}`);
+        throw new CtmplError('BACKEND', `etcd ${node}: ${RANGE_PATH}: ${error.message}`);
       }
     }
+  }
+
+  /** Runs `grpc`, or `json` on a node that answered gRPC as something else (remembered for its later calls). */
+  async #grpcOrJson<T>(node: string, grpc: () => Promise<T>, json: () => Promise<T>): Promise<T> {
+    if (!this.#jsonOnly.has(node)) {
+      try {
+        return await grpc();
+      } catch (error) {
+        if (!(error instanceof GrpcUnsupportedError)) throw error;
+        this.#options.log?.('debug', `etcd ${node}: no gRPC (${error.message}); using the JSON gateway`);
+        this.#jsonOnly.add(node);
+      }
+    }
+    return json();
   }
 
   /**
-   * POSTs `messages` (newline-delimited JSON) to a streaming `path` and yields each JSON line until
-   * the stream ends or `signal` aborts; `onOpen` is called once the node answered. With `probe`, a
-   * watchdog ends a stream whose node went silent with a CtmplError.
+   * Opens a watch on one node and waits for its first answer: only that shows the node took it.
+   * The deadline covers only the opening (a quiet watch is the watchdog's business), so the call
+   * follows `signal` afterwards. Re-authenticates once when etcd refuses the token.
    */
-  async *stream(path: string, messages: readonly unknown[], signal: AbortSignal, probe?: Probe, onOpen?: () => void): AsyncGenerator<unknown> {
-    const body = messages.map((message) => JSON.stringify(message)).join('\n');
-    const local = new AbortController();
-    const abort = () => local.abort();
-    signal.addEventListener('abort', abort, { once: true });
-    let node = this.#nodes[this.#current]!;
-    let watchdog: StreamWatchdog | undefined;
-    let isStalled = false;
-    try {
-      const sent = await this.#send(path, local.signal, (to, deadline) => this.#openStream(to, path, body, local.signal, deadline));
-      node = sent.node;
-      onOpen?.();
-      if (probe) {
-        watchdog = this.#watchdog(node, probe, () => {
-          isStalled = true;
-          local.abort();
-        });
+  async #openWatch(node: string, create: WatchCreate, signal: AbortSignal, deadline: Deadline, onData: () => void): Promise<OpenedWatch> {
+    for (let attempt = 1; ; attempt += 1) {
+      const call = new AbortController();
+      const abort = () => call.abort();
+      // `signal` always aborts when the watch ends, which drops this listener.
+      signal.addEventListener('abort', abort, { once: true });
+      deadline.signal.addEventListener('abort', abort, { once: true });
+      let refusal: string | undefined;
+      try {
+        const opened = await this.#grpcOrJson(
+          node,
+          () => firstAnswer(this.#grpcWatch(node, create, call.signal, onData)),
+          () => firstAnswer(this.#jsonWatch(node, create, call.signal, onData)),
+        );
+        refusal = tokenRefusal(opened.first);
+        if (refusal === undefined || !this.#mayAuthenticateAgain(node, attempt)) return opened;
+      } catch (error) {
+        if (!(error instanceof GrpcStatusError)) throw error;
+        if (error.code !== GRPC_UNAUTHENTICATED || !this.#mayAuthenticateAgain(node, attempt)) {
+          throw new CtmplError('BACKEND', `etcd ${node}: ${WATCH_PATH}: ${error.message}`);
+        }
+        refusal = error.message;
+      } finally {
+        deadline.signal.removeEventListener('abort', abort);
       }
-      const decoder = new StringDecoder('utf8');
-      let pending = '';
-      for await (const chunk of sent.value.body) {
-        watchdog?.alive();
-        pending += decoder.write(chunk as Buffer);
-        const lines = pending.split('\n');
-        pending = lines.pop() ?? '';
-        for (const line of lines) if (line.trim()) yield JSON.parse(line) as unknown;
-      }
-    } catch (error) {
-      if (isStalled) throw new CtmplError('BACKEND', `etcd ${node}: ${path}: no answer for ${this.#timing.watchIdleTimeoutMs} ms`);
-      if (signal.aborted || local.signal.aborted) return;
-      if (error instanceof CtmplError) throw error;
-      throw new CtmplError('BACKEND', `etcd ${node}: ${path}: ${messageOf(error)}`, { cause: error });
-    } finally {
-      watchdog?.stop();
-      signal.removeEventListener('abort', abort);
-      // Leaving the loop early (compaction, consumer stopped) must close the HTTP stream.
-      local.abort();
+      call.abort();
+      this.#options.log?.('debug', `etcd ${node}: ${refusal}; authenticating again`);
+      this.#token = undefined;
     }
   }
 
-  /** Closes every connection, streams included. */
-  async close(): Promise<void> {
-    this.#grpc.close();
-    await this.#agent.destroy();
+  #mayAuthenticateAgain(node: string, attempt: number): boolean {
+    return attempt === 1 && this.#token?.node === node;
   }
 
-  #watchdog(node: string, probe: Probe, onStall: () => void): StreamWatchdog {
+  async *#grpcWatch(node: string, create: WatchCreate, signal: AbortSignal, onData: () => void): AsyncGenerator<WatchResponse> {
+    const token = await this.#tokenFor(node, signal);
+    this.#options.onRequest?.(WATCH_PATH);
+    yield* grpcWatch(this.#grpc, node, create, token, signal, onData);
+  }
+
+  /** The JSON gateway's watch: one HTTP/1.1 connection per watch, as the gateway answers only once the request body ended. */
+  async *#jsonWatch(node: string, create: WatchCreate, signal: AbortSignal, onData: () => void): AsyncGenerator<WatchResponse> {
+    const body = { create_request: { ...create.range, start_revision: create.startRevision, progress_notify: true } };
+    const response = await this.#sendTo(node, WATCH_PATH, body, signal, true);
+    const decoder = new StringDecoder('utf8');
+    let pending = '';
+    for await (const chunk of response.body) {
+      onData();
+      pending += decoder.write(chunk as Buffer);
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) if (line.trim()) yield watchResponseOfJson(node, JSON.parse(line) as JsonWatchLine);
+    }
+  }
+
+  #watchdog(node: string, range: KeyRange, onStall: () => void): StreamWatchdog {
     const { watchIdleTimeoutMs, watchProbeIntervalMs } = this.#timing;
     return new StreamWatchdog({
       idleTimeoutMs: watchIdleTimeoutMs,
       probeIntervalMs: watchProbeIntervalMs,
-      // The probe goes to the stream's own node: another node answering proves nothing about this stream.
-      probe: (signal) => this.#bounded(node, probe.path, signal, (deadline) => this.#callNode(node, probe.path, probe.body, deadline.signal)),
+      // The probe goes to the watch's own node: another node answering proves nothing about this watch.
+      probe: async (signal) => {
+        await this.#bounded(node, RANGE_PATH, signal, (deadline) => this.#rangeOn(node, { key: range.key }, { countOnly: true, serializable: true }, deadline.signal));
+      },
       onStall,
     });
   }
@@ -202,23 +286,6 @@ export class EtcdGateway {
   async #callNode<T>(node: string, path: string, body: unknown, signal: AbortSignal): Promise<T> {
     const response = await this.#sendTo(node, path, body, signal, false);
     return (await response.body.json()) as T;
-  }
-
-  /**
-   * Opens a stream on one node. The deadline only covers waiting for its headers (a quiet stream
-   * is the watchdog's business), so the request follows the stream's own `signal` afterwards.
-   */
-  async #openStream(node: string, path: string, body: unknown, signal: AbortSignal, deadline: Deadline): Promise<Dispatcher.ResponseData> {
-    const request = new AbortController();
-    const abort = () => request.abort();
-    // `signal` always aborts when the stream ends, which drops this listener.
-    signal.addEventListener('abort', abort, { once: true });
-    deadline.signal.addEventListener('abort', abort, { once: true });
-    try {
-      return await this.#sendTo(node, path, body, request.signal, true);
-    } finally {
-      deadline.signal.removeEventListener('abort', abort);
-    }
   }
 
   /** Runs `attempt` on each node in turn until one succeeds; a node that failed or timed out hands over to the next. */
@@ -295,6 +362,40 @@ export class EtcdGateway {
       bodyTimeout: isStream ? 0 : this.#timing.requestTimeoutMs,
     });
   }
+}
+
+/** The first answer of a watch, read before the watch counts as open. */
+async function firstAnswer(answers: AsyncGenerator<WatchResponse>): Promise<OpenedWatch> {
+  const first = await answers.next();
+  return { first: first.done ? undefined : first.value, rest: answers };
+}
+
+/**
+ * Why etcd refused a watch's token, if it did: it cancels the watch with "rpc error: code =
+ * Unauthenticated desc = etcdserver: invalid auth token" rather than failing the call.
+ */
+function tokenRefusal(answer: WatchResponse | undefined): string | undefined {
+  return answer?.canceled && answer.cancelReason.includes('code = Unauthenticated') ? answer.cancelReason : undefined;
+}
+
+function unlessCanceled(node: string, answer: WatchResponse): WatchResponse {
+  if (answer.canceled && answer.compactRevision === '0') {
+    throw new CtmplError('BACKEND', `etcd ${node}: ${WATCH_PATH}: canceled: ${answer.cancelReason || 'no reason given'}`);
+  }
+  return answer;
+}
+
+function watchResponseOfJson(node: string, line: JsonWatchLine): WatchResponse {
+  if (line.error) throw new CtmplError('BACKEND', `etcd ${node}: ${WATCH_PATH}: ${line.error.message ?? 'error'}`);
+  const result = line.result ?? {};
+  return {
+    canceled: result.canceled ?? false,
+    cancelReason: result.cancel_reason ?? '',
+    compactRevision: result.compact_revision ?? '0',
+    events: (result.events ?? []).map(
+      (event): WatchEvent => ({ type: event.type ?? 'PUT', key: decode(event.kv.key), value: decode(event.kv.value ?? ''), modRevision: event.kv.mod_revision ?? '0' }),
+    ),
+  };
 }
 
 function timingOf(options: EtcdOptions): Timing {

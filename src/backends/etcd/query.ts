@@ -22,10 +22,20 @@ export interface KvState {
   readonly entries: ReadonlyMap<string, string>;
 }
 
-/** One event of a watch answer, as the gateway sends it (PUT, the default, has no `type`). */
-export interface WatchEventJson {
-  readonly type?: 'PUT' | 'DELETE';
-  readonly kv: { readonly key: string; readonly value?: string; readonly mod_revision?: string };
+/** One change in a watch answer, its key and value decoded (see src/bytes.ts); a DELETE's value is empty. */
+export interface WatchEvent {
+  readonly type: 'PUT' | 'DELETE';
+  readonly key: string;
+  readonly value: string;
+  readonly modRevision: string;
+}
+
+/** One answer of a watch, the same from gRPC and from the JSON gateway; compactRevision is '0' unless compacted. */
+export interface WatchResponse {
+  readonly canceled: boolean;
+  readonly cancelReason: string;
+  readonly compactRevision: string;
+  readonly events: readonly WatchEvent[];
 }
 
 /** Returns the query of a kv.get or kv.list dependency. */
@@ -67,20 +77,18 @@ export function dataOf(query: EtcdQuery, state: KvState): string | null | Readon
 export function applyEvents(
   query: EtcdQuery,
   entries: ReadonlyMap<string, string>,
-  events: readonly WatchEventJson[],
+  events: readonly WatchEvent[],
 ): ReadonlyMap<string, string> {
   let next: Map<string, string> | undefined;
   let hasNewKeys = false;
-  for (const event of events) {
-    const key = decode(event.kv.key);
+  for (const { type, key, value } of events) {
     if (!isInQuery(query, key)) continue;
     const current = next ?? entries;
-    if (event.type === 'DELETE') {
+    if (type === 'DELETE') {
       if (!current.has(key)) continue;
       next ??= new Map(entries);
       next.delete(key);
     } else {
-      const value = decode(event.kv.value ?? '');
       if (current.get(key) === value) continue;
       hasNewKeys ||= !current.has(key);
       next ??= new Map(entries);
@@ -91,14 +99,14 @@ export function applyEvents(
   return hasNewKeys ? sortEntries(next) : next;
 }
 
-/** The highest mod_revision among events, or undefined when there are none. */
-export function lastRevision(events: readonly WatchEventJson[]): string | undefined {
-  let last: bigint | undefined;
+/** The highest mod_revision among events, or undefined when none has one. */
+export function lastRevision(events: readonly WatchEvent[]): string | undefined {
+  let last = 0n;
   for (const event of events) {
-    const revision = event.kv.mod_revision ? BigInt(event.kv.mod_revision) : undefined;
-    if (revision !== undefined && (last === undefined || revision > last)) last = revision;
+    const revision = BigInt(event.modRevision);
+    if (revision > last) last = revision;
   }
-  return last?.toString();
+  return last > 0n ? last.toString() : undefined;
 }
 
 /** True when two states hold the same keys and values. */
