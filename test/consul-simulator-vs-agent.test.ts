@@ -1,7 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { request } from 'undici';
+import { request } from './support/http.js';
 import { findConsul, startConsulAgent, type TestConsul } from './support/consul-agent.js';
 import { startConsulSimulator, type ConsulSimulator, type SimulatorSetup } from './support/consul-simulator.js';
 

@@ -1,7 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { Agent, request } from 'undici';
+import { Agent, request } from './support/http.js';
 import { startConsulSimulator, type ConsulSimulator, type SimulatorSetup } from './support/consul-simulator.js';
 
 /**

@@ -1,4 +1,4 @@
-import { request } from 'undici';
+import { request } from '../../test/support/http.js';
 import { startConsulAgent as startTestAgent } from '../../test/support/consul-agent.js';
 
 /** A real `consul agent -dev` on loopback ports chosen at run time, in its own temp dir. */

@@ -1,4 +1,4 @@
-import { request } from 'undici';
+import { request } from '../../test/support/http.js';
 
 /** One scrape of a Prometheus text endpoint: series text (`name{labels}`) → value. */
 export type Scrape = ReadonlyMap<string, number>;

@@ -6,7 +6,7 @@ import { cp, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { request } from 'undici';
+import { request } from '../support/http.js';
 import { parseFlags } from '../../src/config/flags.js';
 import { findBinary } from '../support/binaries.js';
 import { cliPath, makeTempDir, readIfExists, startCli, startInProcess, waitFor } from '../support/cli.js';

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { request } from 'undici';
+import { request } from './http.js';
 import { waitFor } from './cli.js';
 import { startConsulSimulator, type CheckStatus, type ServiceDefinition, type SimulatorSetup } from './consul-simulator.js';
 import { freePort } from './ports.js';

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { Agent, request, type Dispatcher } from 'undici';
+import { Agent, request } from './http.js';
+import type { Dispatcher } from '../../src/backends/http-client.js';
 import { freePort } from './ports.js';
 import { ServerProcess, makeTempDir, removeTempDir, retryOnPortClash } from './server-process.js';
 

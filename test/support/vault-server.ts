@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { request } from 'undici';
+import { request } from './http.js';
 import { encodeJsonLikeGo, parseJsonKeepingNumbers, type JsonValue } from '../../src/json-number.js';
 import { freePort } from './ports.js';
 import { ServerProcess, makeTempDir, removeTempDir, retryOnPortClash } from './server-process.js';
