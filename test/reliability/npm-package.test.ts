@@ -2,27 +2,26 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { cp, mkdir, symlink } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { makeTempDir } from '../support/cli.js';
+import { repoRoot } from '../support/repo-root.js';
 
 /**
  * `npm pack` from a tree of only the tracked files runs prepack (a clean build): ~30 s of tsc,
  * so it lives in this slower suite, which CI runs after `npm test`.
  */
-const repo = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
 describe('the npm package', () => {
   it('is built by prepack when packed from a tree holding only the tracked files', { timeout: 300_000 }, async () => {
     const { dir, cleanup } = await makeTempDir();
     try {
-      const tracked = (await promisify(execFile)('git', ['ls-files'], { cwd: repo })).stdout.split('\n').filter(Boolean);
+      const tracked = (await promisify(execFile)('git', ['ls-files'], { cwd: repoRoot })).stdout.split('\n').filter(Boolean);
       for (const file of tracked) {
         await mkdir(dirname(join(dir, file)), { recursive: true });
-        await cp(join(repo, file), join(dir, file));
+        await cp(join(repoRoot, file), join(dir, file));
       }
-      await symlink(join(repo, 'node_modules'), join(dir, 'node_modules'));
+      await symlink(join(repoRoot, 'node_modules'), join(dir, 'node_modules'));
       const { stdout } = await promisify(execFile)('npm', ['pack', '--dry-run', '--json'], { cwd: dir, maxBuffer: 16 * 1024 * 1024 });
       const files = new Set((JSON.parse(stdout.slice(stdout.indexOf('['))) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path));
       for (const path of ['dist/cli.js', 'dist/config/hcl.js', 'dist/runner/exec-child.js', 'examples/systemd/ctmpl.service', 'examples/docker/Dockerfile']) {
