@@ -64,7 +64,7 @@ async function compileSources() {
   symlinkSync(resolve('package.json'), join(BUILD_DIR, 'package.json'));
 }
 
-/** Prints the figures test files recorded (test/reliability/figures.ts) as one table. */
+/** Prints the figures test files recorded (test/support/figures.ts) as one table. */
 function printFigures(dir) {
   const rows = readdirSync(dir).sort().flatMap((file) => readFileSync(join(dir, file), 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line)));
   if (rows.length === 0) return;

@@ -8,6 +8,7 @@ import { findBinary } from '../support/binaries.js';
 import { startEtcd, type EtcdServer } from '../support/etcd-server.js';
 import { waitForEvent, withWatches } from '../support/watch.js';
 import { Random } from '../differential/random.js';
+import { recordFigure } from '../support/figures.js';
 
 const etcd = findBinary('etcd', 'etcd-server', 'etcd watches on one connection');
 
@@ -87,6 +88,7 @@ describe('etcd watches of many dependencies', { skip: etcd.skip }, () => {
           await putAll(deps.map((_, i) => [c.key(i), `${i}:open`]));
           await Promise.all(events.map((each, i) => untilValue(each, i, `${i}:open`)));
           const held = openDescriptors() - before;
+          recordFigure('etcd-many-watches', `etcd: descriptors held by ${c.count} ${c.name}`, held);
           assert.ok(held <= DESCRIPTOR_ALLOWANCE, `${c.count} watches hold ${held} more descriptors`);
 
           const random = new Random(c.seed);

@@ -6,7 +6,7 @@ import { makeTempDir, readIfExists, startCli, waitFor } from '../support/cli.js'
 import { findBinary } from '../support/binaries.js';
 import { startEtcd } from '../support/etcd-server.js';
 import { startRedis } from '../support/redis-server.js';
-import { recordFigure } from './figures.js';
+import { recordFigure } from '../support/figures.js';
 import { pace, readContinuously, versionTemplate } from './support.js';
 
 const restarts = 20;

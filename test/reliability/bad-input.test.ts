@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { runCli } from '../support/cli.js';
 import { freePort } from '../support/ports.js';
 import { badInputCases, type BadInputCase } from './bad-input-cases.js';
-import { recordFigure } from './figures.js';
+import { recordFigure } from '../support/figures.js';
 
 const usageHint = 'Run "ctmpl -help" for usage.';
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -4,7 +4,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeTempDir, runCli, startCli, waitFor } from '../support/cli.js';
 import { writeConfdir } from '../support/confdir.js';
-import { recordFigure } from './figures.js';
+import { recordFigure } from '../support/figures.js';
 
 /** Each case: a check or reload command that fails or hangs; what the destination must hold afterwards. */
 const cases = [

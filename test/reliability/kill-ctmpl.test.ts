@@ -4,7 +4,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeTempDir, readIfExists, startCli, waitFor, type RunningCli } from '../support/cli.js';
 import { writeConfdir } from '../support/confdir.js';
-import { recordFigure } from './figures.js';
+import { recordFigure } from '../support/figures.js';
 import { pace, randomBetween, readContinuously, replaceFile, versionTemplate } from './support.js';
 
 const changes = 1000;

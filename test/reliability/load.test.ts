@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { makeTempDir, readIfExists, startCli, waitFor } from '../support/cli.js';
 import { findBinary } from '../support/binaries.js';
 import { startRedis, type RedisServer } from '../support/redis-server.js';
-import { recordFigure, sampleProcess } from './figures.js';
+import { recordFigure, sampleProcess } from '../support/figures.js';
 import { pace } from './support.js';
 
 const changes = 5000;
