@@ -6,7 +6,8 @@ import { CtmplError } from '../../src/errors.js';
 import { findBinary } from '../support/binaries.js';
 import { waitForError, whileFrozen } from '../support/freeze.js';
 import { startEtcd, type EtcdServer } from '../support/etcd-server.js';
-import { waitForData, withWatch } from '../support/watch.js';
+import { waitForData, withWatch, withWatches } from '../support/watch.js';
+import { waitFor } from '../support/cli.js';
 
 const etcd = findBinary('etcd', 'etcd-server', 'etcd backend');
 
@@ -50,6 +51,33 @@ describe('etcd backend against a frozen server', { skip: etcd.skip }, () => {
         setTimeout(() => void server.put('/quiet/key', 'late'), 2_500);
         const next = await events.next();
         assert.equal(next.value?.kind, 'data');
+      });
+    } finally {
+      await backend.close();
+    }
+  });
+
+  it('probes a node once for all the quiet watches on it, at most every half probe interval', async () => {
+    const probeIntervalMs = 100;
+    const probeStarts: number[] = [];
+    const backend = createEtcdBackend({
+      nodes: [server.url],
+      requestTimeoutMs: 500,
+      watchIdleTimeoutMs: 3_000,
+      watchProbeIntervalMs: probeIntervalMs,
+      onRequest: (path) => path === '/v3/kv/range' && probeStarts.push(Date.now()),
+    });
+    const deps: Dependency[] = Array.from({ length: 40 }, (_, i) => ({ type: 'kv.get', key: `/probed/${i}` }));
+    try {
+      await withWatches(backend, deps, async (events) => {
+        await Promise.all(events.map((each) => waitForData(each, () => true)));
+        // Asking for the next event opens each watch; none comes, so the watches stay quiet.
+        void Promise.allSettled(events.map((each) => each.next()));
+        const opened = probeStarts.length;
+        await waitFor(() => probeStarts.length >= opened + 6, 'six probes');
+        const gaps = probeStarts.slice(opened + 1).map((start, i) => start - probeStarts[opened + i]!);
+        // One probe per watch would start 40 in each interval, most of them in the same millisecond.
+        assert.ok(Math.min(...gaps) >= probeIntervalMs / 2, `probes started ${gaps.join(', ')} ms apart`);
       });
     } finally {
       await backend.close();

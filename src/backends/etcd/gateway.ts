@@ -89,6 +89,8 @@ export class EtcdGateway {
   readonly #grpc: GrpcSessions;
   /** Nodes that answered gRPC as something else: calls there go through the JSON gateway. */
   readonly #jsonOnly = new Set<string>();
+  /** When each node last answered a watch probe, and the probe in flight (see `#probeNode`). */
+  readonly #probes = new Map<string, { answeredAt: number; inFlight?: Promise<void> }>();
   #current = 0;
   /** Simple tokens are node-local, so a token is only good for the node that issued it. */
   #token: { readonly node: string; readonly value: string } | undefined;
@@ -275,11 +277,27 @@ export class EtcdGateway {
       idleTimeoutMs: watchIdleTimeoutMs,
       probeIntervalMs: watchProbeIntervalMs,
       // The probe goes to the watch's own node: another node answering proves nothing about this watch.
-      probe: async (signal) => {
-        await this.#bounded(node, RANGE_PATH, signal, (deadline) => this.#rangeOn(node, { key: range.key }, { countOnly: true, serializable: true }, deadline.signal));
-      },
+      probe: () => this.#probeNode(node, range.key),
       onStall,
     });
+  }
+
+  /**
+   * Proves `node` still answers with a count-only range. Every watch on a node shares its HTTP/2
+   * connection, so one answer speaks for all of them: it is reused for half the probe interval, and
+   * watches that probe at once wait for the same request (500 quiet watches: about two ranges per
+   * interval, not 500). The request is bounded by the request timeout, never by one watch.
+   */
+  #probeNode(node: string, key: string): Promise<void> {
+    const probe = this.#probes.get(node) ?? { answeredAt: 0 };
+    this.#probes.set(node, probe);
+    if (Date.now() - probe.answeredAt < this.#timing.watchProbeIntervalMs / 2) return Promise.resolve();
+    probe.inFlight ??= this.#bounded(node, RANGE_PATH, new AbortController().signal, (deadline) =>
+      this.#rangeOn(node, { key }, { countOnly: true, serializable: true }, deadline.signal),
+    )
+      .then(() => void (probe.answeredAt = Date.now()))
+      .finally(() => (probe.inFlight = undefined));
+    return probe.inFlight;
   }
 
   /** One unary call to one node, its answer read in full. */

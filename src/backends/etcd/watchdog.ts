@@ -4,7 +4,7 @@ export interface WatchdogOptions {
   /** A quiet stream is probed this often. */
   readonly probeIntervalMs: number;
   /** A cheap request to the stream's node; resolves once the node answered. */
-  readonly probe: (signal: AbortSignal) => Promise<void>;
+  readonly probe: () => Promise<void>;
   /** Called once, when the stream stalled. */
   readonly onStall: () => void;
 }
@@ -19,7 +19,7 @@ export class StreamWatchdog {
   readonly #idleTimer: NodeJS.Timeout;
   readonly #probeTimer: NodeJS.Timeout;
   #lastSeen = Date.now();
-  #probing: AbortController | undefined;
+  #isProbing = false;
   #isStopped = false;
 
   constructor(options: WatchdogOptions) {
@@ -38,20 +38,18 @@ export class StreamWatchdog {
     this.#isStopped = true;
     clearTimeout(this.#idleTimer);
     clearInterval(this.#probeTimer);
-    this.#probing?.abort();
   }
 
   async #probe(): Promise<void> {
-    if (this.#probing || Date.now() - this.#lastSeen < this.#options.probeIntervalMs) return;
-    const controller = new AbortController();
-    this.#probing = controller;
+    if (this.#isProbing || Date.now() - this.#lastSeen < this.#options.probeIntervalMs) return;
+    this.#isProbing = true;
     try {
-      await this.#options.probe(controller.signal);
+      await this.#options.probe();
       if (!this.#isStopped) this.alive();
     } catch {
       // A failed probe only withholds the proof of life; the idle timer decides.
     } finally {
-      this.#probing = undefined;
+      this.#isProbing = false;
     }
   }
 
