@@ -50,19 +50,44 @@ async function startRedisOnce(options: RedisServerOptions = {}): Promise<RedisSe
   ];
   const server = new ServerProcess(options.binary ?? 'redis-server', args, join(dir, 'redis.log'));
 
-  async function command(...commandArgs: (string | Buffer)[]): Promise<unknown> {
-    const client = createClient({
+  type Client = ReturnType<typeof createClient>;
+  let client: Promise<Client> | undefined;
+
+  async function connect(): Promise<Client> {
+    const connecting = createClient({
       socket: { host: '127.0.0.1', port, reconnectStrategy: false },
       disableClientInfo: true,
       ...(options.password ? { password: options.password } : {}),
     });
-    client.on('error', () => {});
-    await client.connect();
-    try {
-      return await client.sendCommand(commandArgs);
-    } finally {
-      client.destroy();
+    connecting.on('error', () => {});
+    await connecting.connect();
+    return connecting;
+  }
+
+  /** The connection kept between commands; a new one once the server closed it (a restart, say). */
+  async function connection(): Promise<Client> {
+    const current = (client ??= connect());
+    if ((await current.catch(() => undefined))?.isReady) return current;
+    if (client === current) {
+      dropClient();
+      client = connect();
     }
+    return client;
+  }
+
+  async function command(...commandArgs: (string | Buffer)[]): Promise<unknown> {
+    const current = await connection();
+    try {
+      return await current.sendCommand(commandArgs);
+    } catch (error) {
+      if (!current.isReady && (await client?.catch(() => undefined)) === current) dropClient();
+      throw error;
+    }
+  }
+
+  function dropClient(): void {
+    void client?.then((each) => each.destroy(), () => {});
+    client = undefined;
   }
 
   const start = () => server.start(async () => (await command('PING')) === 'PONG');
@@ -82,10 +107,12 @@ async function startRedisOnce(options: RedisServerOptions = {}): Promise<RedisSe
     command,
     async stop() {
       if (server.pid !== undefined) await command('SAVE');
+      dropClient();
       await server.stop();
     },
     start,
     async close() {
+      dropClient();
       await server.stop();
       await removeTempDir(dir);
     },
