@@ -11,12 +11,13 @@
 // test/reliability/ is its own suite (npm run test:reliability, `--reliability`): minutes of kills,
 // restarts and load, not part of `npm test`. It prints the figures its files record.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { build } from 'esbuild';
 
 const BUILD_DIR = '.test-build';
+const ONE_PROCESS_DIRS = [join('test', 'template'), join('test', 'config')];
 const args = process.argv.slice(2);
 const isReliability = args.includes('--reliability');
 const only = args.filter((arg) => arg !== '--reliability');
@@ -26,6 +27,7 @@ const files = (only.length > 0 ? only : sourcesIn('test').filter((file) => inRel
   .sort();
 
 await compileSources();
+const compiled = groupInOneProcess(files.map((file) => join(BUILD_DIR, file.replace(/\.ts$/, '.js'))));
 const figuresDir = mkdtempSync(join(tmpdir(), 'ctmpl-figures-'));
 const result = spawnSync(
   process.execPath,
@@ -34,7 +36,7 @@ const result = spawnSync(
     '--test',
     `--test-concurrency=${isReliability ? 1 : 4}`,
     '--test-reporter=spec',
-    ...files.map((file) => join(BUILD_DIR, file.replace(/\.ts$/, '.js'))),
+    ...compiled,
   ],
   { stdio: 'inherit', env: { ...process.env, CTMPL_FIGURES_DIR: figuresDir } },
 );
@@ -62,6 +64,20 @@ async function compileSources() {
   });
   symlinkSync(resolve('test/fixtures'), join(BUILD_DIR, 'test', 'fixtures'), 'dir');
   symlinkSync(resolve('package.json'), join(BUILD_DIR, 'package.json'));
+}
+
+/**
+ * The template and config tests start no server and no process, and each is over in a few hundred
+ * milliseconds: a Node start for each of them cost more CPU than their tests. They run in one
+ * process (one file importing them all); every other file keeps its own process.
+ */
+function groupInOneProcess(compiledFiles) {
+  const inGroup = (file) => ONE_PROCESS_DIRS.some((dir) => file.startsWith(join(BUILD_DIR, dir) + sep));
+  const grouped = compiledFiles.filter(inGroup);
+  if (grouped.length < 2) return compiledFiles;
+  const entry = join(BUILD_DIR, 'test', 'template-and-config.test.js');
+  writeFileSync(entry, grouped.map((file) => `import ${JSON.stringify(`./${relative(join(BUILD_DIR, 'test'), file)}`)};\n`).join(''));
+  return [entry, ...compiledFiles.filter((file) => !inGroup(file))];
 }
 
 /** Prints the figures test files recorded (test/support/figures.ts) as one table. */

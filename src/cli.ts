@@ -153,8 +153,12 @@ async function runDaemonMode(
   };
   io.onHangup?.(() => void reload());
   const templateFiles = prepared.filter((item) => !item.resource.origin.endsWith('.toml') && item.resource.contents === undefined).map((item) => item.resource.src);
-  watchConfiguration([join(config.confdir, 'conf.d'), join(config.confdir, 'templates'), ...templateFiles], reload, signal);
-  const fatal = await daemon.run(prepared).finally(() => status?.close());
+  const stopWatchingConfiguration = watchConfiguration([join(config.confdir, 'conf.d'), join(config.confdir, 'templates'), ...templateFiles], reload, signal);
+  // A daemon that gave up leaves nothing running behind it.
+  const fatal = await daemon.run(prepared).finally(() => {
+    stopWatchingConfiguration();
+    status?.close();
+  });
   if (fatal) {
     logger.error('runner', fatal.message);
     await supervision.child?.stop();

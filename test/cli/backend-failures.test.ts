@@ -35,6 +35,8 @@ describe('backend failures through the CLI', () => {
       assert.equal(result.code, 69, result.stderr);
       assert.match(result.stderr, new RegExp(`kv\\.get\\(/app/x\\): giving up after -retry-max attempts \\(3 failed\\): .*127\\.0\\.0\\.1:${port}`));
       assert.equal(await readIfExists(join(dir, dest)), undefined);
+      // Nothing of the run is left behind it (the daemon's watch of its templates, say).
+      assert.deepEqual(process.getActiveResourcesInfo().filter((resource) => resource === 'FSEventWrap'), []);
     });
   }
 
