@@ -107,7 +107,7 @@ async function runOnceMode(prepared: PreparedResource[], config: Config, backend
   const { runOnce } = await import('./runner/once.js');
   const result = await runOnce(prepared, {
     backend, logger, noop: config.noop, showSecrets: config.showSecrets, isVaultStore: config.backend === 'vault', commandTimeoutMs: config.commandTimeoutMs,
-    lookupTimeoutMs: config.lookupTimeoutMs, stdout: io.stdout, signal: io.signal, retryPolicy: retryPolicyFor(config.retryMax),
+    commandPlace: { cwd: io.cwd, env: io.env }, lookupTimeoutMs: config.lookupTimeoutMs, stdout: io.stdout, signal: io.signal, retryPolicy: retryPolicyFor(config.retryMax),
   });
   for (const failure of result.failures) logger.error('runner', failure.message);
   if (config.noop) io.stderr.write(`${dryRunSummary(result.changedCount, result.unchangedCount)}\n`);
@@ -135,7 +135,7 @@ async function runDaemonMode(
   const signal = supervision.signal;
   const daemon = new Daemon({
     backend, logger, noop: config.noop, showSecrets: config.showSecrets, isVaultStore: config.backend === 'vault',
-    commandTimeoutMs: config.commandTimeoutMs, stdout: io.stdout,
+    commandTimeoutMs: config.commandTimeoutMs, commandPlace: { cwd: io.cwd, env: io.env }, stdout: io.stdout,
     signal, watch: config.watch, intervalMs: config.interval * 1000,
     onPassComplete: passHandler(supervision.child, logger, io),
     ...(config.wait ? { wait: config.wait } : {}), waitAtStart: config.waitAtStart, reloadErrorFatal: config.reloadErrorFatal,

@@ -20,10 +20,16 @@ const killGraceMs = 2000;
  * only the shell would leave `sleep 30` in `sh -c "reload; sleep 30"` holding the output pipe,
  * and the run would wait for it anyway.
  */
-export async function runCommand(command: string, timeoutMs: number): Promise<CommandResult> {
+/** Where commands run and the whole environment they see: the run's own (`run(argv, io)`), not this process's. */
+export interface CommandPlace {
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+export async function runCommand(command: string, timeoutMs: number, place: CommandPlace): Promise<CommandResult> {
   // Loaded on first use: most once-mode runs have no command, and execa costs ~90 ms to load.
   const { execa } = await import('execa');
-  const subprocess = execa(command, { shell: true, detached: true, reject: false, all: true, stdin: 'ignore' });
+  const subprocess = execa(command, { shell: true, detached: true, reject: false, all: true, stdin: 'ignore', cwd: place.cwd, env: place.env, extendEnv: false });
   let timedOut = false;
   const terminate = setTimeout(() => {
     timedOut = true;

@@ -153,7 +153,7 @@ export class Daemon {
 
   async #reload(reloads: readonly DueReload[]): Promise<void> {
     if (reloads.length === 0) return;
-    const failures = await runReloads(reloads, this.#options.logger);
+    const failures = await runReloads(reloads, this.#options.commandPlace, this.#options.logger);
     this.stats.reloads += new Set(reloads.map((r) => r.command)).size;
     for (const { command } of reloads) this.#failedReloads.delete(command);
     for (const failure of failures) {

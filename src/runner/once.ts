@@ -105,7 +105,7 @@ async function finishPass(
   });
   const pass = await writePass(items, options);
   failures.push(...pass.errors);
-  failures.push(...(await runReloads(pass.reloads, options.logger)).map((failure) => failure.error));
+  failures.push(...(await runReloads(pass.reloads, options.commandPlace, options.logger)).map((failure) => failure.error));
   return { failures, wouldChange: pass.wouldChange, changedCount: pass.changedCount, unchangedCount: pass.unchangedCount };
 }
 

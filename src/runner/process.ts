@@ -2,7 +2,7 @@ import type { Resource } from '../config/resource.js';
 import { encodedLength } from '../bytes.js';
 import { CtmplError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { assertCommandOk, expandCommand, runCommand } from './commands.js';
+import { assertCommandOk, expandCommand, runCommand, type CommandPlace } from './commands.js';
 import { describePlan } from './diff.js';
 import { isWorldReadable } from './secrets.js';
 import { commitFile, discardStaged, planWrite, readDestination, stageFile, type WritePlan } from './writer.js';
@@ -10,6 +10,8 @@ import { commitFile, discardStaged, planWrite, readDestination, stageFile, type 
 export interface ProcessOptions {
   readonly noop: boolean;
   readonly commandTimeoutMs: number;
+  /** Where check and reload commands run, and their environment. */
+  readonly commandPlace: CommandPlace;
   readonly logger: Logger;
   /** Where -noop prints its diffs. */
   readonly stdout: { write(text: string): unknown; isTTY?: boolean };
@@ -60,7 +62,7 @@ export async function processResource(resource: Resource, output: string, option
 async function checkStaged(resource: Resource, staged: string, options: ProcessOptions): Promise<void> {
   if (!resource.checkCmd) return;
   const timeoutMs = resource.commandTimeoutMs ?? options.commandTimeoutMs;
-  const result = await runCommand(expandCommand(resource.checkCmd, { src: staged, dest: resource.dest }), timeoutMs);
+  const result = await runCommand(expandCommand(resource.checkCmd, { src: staged, dest: resource.dest }), timeoutMs, options.commandPlace);
   assertCommandOk(result, timeoutMs, 'CHECK', resource.dest);
 }
 
@@ -77,6 +79,7 @@ export interface ReloadFailure {
 /** Runs each distinct reload command once, in order; returns the failures (never throws). */
 export async function runReloads(
   reloads: readonly { command: string; timeoutMs: number }[],
+  place: CommandPlace,
   logger: Logger,
 ): Promise<ReloadFailure[]> {
   const failures: ReloadFailure[] = [];
@@ -84,7 +87,7 @@ export async function runReloads(
   for (const { command, timeoutMs } of reloads) {
     if (seen.has(command)) continue;
     seen.add(command);
-    const result = await runCommand(command, timeoutMs);
+    const result = await runCommand(command, timeoutMs, place);
     try {
       assertCommandOk(result, timeoutMs, 'RELOAD', 'reload');
       logger.info('runner', `reload: "${command}" ok`);

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { chown, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeTempDir, readIfExists, runCli, runCliInProcess, startCli, waitFor } from '../support/cli.js';
+import { makeTempDir, readIfExists, runCliInProcess, startCli, waitFor } from '../support/cli.js';
 import { writeConfdir } from '../support/confdir.js';
 import { freePort } from '../support/ports.js';
 
@@ -44,7 +44,7 @@ describe('operator-facing behaviour through the CLI', () => {
         'data.yaml': 'app:\n  port: 8080\n',
       },
     });
-    const result = await runCli(['-once', '-confdir', root], { cwd: root });
+    const result = await runCliInProcess(['-once', '-confdir', root], { cwd: root });
     assert.equal(result.code, 0, result.stderr);
     assert.equal(await readFile(join(root, 'out.conf'), 'utf8'), 'port=8080 {{ untouched }}\n');
     assert.equal((await stat(join(root, 'out.conf'))).mode & 0o777, 0o600);
@@ -59,7 +59,7 @@ describe('operator-facing behaviour through the CLI', () => {
         'svc.ctmpl': '{{range service "web"}}{{.ID}} {{.Name}} {{.Address}}:{{.Port}}\n{{end}}',
       },
     });
-    const result = await runCli(['-once', '-backend', 'file', '-file', 'data.yaml', '-template', 'svc.ctmpl:svc.conf', '-confdir', root], { cwd: root });
+    const result = await runCliInProcess(['-once', '-backend', 'file', '-file', 'data.yaml', '-template', 'svc.ctmpl:svc.conf', '-confdir', root], { cwd: root });
     assert.equal(result.code, 0, result.stderr);
     assert.equal(await readFile(join(root, 'svc.conf'), 'utf8'), 'web-1 web 10.0.0.1:8080\nweb-2 web 10.0.0.2:8081\n');
   });
@@ -97,7 +97,7 @@ describe('operator-facing behaviour through the CLI', () => {
   it('watches files read by the file function and waits for one that is absent', async () => {
     const root = join(dir, 'file-function');
     await writeConfdir(root, { files: { 'data.yaml': 'x: 1\n', 'f.ctmpl': 'motd={{ file "motd.txt" }}' } });
-    const once = await runCli(['-once', '-backend', 'file', '-file', 'data.yaml', '-template', 'f.ctmpl:f.conf', '-lookup-timeout', '500ms', '-confdir', root], { cwd: root });
+    const once = await runCliInProcess(['-once', '-backend', 'file', '-file', 'data.yaml', '-template', 'f.ctmpl:f.conf', '-lookup-timeout', '500ms', '-confdir', root], { cwd: root });
     assert.equal(once.code, 1);
     assert.match(once.stderr, /no data for file\(.*motd\.txt\)/);
     const cli = startCli(['-backend', 'file', '-file', 'data.yaml', '-template', 'f.ctmpl:f.conf', '-confdir', root], { cwd: root });

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeTempDir, readIfExists, runCli, startCli, startCliInProcess, waitFor } from '../support/cli.js';
+import { makeTempDir, readIfExists, runCliInProcess, startCliInProcess, waitFor } from '../support/cli.js';
 import { writeConfdir } from '../support/confdir.js';
 import { readMetrics } from '../support/metrics.js';
 import { freePort } from '../support/ports.js';
@@ -28,7 +28,7 @@ describe('the daemon on the file backend', () => {
       files: { 'data.yaml': data(['10.0.0.1:80']) },
     });
     const port = await freePort();
-    const cli = startCli(['-confdir', root, '-backend', 'file', '-file', join(root, 'data.yaml'), '-watch', '-status-addr', `127.0.0.1:${port}`, '-log-level', 'debug'], { cwd: root });
+    const cli = startCliInProcess(['-confdir', root, '-backend', 'file', '-file', join(root, 'data.yaml'), '-watch', '-status-addr', `127.0.0.1:${port}`, '-log-level', 'debug'], { cwd: root });
     try {
       await waitFor(async () => (await readIfExists(join(root, 'a.conf'))) === 'server 10.0.0.1:80\n', 'first render');
       await waitFor(async () => (await readIfExists(join(root, 'reloads'))) === 'r\n', 'one reload for two resources');
@@ -91,7 +91,7 @@ describe('the daemon on the file backend', () => {
       templates: { 's.tmpl': template },
       files: { 'data.yaml': data(['10.0.0.1:80']) },
     });
-    const cli = startCli(['-watch', '-command-timeout', '500ms', '-confdir', root, '-backend', 'file', '-file', join(root, 'data.yaml')], { cwd: root });
+    const cli = startCliInProcess(['-watch', '-command-timeout', '500ms', '-confdir', root, '-backend', 'file', '-file', join(root, 'data.yaml')], { cwd: root });
     try {
       await waitFor(() => /reload command "echo started; sleep 30" timed out after 500 ms: started/.test(cli.output()), 'the timeout logged with the output tail');
       await writeFile(join(root, 'data.yaml'), data(['10.0.0.7:80']));
@@ -108,7 +108,7 @@ describe('the daemon on the file backend', () => {
       templates: { 's.tmpl': template },
       files: { 'data.yaml': data(['10.0.0.1:80']) },
     });
-    const result = await runCli(['-onetime', '-confdir', root, '-backend', 'file', '-file', join(root, 'data.yaml')], { cwd: root });
+    const result = await runCliInProcess(['-onetime', '-confdir', root, '-backend', 'file', '-file', join(root, 'data.yaml')], { cwd: root });
     assert.equal(result.code, 1);
     assert.match(result.stderr, /reload command "exit 3" exited with status 3/);
     assert.equal(await readIfExists(join(root, 'a.conf')), 'server 10.0.0.1:80\n');
