@@ -219,14 +219,15 @@ describe('etcd backend with auth', { skip: etcd.skip }, () => {
     }
   });
 
-  it('authenticates again when its token is revoked', async () => {
+  /** A backend with the right credentials that keeps its log lines. */
+  function loggingAuthBackend() {
     const logs: string[] = [];
-    const backend = createEtcdBackend({
-      nodes: [server.url],
-      username: auth.user,
-      password: auth.password,
-      log: (_level, message) => logs.push(message),
-    });
+    const backend = createEtcdBackend({ nodes: [server.url], username: auth.user, password: auth.password, log: (_level, message) => logs.push(message) });
+    return { backend, logs };
+  }
+
+  it('authenticates again when its token is revoked', async () => {
+    const { backend, logs } = loggingAuthBackend();
     try {
       await backend.snapshot({ type: 'kv.get', key: '/auth/key' }, AbortSignal.timeout(10_000));
       await server.revokeTokens();
@@ -239,13 +240,7 @@ describe('etcd backend with auth', { skip: etcd.skip }, () => {
   });
 
   it('authenticates a watch again when its token is revoked', async () => {
-    const logs: string[] = [];
-    const backend = createEtcdBackend({
-      nodes: [server.url],
-      username: auth.user,
-      password: auth.password,
-      log: (_level, message) => logs.push(message),
-    });
+    const { backend, logs } = loggingAuthBackend();
     const dep: Dependency = { type: 'kv.get', key: '/auth/watched' };
     try {
       const first = await backend.snapshot(dep, AbortSignal.timeout(10_000));
