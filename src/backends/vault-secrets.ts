@@ -1,28 +1,8 @@
 import type { Backend, Snapshot } from './backend.js';
 import type { Dependency } from '../types/dependency.js';
-import type { VaultTlsOptions } from './vault/client.js';
-import type { RetryPolicy } from '../retry-policy.js';
-import type { VaultSource } from './vault/source.js';
+import type { VaultSource, VaultSourceOptions } from './vault/source.js';
 
-/** consul-template's `vault {}` settings, resolved (flags, environment, ~/.vault-token). */
-export interface VaultSourceOptions {
-  readonly address: string;
-  readonly token?: string;
-  /** The token is a wrapping token: unwrap it first (`-vault-unwrap-token`). */
-  readonly unwrapToken: boolean;
-  /** Keep the client's token alive while ctmpl runs (`-vault-renew-token`). */
-  readonly renewToken: boolean;
-  readonly tls?: VaultTlsOptions;
-  /** Lease assumed for secrets Vault gives none (KV v2), consul-template's 5 min. */
-  readonly defaultLeaseMs: number;
-  /** How often `secrets` lists are polled: Vault has no change feed (consul-template: 5 min). */
-  readonly listPollMs: number;
-  readonly log: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
-  /** Retries of a failed re-read before the error goes to the runner (`-vault-retry*`); none when absent. */
-  readonly retry?: RetryPolicy;
-  /** Jitter source, injectable so tests can pin lease timing. */
-  readonly random?: () => number;
-}
+export type { VaultSourceOptions };
 
 const isVaultDep = (dep: Dependency): boolean => dep.type === 'vault.read' || dep.type === 'vault.write' || dep.type === 'vault.list';
 

@@ -1,12 +1,32 @@
 import { CtmplError, messageOf } from '../../errors.js';
 import type { Snapshot, VaultSecret } from '../backend.js';
 import { dependencyKey, type Dependency } from '../../types/dependency.js';
-import { VaultClient } from './client.js';
+import { VaultClient, type VaultTlsOptions } from './client.js';
 import { asBackendError, followSecret, renewTokenForever, secretSnapshot, type LeaseTiming } from './leases.js';
 import { listSecrets, readSecret, stringOf, writeSecret, type MountCache } from './secrets.js';
 import { contentSnapshot } from '../kv-data.js';
 import { sleep } from '../../sleep.js';
-import type { VaultSourceOptions } from '../vault-secrets.js';
+import type { RetryPolicy } from '../../retry-policy.js';
+
+/** consul-template's `vault {}` settings, resolved (flags, environment, ~/.vault-token). */
+export interface VaultSourceOptions {
+  readonly address: string;
+  readonly token?: string;
+  /** The token is a wrapping token: unwrap it first (`-vault-unwrap-token`). */
+  readonly unwrapToken: boolean;
+  /** Keep the client's token alive while ctmpl runs (`-vault-renew-token`). */
+  readonly renewToken: boolean;
+  readonly tls?: VaultTlsOptions;
+  /** Lease assumed for secrets Vault gives none (KV v2), consul-template's 5 min. */
+  readonly defaultLeaseMs: number;
+  /** How often `secrets` lists are polled: Vault has no change feed (consul-template: 5 min). */
+  readonly listPollMs: number;
+  readonly log: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
+  /** Retries of a failed re-read before the error goes to the runner (`-vault-retry*`); none when absent. */
+  readonly retry?: RetryPolicy;
+  /** Jitter source, injectable so tests can pin lease timing. */
+  readonly random?: () => number;
+}
 
 /** Vault reads, writes and lists for `secret`/`secrets`, with their leases; loaded on the first Vault dependency. */
 export class VaultSource {
