@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 import { readFileSync, realpathSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Backend } from './backends/backend.js';
 import type { Config } from './config/config.js';
@@ -9,22 +8,13 @@ import { CtmplError, messageOf } from './errors.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
 import { createLogger, type Logger } from './log.js';
 import { redactCredentials } from './redact.js';
-import type { ExecChild, PassReport } from './runner/exec-child.js';
+import type { DaemonIo } from './runner/daemon-mode.js';
 import type { PreparedResource } from './runner/prepare.js';
 import { retryPolicyFor } from './retry-policy.js';
-import { notifyReady } from './runner/sd-notify.js';
 
-export interface CliIo {
-  readonly stdout: { write(text: string): unknown; isTTY?: boolean };
+/** What a run sees of the world: the daemon's part (runner/daemon-mode.ts) and where errors go. */
+export interface CliIo extends DaemonIo {
   readonly stderr: { write(text: string): unknown };
-  readonly env: Readonly<Record<string, string | undefined>>;
-  readonly cwd: string;
-  /** Aborts a running daemon (SIGINT/SIGTERM); it then exits 0. */
-  readonly signal: AbortSignal;
-  /** Registers what SIGHUP does: reload the configuration and templates. */
-  readonly onHangup?: (listener: () => void) => void;
-  /** Registers a listener for the signals exec mode forwards to its child as they are (SIGUSR1, SIGUSR2). */
-  readonly onForwardedSignal?: (listener: (signal: NodeJS.Signals) => void) => void;
 }
 
 /** Runs ctmpl with `argv` (without node and script) and resolves to the exit status. */
@@ -70,7 +60,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
         const loaded = await loadConfig(flags, io.cwd, io.env);
         return prepareResources(loaded.resources, loaded.config, io.env);
       };
-      return await runDaemonMode(prepared, config, backend, logger, io, reloadResources);
+      const { runDaemonMode } = await import('./runner/daemon-mode.js');
+      return await runDaemonMode(prepared, { config, backend, logger, io, reloadResources });
     } finally {
       await backend.close();
       await removePidFile?.();
@@ -119,87 +110,6 @@ async function runOnceMode(prepared: PreparedResource[], config: Config, backend
 /** "3 files would change, 12 unchanged". */
 function dryRunSummary(changed: number, unchanged: number): string {
   return `${changed} file${changed === 1 ? '' : 's'} would change, ${unchanged} unchanged`;
-}
-
-async function runDaemonMode(
-  prepared: PreparedResource[],
-  config: Config,
-  backend: Backend,
-  logger: Logger,
-  io: CliIo,
-  reloadResources: () => Promise<PreparedResource[]>,
-): Promise<number> {
-  const { Daemon } = await import('./runner/daemon.js');
-  const { watchConfiguration } = await import('./runner/config-watch.js');
-  const supervision = await superviseExecChild(config, logger, io);
-  const signal = supervision.signal;
-  const daemon = new Daemon({
-    backend, logger, noop: config.noop, showSecrets: config.showSecrets, isVaultStore: config.backend === 'vault',
-    commandTimeoutMs: config.commandTimeoutMs, commandPlace: { cwd: io.cwd, env: io.env }, stdout: io.stdout,
-    signal, watch: config.watch, intervalMs: config.interval * 1000,
-    onPassComplete: passHandler(supervision.child, logger, io),
-    ...(config.wait ? { wait: config.wait } : {}), waitAtStart: config.waitAtStart, reloadErrorFatal: config.reloadErrorFatal,
-    retryPolicy: retryPolicyFor(config.retryMax),
-  });
-  logger.info('runner', `watching ${prepared.length} template(s) on ${backend.description} (${config.watch ? 'watch' : `interval ${config.interval}s`})`);
-  const status = config.statusAddress ? await (await import('./runner/status-server.js')).startStatusServer(config.statusAddress, daemon.stats) : undefined;
-  const reload = async () => {
-    try {
-      daemon.replaceResources(await reloadResources());
-      logger.info('config', 'configuration and templates reloaded');
-    } catch (error) {
-      logger.error('config', `${messageOf(error)} (keeping the previous configuration)`);
-    }
-  };
-  io.onHangup?.(() => void reload());
-  const templateFiles = prepared.filter((item) => !item.resource.origin.endsWith('.toml') && item.resource.contents === undefined).map((item) => item.resource.src);
-  const stopWatchingConfiguration = watchConfiguration([join(config.confdir, 'conf.d'), join(config.confdir, 'templates'), ...templateFiles], reload, signal);
-  // A daemon that gave up leaves nothing running behind it.
-  const fatal = await daemon.run(prepared).finally(() => {
-    stopWatchingConfiguration();
-    status?.close();
-  });
-  if (fatal) {
-    logger.error('runner', fatal.message);
-    await supervision.child?.stop();
-    return exitCodeFor(fatal.code);
-  }
-  return supervision.child ? supervision.child.exited : ExitCode.ok;
-}
-
-/**
- * What the daemon does after each pass: exec mode's child follows it, and the first complete
- * render tells systemd that ctmpl is ready (Type=notify).
- */
-function passHandler(child: ExecChild | undefined, logger: Logger, io: CliIo) {
-  let isReadySent = false;
-  return async (pass: PassReport) => {
-    await child?.onPassComplete(pass);
-    if (!pass.isComplete || isReadySent) return;
-    isReadySent = true;
-    await notifyReady(io.env, logger);
-  };
-}
-
-/**
- * Exec mode's wiring: the daemon runs until ctmpl is signalled or, with -exec, until the child
- * exits. A SIGINT/SIGTERM to ctmpl is forwarded to the child, whose exit then ends the daemon;
- * ctmpl exits with the child's status.
- */
-async function superviseExecChild(config: Config, logger: Logger, io: CliIo) {
-  if (!config.exec) return { signal: io.signal, child: undefined };
-  const { ExecChild } = await import('./runner/exec-child.js');
-  const child = new ExecChild(config.exec, { logger, env: io.env, cwd: io.cwd });
-  const controller = new AbortController();
-  void child.exited.then(() => controller.abort());
-  const forward = () => {
-    const name = (io.signal.reason as { message?: unknown } | undefined)?.message;
-    void child.stop(typeof name === 'string' && /^SIG[A-Z0-9]+$/.test(name) ? (name as NodeJS.Signals) : undefined);
-  };
-  if (io.signal.aborted) forward();
-  else io.signal.addEventListener('abort', forward, { once: true });
-  io.onForwardedSignal?.((name) => child.forward(name));
-  return { signal: controller.signal, child };
 }
 
 async function reportFatal(error: unknown, argv: readonly string[], io: CliIo): Promise<number> {
