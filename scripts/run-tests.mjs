@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Runs every test/**/*.test.ts with node's test runner. Node 20's --test does not expand globs, so
-// the files are listed here.
+// Runs every test/**/*.test.ts through node:test's run(), which takes the files in the order given
+// (the longest first, see `startRank`); Node 20's --test neither expands globs nor keeps the order.
 //
 // The sources (src/, test/, bench/) are first compiled into .test-build/ with esbuild (what tsx
 // uses, so the JavaScript is the same), one file per file, in well under a second: every test file

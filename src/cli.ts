@@ -96,9 +96,9 @@ async function runCheckMode(flags: ParsedFlags, io: CliIo): Promise<number> {
 
 async function runOnceMode(prepared: PreparedResource[], config: Config, backend: Backend, logger: Logger, io: CliIo): Promise<number> {
   const { runOnce } = await import('./runner/once.js');
+  const { processOptionsFor } = await import('./runner/process.js');
   const result = await runOnce(prepared, {
-    backend, logger, noop: config.noop, showSecrets: config.showSecrets, isVaultStore: config.backend === 'vault', commandTimeoutMs: config.commandTimeoutMs,
-    commandPlace: { cwd: io.cwd, env: io.env }, lookupTimeoutMs: config.lookupTimeoutMs, stdout: io.stdout, signal: io.signal, retryPolicy: retryPolicyFor(config.retryMax),
+    ...processOptionsFor(config, logger, io), backend, lookupTimeoutMs: config.lookupTimeoutMs, signal: io.signal, retryPolicy: retryPolicyFor(config.retryMax),
   });
   for (const failure of result.failures) logger.error('runner', failure.message);
   if (config.noop) io.stderr.write(`${dryRunSummary(result.changedCount, result.unchangedCount)}\n`);

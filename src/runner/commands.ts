@@ -9,6 +9,12 @@ export interface CommandResult {
   readonly outputTail: string;
 }
 
+/** Where commands run and the whole environment they see: the run's own (`run(argv, io)`), not this process's. */
+export interface CommandPlace {
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
 /** How long a command has to exit after SIGTERM before its process group is killed. */
 const killGraceMs = 2000;
 
@@ -20,12 +26,6 @@ const killGraceMs = 2000;
  * only the shell would leave `sleep 30` in `sh -c "reload; sleep 30"` holding the output pipe,
  * and the run would wait for it anyway.
  */
-/** Where commands run and the whole environment they see: the run's own (`run(argv, io)`), not this process's. */
-export interface CommandPlace {
-  readonly cwd: string;
-  readonly env: Readonly<Record<string, string | undefined>>;
-}
-
 export async function runCommand(command: string, timeoutMs: number, place: CommandPlace): Promise<CommandResult> {
   // Loaded on first use: most once-mode runs have no command, and execa costs ~90 ms to load.
   const { execa } = await import('execa');

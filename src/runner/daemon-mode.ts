@@ -9,6 +9,7 @@ import { watchConfiguration } from './config-watch.js';
 import { Daemon } from './daemon.js';
 import type { ExecChild, PassReport } from './exec-child.js';
 import type { PreparedResource } from './prepare.js';
+import { processOptionsFor } from './process.js';
 import { notifyReady } from './sd-notify.js';
 
 /** What the daemon needs of the run: its output, environment and folder, and the signals it follows. */
@@ -42,9 +43,7 @@ export async function runDaemonMode(prepared: PreparedResource[], { config, back
   const supervision = await superviseExecChild(config, logger, io);
   const signal = supervision.signal;
   const daemon = new Daemon({
-    backend, logger, noop: config.noop, showSecrets: config.showSecrets, isVaultStore: config.backend === 'vault',
-    commandTimeoutMs: config.commandTimeoutMs, commandPlace: { cwd: io.cwd, env: io.env }, stdout: io.stdout,
-    signal, watch: config.watch, intervalMs: config.interval * 1000,
+    ...processOptionsFor(config, logger, io), backend, signal, watch: config.watch, intervalMs: config.interval * 1000,
     onPassComplete: passHandler(supervision.child, logger, io),
     ...(config.wait ? { wait: config.wait } : {}), waitAtStart: config.waitAtStart, reloadErrorFatal: config.reloadErrorFatal,
     retryPolicy: retryPolicyFor(config.retryMax),

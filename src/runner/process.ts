@@ -1,3 +1,4 @@
+import type { Config } from '../config/config.js';
 import type { Resource } from '../config/resource.js';
 import { encodedLength } from '../bytes.js';
 import { CtmplError } from '../errors.js';
@@ -19,6 +20,19 @@ export interface ProcessOptions {
   readonly showSecrets?: boolean;
   /** The store is Vault (confd's vault backend): every value read is a secret. */
   readonly isVaultStore?: boolean;
+}
+
+/** The options every file's processing takes from the configuration and the run, in once and daemon modes alike. */
+export function processOptionsFor(config: Config, logger: Logger, io: Pick<ProcessOptions, 'stdout'> & CommandPlace): ProcessOptions {
+  return {
+    logger,
+    noop: config.noop,
+    showSecrets: config.showSecrets,
+    isVaultStore: config.backend === 'vault',
+    commandTimeoutMs: config.commandTimeoutMs,
+    commandPlace: { cwd: io.cwd, env: io.env },
+    stdout: io.stdout,
+  };
 }
 
 /** What processing one rendered resource did (`wouldRender` in a dry run). */

@@ -186,7 +186,7 @@ export class EtcdGateway {
         return await grpcRange(this.#grpc, node, range, options, token, signal);
       } catch (error) {
         if (!(error instanceof GrpcStatusError)) throw error;
-        if (error.code === GRPC_UNAUTHENTICATED && token !== undefined && attempt === 1) {
+        if (error.code === GRPC_UNAUTHENTICATED && this.#mayAuthenticateAgain(node, attempt)) {
           this.#options.log?.('debug', `etcd ${node}: ${error.message}; authenticating again`);
           this.#token = undefined;
           continue;
@@ -246,6 +246,7 @@ export class EtcdGateway {
     }
   }
 
+  /** A refused token is renewed once per request, and only a token this node issued. */
   #mayAuthenticateAgain(node: string, attempt: number): boolean {
     return attempt === 1 && this.#token?.node === node;
   }
@@ -341,7 +342,7 @@ export class EtcdGateway {
       const response = await this.#post(node, path, body, signal, isStream, token);
       if (response.statusCode === 200) return response;
       const failure = await readFailure(response);
-      if (failure.code === GRPC_UNAUTHENTICATED && token !== undefined && attempt === 1) {
+      if (failure.code === GRPC_UNAUTHENTICATED && this.#mayAuthenticateAgain(node, attempt)) {
         this.#options.log?.('debug', `etcd ${node}: ${failure.message}; authenticating again`);
         this.#token = undefined;
         continue;
