@@ -31,8 +31,10 @@ export interface FunctionContext {
    * its own dependency.
    */
   readonly keys?: readonly string[];
+  /** The folder `include` resolves names in: a conf.d resource's templates folder. */
+  readonly templateDir?: string;
   /** `-sandbox-path`: `file` may only read below it. */
   readonly sandboxPath?: string;
-  /** `-function-denylist` globs: matching functions fail when called. */
+  /** `-function-denylist` globs (`*` only): matching functions fail when called. */
   readonly denylist: readonly string[];
 }
