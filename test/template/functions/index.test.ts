@@ -52,11 +52,4 @@ describe('function sets', () => {
     const ct = funcsFor('consul-template');
     for (const name of SHARED_NAMES) assert.notEqual(confd[name], ct[name], name);
   });
-
-  it('denied functions fail when called, and still exist', () => {
-    const f = funcsFor('consul-template', consulData(), { denylist: ['env', 'file*'] });
-    assert.throws(() => call(f, 'env', 'HOME'), { message: 'function env is denied' });
-    assert.throws(() => call(f, 'fileExists', '/'), { message: 'function fileExists is denied' });
-    assert.equal(call(f, 'key', 'app/name'), 'shop');
-  });
 });
