@@ -1,7 +1,7 @@
 import { basename, join, relative, isAbsolute } from 'node:path';
 import { messageOf } from '../../errors.js';
 import type { Dependency } from '../../types/dependency.js';
-import { executeGoTemplate, parseGoTemplate, type GoTemplate } from '../go/index.js';
+import type { GoTemplate } from '../go/index.js';
 import { goFunc, type FuncMap, type GoValue } from '../go/values.js';
 import type { FunctionContext } from './context.js';
 
@@ -14,6 +14,8 @@ import type { FunctionContext } from './context.js';
 
 const MAX_DEPTH = 10;
 
+type Engine = NonNullable<FunctionContext['goEngine']>;
+
 /** Parsed included templates by flavor, path and text: a template re-renders on every change. */
 const parsed = new Map<string, GoTemplate>();
 const parsedLimit = 64;
@@ -24,11 +26,11 @@ function isWithin(path: string, dir: string): boolean {
   return rel !== '' && !isAbsolute(rel) && rel !== '..' && !rel.startsWith('../');
 }
 
-function parseCached(ctx: FunctionContext, path: string, text: string, funcNames: () => ReadonlySet<string>): GoTemplate {
+function parseCached(engine: Engine, ctx: FunctionContext, path: string, text: string, funcNames: () => ReadonlySet<string>): GoTemplate {
   const key = `${ctx.flavor}\0${path}\0${text}`;
   let template = parsed.get(key);
   if (!template) {
-    template = parseGoTemplate(basename(path), text, { funcNames: funcNames() });
+    template = engine.parse(basename(path), text, { funcNames: funcNames() });
     if (parsed.size >= parsedLimit) parsed.delete(parsed.keys().next().value!);
     parsed.set(key, template);
   }
@@ -45,6 +47,8 @@ export function includeFuncs(ctx: FunctionContext, funcs: () => FuncMap): FuncMa
   const funcNames = () => (names ??= new Set(Object.keys(funcs())));
 
   function include(name: string, ...data: GoValue[]): string {
+    const engine = ctx.goEngine;
+    if (engine === undefined) throw new Error(`include ${name}: only Go templates can include`);
     if (ctx.templateDir === undefined) throw new Error(`include ${name}: no templates folder`);
     const path = join(ctx.templateDir, name);
     if (!isWithin(path, ctx.templateDir)) throw new Error(`include path "${name}" is outside template directory`);
@@ -59,13 +63,13 @@ export function includeFuncs(ctx: FunctionContext, funcs: () => FuncMap): FuncMa
     try {
       let template: GoTemplate;
       try {
-        template = parseCached(ctx, path, text, funcNames);
+        template = parseCached(engine, ctx, path, text, funcNames);
       } catch (error) {
         throw new Error(`parse include ${name}: ${messageOf(error)}`);
       }
       const missingKey = ctx.flavor === 'consul-template' ? 'zero' : 'default';
       try {
-        return executeGoTemplate(template, data[0] ?? null, funcs(), { missingKey });
+        return engine.execute(template, data[0] ?? null, funcs(), { missingKey });
       } catch (error) {
         throw new Error(`execute include ${name}: ${messageOf(error)}`);
       }

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { compileTemplate } from '../../../src/template/render.js';
 import { renderGo } from './helpers.js';
 
 /**
@@ -61,6 +62,13 @@ describe('include (the confd fork)', () => {
       else await assert.rejects(run, (error: Error) => error.message.includes(c.error!) || assert.fail(error.message));
     });
   }
+
+  it('is for Go templates: a Handlebars template cannot include (its run never loads the Go engine)', async () => {
+    const template = await compileTemplate({ name: 'h.hbs', text: '{{include "part.tmpl"}}', dialect: 'handlebars', flavor: 'confd' });
+    assert.throws(() => template.render(new Map(), { env: {}, prefix: '/', denylist: [], templateDir: templates }), {
+      message: 'template: h.hbs: error calling include: include part.tmpl: only Go templates can include',
+    });
+  });
 
   it('reads through a file dependency, so an edit is watched like data', async () => {
     const result = await renderGo('{{ include "partials/footer.tmpl" }}', 'confd', { templateDir: templates });
