@@ -4,6 +4,8 @@ import { goFunc, type FuncMap } from '../go/values.js';
 /**
  * The confd fork's host functions: `hostname` (os.Hostname) and `lookupIfaceIPV4/6` (the first
  * IPv4 / IPv6 address of a named interface, "" when the interface or such an address is absent).
+ * Like the DNS functions they read the host, not the render's data; both calls are synchronous
+ * and cheap (gethostname, getifaddrs), so they are not cached.
  */
 
 const V4_MAPPED = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i;
