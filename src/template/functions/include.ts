@@ -1,4 +1,4 @@
-import { basename, join, relative, isAbsolute } from 'node:path';
+import { basename, isAbsolute, join, relative, sep } from 'node:path';
 import { messageOf } from '../../errors.js';
 import type { Dependency } from '../../types/dependency.js';
 import type { GoTemplate } from '../go/index.js';
@@ -23,7 +23,7 @@ const parsedLimit = 64;
 /** The fork's isPathWithin: inside `dir`, and not `dir` itself. */
 function isWithin(path: string, dir: string): boolean {
   const rel = relative(dir, path);
-  return rel !== '' && !isAbsolute(rel) && rel !== '..' && !rel.startsWith('../');
+  return rel !== '' && !isAbsolute(rel) && rel !== '..' && !rel.startsWith(`..${sep}`);
 }
 
 function parseCached(engine: Engine, ctx: FunctionContext, path: string, text: string, funcNames: () => ReadonlySet<string>): GoTemplate {

@@ -49,7 +49,7 @@ export function trimCutset(s: string, cutset: string): string {
   return runes.slice(start, end).join('');
 }
 
-export const trimPrefix = (s: string, prefix: string) => (prefix !== '' && s.startsWith(prefix) ? s.slice(prefix.length) : s);
+const trimPrefix = (s: string, prefix: string) => (prefix !== '' && s.startsWith(prefix) ? s.slice(prefix.length) : s);
 const trimSuffix = (s: string, suffix: string) => (suffix !== '' && s.endsWith(suffix) ? s.slice(0, -suffix.length) : s);
 
 /** Per-rune case mapping, as Go's unicode tables do (no "ß" → "SS" expansion). */
