@@ -18,10 +18,14 @@ import { padLines, SPACE_CLASS, toLower, toUpper } from './strings.js';
 
 /**
  * The fork's isEmpty: nil, a zero number, false, an empty string, slice or map; a struct value
- * whose fields are all zero (reflect.IsZero). A pointer (a `*T` struct) or channel is not empty.
+ * whose fields are all zero (reflect.IsZero). A pointer (a `*T` struct) or channel is not empty,
+ * nor is a value that shows no fields here (confd's `datetime`, a time.Time, is never zero).
  */
 export function isEmpty(value: GoValue): boolean {
-  if (isStruct(value) && !typeName(value).startsWith('*')) return Object.values(value).every((field) => isEmpty(field));
+  if (isStruct(value) && !typeName(value).startsWith('*')) {
+    const fields = Object.values(value);
+    return fields.length > 0 && fields.every((field) => isEmpty(field));
+  }
   return !isTrue(value);
 }
 

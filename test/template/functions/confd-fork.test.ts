@@ -46,6 +46,7 @@ const cases: readonly Case[] = [
   { name: 'coalesce: no arguments is nil', template: '{{ coalesce }}', want: '<no value>' },
   // empty (isEmpty)
   { name: 'empty: zero values', template: '{{ empty "" }} {{ empty 0 }} {{ empty false }} {{ empty nil }} {{ empty (list) }}', want: 'true true true true true' },
+  { name: 'empty: datetime (a time.Time) is not', template: '{{ empty datetime }} {{ default "d" datetime | printf "%T" }}', want: 'false time.Time' },
   { name: 'empty: set values', template: '{{ empty " " }} {{ empty 1 }} {{ empty true }} {{ empty (list 0) }} {{ empty (dict "a" "") }}', want: 'false false false false false' },
   // JSON: json.Marshal (HTML-escaped, sorted keys), MarshalIndent(v, "", "  "), Unmarshal into interface{}
   {
