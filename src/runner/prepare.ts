@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import type { Config } from '../config/config.js';
 import type { Resource } from '../config/resource.js';
 import { CtmplError, messageOf } from '../errors.js';
@@ -51,6 +51,7 @@ export async function prepareResource(
   const renderOptions: RenderOptions = {
     env,
     prefix: resource.prefix,
+    templateDir: resource.templateDir ?? dirname(resource.src),
     ...(resource.keys ? { keys: resource.keys } : {}),
     ...(config.sandboxPath ? { sandboxPath: config.sandboxPath } : {}),
     denylist: config.functionDenylist,

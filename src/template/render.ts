@@ -17,7 +17,7 @@ export interface TemplateSource {
 }
 
 /** What a render may use besides snapshots: the resource's key space and safety options. */
-export type RenderOptions = Omit<FunctionContext, 'data' | 'flavor'>;
+export type RenderOptions = Omit<FunctionContext, 'data' | 'flavor' | 'goEngine'>;
 
 /**
  * The outcome of one render. `output` is present only when every dependency had data;
@@ -41,8 +41,8 @@ export interface CompiledTemplate {
  */
 export async function compileTemplate(source: TemplateSource): Promise<CompiledTemplate> {
   const { createFuncMap, functionNames } = await import('./functions/index.js');
-  const renderWith = (snapshots: ReadonlyMap<string, unknown>, options: RenderOptions, execute: (funcs: FuncMap) => string) =>
-    renderWithData(source, snapshots, (data) => execute(createFuncMap({ ...options, flavor: source.flavor, data })));
+  const renderWith = (snapshots: ReadonlyMap<string, unknown>, options: RenderOptions, execute: (funcs: FuncMap) => string, goEngine?: FunctionContext['goEngine']) =>
+    renderWithData(source, snapshots, (data) => execute(createFuncMap({ ...options, flavor: source.flavor, data, ...(goEngine ? { goEngine } : {}) })));
   if (source.dialect === 'handlebars') {
     const { compileHandlebars, renderHandlebars } = await import('./handlebars.js');
     const template = compileHandlebars(source.name, source.text);
@@ -54,11 +54,13 @@ export async function compileTemplate(source: TemplateSource): Promise<CompiledT
     ...(source.leftDelim ? { leftDelim: source.leftDelim } : {}),
     ...(source.rightDelim ? { rightDelim: source.rightDelim } : {}),
   });
+  const goEngine = { parse: parseGoTemplate, execute: executeGoTemplate };
   // consul-template executes with missingkey=zero: `.Meta.nope` on a map[string]string is "".
   const missingKey = source.errorOnMissingKey ? 'error' : source.flavor === 'consul-template' ? 'zero' : 'default';
   return {
     source,
-    render: (snapshots, options) => renderWith(snapshots, options, (funcs) => executeGoTemplate(template, undefined, funcs, { missingKey })),
+    render: (snapshots, options) =>
+      renderWith(snapshots, options, (funcs) => executeGoTemplate(template, undefined, funcs, { missingKey }), goEngine),
   };
 }
 

@@ -3,10 +3,10 @@ import { goFunc, type FuncMap, type GoStruct } from '../go/values.js';
 import { goStruct } from './methods.js';
 
 /**
- * confd's DNS functions: `lookupIP lookupIPV4 lookupIPV6 lookupSRV`. These are the only impure
- * functions: a render is synchronous and node:dns is not, so a lookup runs node:dns in a child
- * process (spawnSync, 5 s timeout) and answers are cached for CACHE_MS. As in confd, a failed
- * lookup yields an empty list, never an error.
+ * confd's DNS functions: `lookupIP lookupIPV4 lookupIPV6 lookupSRV`. These and host.ts's are the
+ * only impure functions: a render is synchronous and node:dns is not, so a lookup runs node:dns
+ * in a child process (spawnSync, 5 s timeout) and answers are cached for CACHE_MS. As in confd, a
+ * failed lookup yields an empty list, never an error.
  */
 
 const CACHE_MS = 30_000;
