@@ -4,6 +4,8 @@ import type { Config } from '../config/config.js';
 import type { Resource } from '../config/resource.js';
 import { CtmplError, messageOf } from '../errors.js';
 import { compileTemplate, type CompiledTemplate, type RenderOptions } from '../template/render.js';
+import type { PluginRunner } from '../types/effects.js';
+import { createPluginRunner } from './plugin.js';
 import { removeStaleStaged } from './writer.js';
 
 /** A resource with its template parsed and its render options fixed. */
@@ -22,8 +24,10 @@ export async function prepareResources(
   resources: readonly Resource[],
   config: Config,
   env: Readonly<Record<string, string | undefined>>,
+  cwd: string = process.cwd(),
 ): Promise<PreparedResource[]> {
-  const prepared = await Promise.all(resources.map((resource) => prepareResource(resource, config, env)));
+  const runPlugin = createPluginRunner({ cwd, env });
+  const prepared = await Promise.all(resources.map((resource) => prepareResource(resource, config, env, runPlugin)));
   if (!config.noop) await removeStaleStaged(resources.map((resource) => resource.dest));
   return prepared;
 }
@@ -32,6 +36,7 @@ export async function prepareResource(
   resource: Resource,
   config: Config,
   env: Readonly<Record<string, string | undefined>>,
+  runPlugin: PluginRunner = createPluginRunner({ cwd: process.cwd(), env }),
 ): Promise<PreparedResource> {
   let text: string;
   try {
@@ -54,6 +59,8 @@ export async function prepareResource(
     ...(resource.keys ? { keys: resource.keys } : {}),
     ...(config.sandboxPath ? { sandboxPath: config.sandboxPath } : {}),
     denylist: config.functionDenylist,
+    destination: resource.dest,
+    runPlugin,
   };
   return { resource, template, renderOptions };
 }

@@ -1,4 +1,5 @@
 import type { Dependency } from '../../types/dependency.js';
+import type { FileWrite, PluginRunner } from '../../types/effects.js';
 import type { Flavor } from '../../types/template.js';
 
 /**
@@ -35,4 +36,13 @@ export interface FunctionContext {
   readonly sandboxPath?: string;
   /** `-function-denylist` globs: matching functions fail when called. */
   readonly denylist: readonly string[];
+  /** The template's destination (`pkiCert` caches its certificate there). */
+  readonly destination?: string;
+  /** Where `writeToFile` records its writes; the runner performs them after a complete render. */
+  readonly fileWrites?: FileWrite[];
+  /**
+   * Runs `plugin` executables. The one impure collaborator a render may call, injected by the
+   * runner: the plugin's stdout becomes template text, so it cannot wait until after the render.
+   */
+  readonly runPlugin?: PluginRunner;
 }
