@@ -28,26 +28,23 @@ const MAX_TIMER_MS = 2_147_483_647;
 export interface PkiOptions {
   readonly client: VaultClient;
   readonly log: (level: 'warn', message: string) => void;
-  readonly now?: () => number;
 }
 
 /** The certificate the template sees now: the destination's if still good, else a new one. */
 export async function pkiSnapshot(dep: PkiDependency, options: PkiOptions, signal: AbortSignal): Promise<Snapshot> {
-  const now = options.now ?? Date.now;
   const cached = await readCached(dep.dest);
   const fromFile = cached === undefined ? undefined : parsePems(cached);
-  if (fromFile && renewalAt(fromFile.validity, now()) !== undefined) return snapshotOf(fromFile, now());
+  if (fromFile && renewalAt(fromFile.validity, Date.now()) !== undefined) return snapshotOf(fromFile, Date.now());
   const issued = parsePems(await issue(dep, options, signal));
-  if (renewalAt(issued.validity, now()) === undefined) throw new CtmplError('BACKEND', 'needs renewal');
-  return snapshotOf(issued, now());
+  if (renewalAt(issued.validity, Date.now()) === undefined) throw new CtmplError('BACKEND', 'needs renewal');
+  return snapshotOf(issued, Date.now());
 }
 
 /** Sleeps until each certificate's renewal point, then yields the next one. */
 export async function* pkiChanges(dep: PkiDependency, cursor: string, options: PkiOptions, signal: AbortSignal): AsyncGenerator<Snapshot> {
-  const now = options.now ?? Date.now;
   let last = cursor;
   while (!signal.aborted) {
-    await sleepUntil(Number(last.split(':')[0]) || 0, now, signal);
+    await sleepUntil(Number(last.split(':')[0]) || 0, signal);
     if (signal.aborted) return;
     const next = await pkiSnapshot(dep, options, signal);
     if (next.cursor === last) continue;
@@ -56,8 +53,8 @@ export async function* pkiChanges(dep: PkiDependency, cursor: string, options: P
   }
 }
 
-async function sleepUntil(at: number, now: () => number, signal: AbortSignal): Promise<void> {
-  for (let left = at - now(); left > 0 && !signal.aborted; left = at - now()) await sleep(Math.min(left, MAX_TIMER_MS), signal);
+async function sleepUntil(at: number, signal: AbortSignal): Promise<void> {
+  for (let left = at - Date.now(); left > 0 && !signal.aborted; left = at - Date.now()) await sleep(Math.min(left, MAX_TIMER_MS), signal);
 }
 
 /** The cursor carries the renewal time, so `changes` needs no state of its own. */

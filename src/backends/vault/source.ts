@@ -27,8 +27,6 @@ export interface VaultSourceOptions {
   readonly retry?: RetryPolicy;
   /** Jitter source, injectable so tests can pin lease timing. */
   readonly random?: () => number;
-  /** Clock for PKI certificates' renewal points, injectable so tests can move past one. */
-  readonly now?: () => number;
 }
 
 /** Vault reads, writes and lists for `secret`/`secrets`, with their leases; loaded on the first Vault dependency. */
@@ -89,7 +87,7 @@ export class VaultSource {
   }
 
   #pkiOptions(client: VaultClient): PkiOptions {
-    return { client, log: this.#options.log, ...(this.#options.now ? { now: this.#options.now } : {}) };
+    return { client, log: this.#options.log };
   }
 
   async *#pollList(client: VaultClient, path: string, cursor: string, signal: AbortSignal): AsyncGenerator<Snapshot> {
