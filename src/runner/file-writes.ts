@@ -60,10 +60,17 @@ function isErrnoException(error: unknown): error is NodeJS.ErrnoException {
   return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string';
 }
 
+/** Where libuv's wording differs from the C library's, which Go prints (ELOOP: O_NOFOLLOW met a symlink). */
+const GO_ERRNO_TEXT: Readonly<Record<string, string>> = {
+  EISDIR: 'is a directory',
+  ELOOP: 'too many levels of symbolic links',
+  EEXIST: 'file exists',
+};
+
 /** Node's "EACCES: permission denied, open '/x'" as Go's *PathError words it: "open /x: permission denied". */
 function goError(error: unknown, path?: string, op?: string): Error {
   if (!isErrnoException(error)) return error instanceof Error ? error : new Error(String(error));
-  const description = /^E[A-Z]+: ([^,]+)/.exec(error.message)?.[1] ?? error.message;
+  const description = GO_ERRNO_TEXT[error.code ?? ''] ?? /^E[A-Z]+: ([^,]+)/.exec(error.message)?.[1] ?? error.message;
   const syscall = op ?? error.syscall ?? 'open';
   return new Error(`${syscall} ${error.path ?? path ?? ''}: ${description}`);
 }
