@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ConnectCaRoot, ConnectLeafCert, HealthService } from '../../../src/types/data.js';
 import type { PkiCert } from '../../../src/types/vault.js';
+import { functionNames } from '../../../src/template/functions/index.js';
 import { compileTemplate } from '../../../src/template/render.js';
 
 /** consul-template's `connect`, `caRoots`, `caLeaf` and `pkiCert` over snapshots, rendered by the Go engine. */
@@ -68,4 +69,19 @@ describe('Connect and PKI functions', () => {
       await assert.rejects(render(c.text), c.want);
     });
   }
+
+  it('exist in both flavors', () => {
+    for (const flavor of ['confd', 'consul-template'] as const) {
+      const names = functionNames(flavor);
+      for (const name of ['pkiCert', 'caRoots', 'caLeaf', 'connect', 'writeToFile', 'plugin']) assert.ok(names.has(name), `${flavor}: ${name}`);
+    }
+  });
+
+  it('work as Handlebars helpers too', async () => {
+    const template = await compileTemplate({
+      name: 't', dialect: 'handlebars', flavor: 'consul-template',
+      text: '{{#each (caRoots)}}{{Name}}{{/each}} {{#with (caLeaf "web")}}{{Service}}{{/with}} {{#with (pkiCert "pki/issue/web" "common_name=a.example.com")}}{{Key}}{{/with}}',
+    });
+    assert.equal(template.render(SNAPSHOTS, { env: {}, prefix: '/', denylist: [], destination: '/etc/tls/web.pem' }).output, 'Consul CA Root Cert web K\n');
+  });
 });
