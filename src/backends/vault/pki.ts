@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { CtmplError, messageOf } from '../../errors.js';
 import type { JsonValue } from '../../json-number.js';
 import { sleep } from '../../sleep.js';
-import type { Dependency } from '../../types/dependency.js';
+import { dependencyKey, type Dependency } from '../../types/dependency.js';
 import type { PkiCert } from '../../types/vault.js';
 import type { Snapshot } from '../backend.js';
 import type { VaultClient } from './client.js';
@@ -83,19 +83,12 @@ export function renewalAt(validity: Validity | undefined, nowMs: number): number
 
 /** fetchPEMs: every string field of the issue answer and every ca_chain item, each on its own line. */
 async function issue(dep: PkiDependency, options: PkiOptions, signal: AbortSignal): Promise<string> {
-  const subject = `vault.pki(${dep.path}->${dep.dest})`;
-  let answer;
-  try {
-    answer = await options.client.send({ method: 'PUT', path: dep.path, body: JSON.stringify(dep.data), signal });
-  } catch (error) {
-    if (signal.aborted || !(error instanceof CtmplError)) throw error;
-    throw new CtmplError(error.code, `${subject}: ${error.message}`, { cause: error });
-  }
+  const answer = await options.client.send({ method: 'PUT', path: dep.path, body: JSON.stringify(dep.data), signal });
   const body = answer.body instanceof Map ? answer.body : undefined;
   const data = body?.get('data');
   if (!(data instanceof Map)) throw new CtmplError('BACKEND', `no secret exists at ${dep.path}`);
   const warnings = body?.get('warnings');
-  if (Array.isArray(warnings)) for (const warning of warnings) options.log('warn', `${subject}: ${String(warning)}`);
+  if (Array.isArray(warnings)) for (const warning of warnings) options.log('warn', `${dependencyKey(dep)}: ${String(warning)}`);
   let pems = '';
   for (const [key, value] of data as ReadonlyMap<string, JsonValue>) {
     if (typeof value === 'string') pems += `${value}\n`;
