@@ -9,6 +9,7 @@ import { run } from '../../../src/cli.js';
 import type { Dependency } from '../../../src/types/dependency.js';
 import type { PkiCert } from '../../../src/types/vault.js';
 import { makeTempDir, removeTempDir } from '../../support/server-process.js';
+import { waitFor } from '../../support/cli.js';
 import { findVault, startVault, type VaultServer } from '../../support/vault-server.js';
 
 /**
@@ -112,6 +113,37 @@ describe('pkiCert on a real Vault', { skip: vault.skip }, () => {
     } finally {
       signal.abort();
       await source.close();
+    }
+  });
+
+  it('in watch mode, re-renders with a new certificate at the renewal point', async () => {
+    const src = join(dir, 'daemon.tmpl');
+    const dest = join(dir, 'daemon.pem');
+    // An 8 s certificate (38 s with Vault's 30 s backdating) reaches 90 % about 4 s after it is issued.
+    await writeFile(src, '{{ with pkiCert "pki/issue/web" "common_name=daemon.example.com" "ttl=8s" }}{{ .Cert }}{{ .Key }}{{ end }}');
+    const controller = new AbortController();
+    let stderr = '';
+    const running = run(['-backend', 'env', '-vault-addr', server.address, '-vault-token', 'root', '-vault-renew-token=false', '-log-level', 'warn', '-template', `${src}:${dest}`], {
+      stdout: { write: () => true },
+      stderr: { write: (text: string) => (stderr += text) },
+      env: { HOME: dir },
+      cwd: dir,
+      signal: controller.signal,
+    });
+    try {
+      const serialIn = async () => {
+        const text = await readFile(dest, 'utf8').catch(() => '');
+        return text.includes('CERTIFICATE') ? serialOf(parsePems(text).pems.Cert) : undefined;
+      };
+      const first = await waitFor(serialIn, 'the first certificate');
+      const second = await waitFor(async () => {
+        const serial = await serialIn();
+        return serial !== undefined && serial !== first ? serial : undefined;
+      }, 'a renewed certificate', 20_000, 100);
+      assert.notEqual(second, first);
+    } finally {
+      controller.abort();
+      assert.equal(await running, 0, stderr);
     }
   });
 
