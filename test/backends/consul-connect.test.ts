@@ -97,3 +97,15 @@ describe('Consul Connect functions on a real agent', { skip: consul.skip }, () =
     }
   });
 });
+
+describe('connect outside Consul', () => {
+  it('is refused by the registrator layout of the key/value backends, which has no Connect', async () => {
+    const { createEnvBackend } = await import('../../src/backends/env.js');
+    const { withRegistratorServices } = await import('../../src/backends/registrator.js');
+    const backend = withRegistratorServices(createEnvBackend({ env: {} }), '/services');
+    const service: Dependency = { type: 'health.service', name: 'web', filters: ['passing'] };
+    assert.equal(backend.supports(service), true);
+    assert.equal(backend.supports({ ...service, connect: true }), false);
+    assert.equal(backend.supports({ type: 'connect.caroots' }), false);
+  });
+});
