@@ -4,6 +4,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createConsulBackend } from '../../src/backends/consul.js';
+import { createEnvBackend } from '../../src/backends/env.js';
+import { withRegistratorServices } from '../../src/backends/registrator.js';
 import type { HealthService } from '../../src/backends/backend.js';
 import { run } from '../../src/cli.js';
 import type { Dependency } from '../../src/types/dependency.js';
@@ -99,9 +101,7 @@ describe('Consul Connect functions on a real agent', { skip: consul.skip }, () =
 });
 
 describe('connect outside Consul', () => {
-  it('is refused by the registrator layout of the key/value backends, which has no Connect', async () => {
-    const { createEnvBackend } = await import('../../src/backends/env.js');
-    const { withRegistratorServices } = await import('../../src/backends/registrator.js');
+  it('is refused by the registrator layout of the key/value backends, which has no Connect', () => {
     const backend = withRegistratorServices(createEnvBackend({ env: {} }), '/services');
     const service: Dependency = { type: 'health.service', name: 'web', filters: ['passing'] };
     assert.equal(backend.supports(service), true);
