@@ -38,6 +38,7 @@ describe('Connect and PKI functions', () => {
     { name: 'caRoots ignores its arguments', text: '{{ len (caRoots "x" "y") }}', want: '1' },
     { name: 'caLeaf gives the leaf of a service', text: '{{ with caLeaf "web" }}{{ .CertPEM }}{{ .PrivateKeyPEM }} {{ .Service }} {{ .SerialNumber }}{{ end }}', want: 'CERT-PEMKEY-PEM web 08' },
     { name: 'caLeaf times are time.Time values, zones kept', text: '{{ with caLeaf "web" }}{{ .ValidAfter.Format "2006-01-02 15:04:05 MST" }}|{{ .ValidBefore.Format "15:04:05.000 -0700" }}|{{ .ValidBefore.UTC.Hour }}{{ end }}', want: '2026-12-07 22:47:37 UTC|22:47:37.500 +0100|21' },
+    { name: 'caLeaf times print as Go prints a time.Time (its String method)', text: '{{ with caLeaf "web" }}{{ .ValidBefore }}|{{ printf "%s" .ValidAfter }}{{ end }}', want: '2026-12-10 22:47:37.5 +0100 +0100|2026-12-07 22:47:37 +0000 UTC' },
     { name: 'caLeaf of "" is nil', text: '{{ with caLeaf "" }}x{{ else }}none{{ end }}', want: 'none' },
     { name: 'connect lists Connect-capable instances like service', text: '{{ range connect "web" }}{{ .Name }} {{ .Address }}:{{ .Port }}{{ end }}', want: 'web 10.0.0.1:8080' },
     { name: 'connect with no name is empty', text: '{{ len (connect) }}', want: '0' },
