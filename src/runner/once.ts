@@ -75,8 +75,7 @@ async function renderAll(prepared: readonly PreparedResource[], options: OnceOpt
         const result = item.template.render(store.data, item.renderOptions);
         if (result.output !== undefined) {
           outputs.set(item, { output: result.output, secrets: secretValuesOf(result.used, store.data, options.isVaultStore), fileWrites: result.fileWrites });
-        }
-        else {
+        } else {
           stillPending.push(item);
           missingOf.set(item, [...result.missing.keys()]);
           for (const [key, dep] of result.missing) waiting.set(key, dep);

@@ -18,13 +18,14 @@ export interface PreparedResource {
 /**
  * Reads and parses every resource's template. Any failure rejects the whole set, so a run
  * with one broken template writes nothing. Also removes the staged files a killed ctmpl left
- * beside the destinations (a dry run leaves them: it touches nothing).
+ * beside the destinations (a dry run leaves them: it touches nothing). `plugin` runs its
+ * programs in `cwd` with `env`, the run's own.
  */
 export async function prepareResources(
   resources: readonly Resource[],
   config: Config,
   env: Readonly<Record<string, string | undefined>>,
-  cwd: string = process.cwd(),
+  cwd: string,
 ): Promise<PreparedResource[]> {
   const runPlugin = createPluginRunner({ cwd, env });
   const prepared = await Promise.all(resources.map((resource) => prepareResource(resource, config, env, runPlugin)));
@@ -32,11 +33,11 @@ export async function prepareResources(
   return prepared;
 }
 
-export async function prepareResource(
+async function prepareResource(
   resource: Resource,
   config: Config,
   env: Readonly<Record<string, string | undefined>>,
-  runPlugin: PluginRunner = createPluginRunner({ cwd: process.cwd(), env }),
+  runPlugin: PluginRunner,
 ): Promise<PreparedResource> {
   let text: string;
   try {
