@@ -48,7 +48,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     if (resources.length === 0) {
       throw new CtmplError('CONFIG', `no templates: no *.toml under ${config.confdir}/conf.d and no -template given`);
     }
-    const prepared = await prepareResources(resources, config, io.env);
+    const prepared = await prepareResources(resources, config, io.env, io.cwd);
     // A signal during start-up ends the run here; later waits check the signal themselves.
     if (io.signal.aborted) return ExitCode.ok;
     const backend = await createBackend(config, io.env, logger);
@@ -58,7 +58,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       if (config.onetime) return await runOnceMode(prepared, config, backend, logger, io);
       const reloadResources = async () => {
         const loaded = await loadConfig(flags, io.cwd, io.env);
-        return prepareResources(loaded.resources, loaded.config, io.env);
+        return prepareResources(loaded.resources, loaded.config, io.env, io.cwd);
       };
       const { runDaemonMode } = await import('./runner/daemon-mode.js');
       return await runDaemonMode(prepared, { config, backend, logger, io, reloadResources });

@@ -238,7 +238,7 @@ function parseCursor(cursor: string): { index: number; digest: string } {
 }
 
 function digestOf(data: unknown): string {
-  const text = JSON.stringify(data, (_key, value: unknown) => (value instanceof Map ? [...value] : value)) ?? 'undefined';
+  const text = JSON.stringify(data, (_key, value: unknown) => (value instanceof Map ? [...value] : typeof value === 'bigint' ? String(value) : value)) ?? 'undefined';
   return createHash('sha1').update(text).digest('hex');
 }
 

@@ -4,7 +4,7 @@ import { CtmplError, messageOf } from '../errors.js';
 import { dependencyKey, type Dependency } from '../types/dependency.js';
 import { DependencyRegistry } from './dependency-registry.js';
 import type { PreparedResource } from './prepare.js';
-import { writePass, type DueReload } from './pass.js';
+import { writePass, type DueReload, type RenderedResource } from './pass.js';
 import { secretValuesOf } from './secrets.js';
 import { runReloads, type ProcessOptions } from './process.js';
 import { Quiescence } from './quiescence.js';
@@ -163,7 +163,7 @@ export class Daemon {
   }
 
   /** Renders one resource; updates its watches from what it used. Returns the output, if complete. */
-  #render(item: PreparedResource): { output: string; secrets: string[] } | undefined {
+  #render(item: PreparedResource): Omit<RenderedResource, 'resource'> | undefined {
     this.stats.renders++;
     try {
       const result = item.template.render(this.#store.data, item.renderOptions);
@@ -171,8 +171,9 @@ export class Daemon {
       this.stats.watches = this.#registry.size;
       if (result.output === undefined) {
         this.#options.logger.debug('runner', `${item.resource.dest}: waiting for ${[...result.missing.keys()].join(', ')}`);
+        return undefined;
       }
-      return result.output === undefined ? undefined : { output: result.output, secrets: secretValuesOf(result.used, this.#store.data, this.#options.isVaultStore) };
+      return { output: result.output, secrets: secretValuesOf(result.used, this.#store.data, this.#options.isVaultStore), fileWrites: result.fileWrites };
     } catch (error) {
       this.#renderFailures++;
       this.#options.logger.error('runner', `${item.resource.dest}: ${messageOf(error)} (keeping the last good file)`);

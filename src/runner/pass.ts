@@ -2,12 +2,15 @@ import type { Resource } from '../config/resource.js';
 import { CtmplError, messageOf } from '../errors.js';
 import { expandCommand } from './commands.js';
 import { processResource, type ProcessOptions } from './process.js';
+import type { FileWrite } from '../types/effects.js';
 
 export interface RenderedResource {
   readonly resource: Resource;
   readonly output: string;
   /** Values the render took from Vault (masked in dry-run diffs). */
   readonly secrets?: readonly string[];
+  /** The render's `writeToFile` calls, performed before the destination is written. */
+  readonly fileWrites?: readonly FileWrite[];
 }
 
 export interface DueReload {
@@ -51,6 +54,7 @@ export async function writePass(
     [...lanes.values()].map(async (group) => {
       for (const item of group) {
         try {
+          await performFileWrites(item, options);
           const outcome = await processResource(item.resource, item.output, options, item.secrets);
           written += outcome.didRender ? 1 : 0;
           if (outcome.wouldRender) changedCount++;
@@ -67,4 +71,28 @@ export async function writePass(
     }),
   );
   return { written, wouldChange: changedCount > 0, changedCount, unchangedCount, errors, reloads: items.flatMap((item) => due.get(item) ?? []) };
+}
+
+/**
+ * A render's `writeToFile` calls, in order, as consul-template makes them during execution: a
+ * failure fails the resource and its destination is left as it was. A dry run only says what
+ * it would write.
+ */
+async function performFileWrites(item: RenderedResource, options: ProcessOptions): Promise<void> {
+  const writes = item.fileWrites ?? [];
+  if (writes.length === 0) return;
+  if (options.noop) {
+    for (const write of writes) {
+      options.logger.info('runner', `${item.resource.dest}: writeToFile would ${write.append ? 'append to' : 'write'} ${write.path} (${Buffer.byteLength(write.content)} bytes, mode 0${write.mode.toString(8)}) (dry run)`);
+    }
+    return;
+  }
+  const { performFileWrite } = await import('./file-writes.js');
+  for (const write of writes) {
+    try {
+      await performFileWrite(write);
+    } catch (error) {
+      throw new CtmplError('WRITE', `${item.resource.dest}: writeToFile ${write.path}: ${messageOf(error)}`, { cause: error });
+    }
+  }
 }

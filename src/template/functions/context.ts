@@ -1,4 +1,5 @@
 import type { Dependency } from '../../types/dependency.js';
+import type { FileWrite, PluginRunner } from '../../types/effects.js';
 import type { Flavor } from '../../types/template.js';
 import type { executeGoTemplate, parseGoTemplate } from '../go/index.js';
 
@@ -43,4 +44,13 @@ export interface FunctionContext {
   readonly sandboxPath?: string;
   /** `-function-denylist` globs (`*` only): matching functions fail when called. */
   readonly denylist: readonly string[];
+  /** The template's destination (`pkiCert` caches its certificate there). */
+  readonly destination?: string;
+  /** Where `writeToFile` records its writes; the runner performs them after a complete render. */
+  readonly fileWrites?: FileWrite[];
+  /**
+   * Runs `plugin` executables. The one impure collaborator a render may call, injected by the
+   * runner: the plugin's stdout becomes template text, so it cannot wait until after the render.
+   */
+  readonly runPlugin?: PluginRunner;
 }

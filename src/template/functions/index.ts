@@ -1,17 +1,20 @@
 import type { FuncMap } from '../go/values.js';
 import { collectionFuncs } from './collections.js';
 import { confdForkFuncs } from './confd-fork.js';
+import { connectFuncs } from './connect.js';
 import type { Flavor } from '../../types/template.js';
 import type { DataReader, FunctionContext } from './context.js';
 import { applyDenylist } from './denylist.js';
 import { encodingFuncs } from './encoding.js';
 import { envFuncs } from './env.js';
+import { effectFuncs } from './files.js';
 import { staticFlavorFuncs } from './flavors.js';
 import { includeFuncs } from './include.js';
 import { confdKvFuncs } from './kv-confd.js';
 import { consulKvFuncs } from './kv-consul.js';
 import { confdMathFuncs, consulMathFuncs } from './math.js';
 import { netFuncs, type Resolver } from './net.js';
+import { pkiFuncs } from './pki.js';
 import { scratchFuncs } from './scratch.js';
 import { serviceFuncs } from './services.js';
 import { stringFuncs } from './strings.js';
@@ -73,6 +76,9 @@ export function createFuncMap(ctx: FunctionContext, options: FuncMapOptions = {}
     scratchFuncs(),
     vaultFuncs(ctx),
     includeFuncs(ctx, () => all),
+    pkiFuncs(ctx),
+    connectFuncs(ctx),
+    effectFuncs(ctx),
     { ls: (ctx.flavor === 'confd' ? confdKv : consulKv).ls! },
   );
   return (all = applyDenylist(funcs, ctx.denylist));

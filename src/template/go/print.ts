@@ -6,7 +6,7 @@
 import { compareStrings, isStruct, typeName } from './reflect.js';
 import { sharpFloat } from './float-format.js';
 import { canBackquote, formatFloat, quote, quoteRune, type FloatFormat } from './strconv.js';
-import { GO_TYPE_NAME, GoChannel, GoFloat, GoInt, GoNil, JsonNumber, type GoStruct, type GoValue } from './values.js';
+import { GO_TYPE_NAME, GoChannel, GoFloat, GoInt, GoNil, JsonNumber, methodOf, type GoStruct, type GoValue } from './values.js';
 
 const STRING_VERBS = new Set(['v', 's', 'q', 'x', 'X']);
 
@@ -82,9 +82,17 @@ export class Printer {
     } else if (arg instanceof GoNil) {
       if (verb === 'v') this.pad('<nil>');
       else this.badVerb(verb, arg);
-    } else {
+    } else if (!this.printStringer(arg, verb)) {
       this.printComposite(arg, verb, depth);
     }
+  }
+
+  /** fmt's handleMethods: a value with a String() method (time.Time) prints its result for %v %s %q %x. */
+  printStringer(arg: GoValue, verb: string): boolean {
+    const stringer = methodOf(arg, 'String');
+    if (!stringer || stringer.params.length > 0 || this.sharpV || !STRING_VERBS.has(verb)) return false;
+    this.printString(String(stringer.call()), verb);
+    return true;
   }
 
   badVerb(verb: string, arg: GoValue): void {
