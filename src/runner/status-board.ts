@@ -1,0 +1,319 @@
+import type { Resource } from '../config/resource.js';
+import type { Logger } from '../log.js';
+import { redactCredentials } from '../redact.js';
+import { dependencyKey, type Dependency } from '../types/dependency.js';
+import type { CommandResult } from './commands.js';
+import { Reminder } from './reminder.js';
+import type { BackendStatus, CommandStatus, DaemonStatus, DependencyStatus, TemplateState, TemplateStatus } from './status.js';
+
+export interface StatusBoardOptions {
+  /** The run's backend, listed even before its first dependency. */
+  readonly backend: string;
+  /** The store serving a dependency (Backend.addressOf). */
+  readonly addressOf: (dep: Dependency) => string;
+  readonly blockedWarningMs: number;
+  readonly logger: Logger;
+  readonly mode: string;
+}
+
+interface TemplateRecord {
+  resource: Resource;
+  used: ReadonlyMap<string, Dependency>;
+  /** Dependency key → since when the renders have found it without data. */
+  missingSince: Map<string, number>;
+  waitingSince?: number;
+  /** Everything waited for since `waitingSince`, for the line that says the wait is over. */
+  waitedFor: Set<string>;
+  readonly reminder: Reminder;
+  hasRendered: boolean;
+  lastRender?: { at: number; durationMs: number };
+  lastWrite?: number;
+  lastCheck?: CommandRecord;
+  lastReload?: CommandRecord;
+  reloadFailures: number;
+  lastError?: { at: number; message: string };
+  /** The last render, write, check or reload failed. */
+  isFailing: boolean;
+  secrets: readonly string[];
+}
+
+interface CommandRecord {
+  readonly at: number;
+  readonly result: CommandResult;
+}
+
+interface WatchRecord {
+  readonly address: string;
+  dataAt?: number;
+  failingSince?: number;
+  attempts: number;
+  lastError?: string;
+}
+
+/**
+ * The daemon's state as the operator sees it: what each template read, waits for, and last did;
+ * how each backend answers. The daemon reports events here; `status()` is the `/status` answer.
+ * It also names what blocks: a template waiting longer than `blockedWarningMs` for data, or a
+ * backend failing that long, is warned about, again at growing intervals, until it is over.
+ */
+export class StatusBoard {
+  readonly #options: StatusBoardOptions;
+  readonly #startedAt = Date.now();
+  #templates = new Map<Resource, TemplateRecord>();
+  readonly #watches = new Map<string, WatchRecord>();
+  readonly #backendReminders = new Map<string, Reminder>();
+
+  constructor(options: StatusBoardOptions) {
+    this.#options = options;
+  }
+
+  /** The templates to show; a template kept across a reload (same source and destination) keeps its history. */
+  setTemplates(resources: readonly Resource[]): void {
+    const previous = new Map([...this.#templates.values()].map((record) => [identity(record.resource), record]));
+    this.#templates = new Map(resources.map((resource) => {
+      const kept = previous.get(identity(resource));
+      previous.delete(identity(resource));
+      if (kept) kept.resource = resource;
+      return [resource, kept ?? this.#newRecord(resource)];
+    }));
+    for (const gone of previous.values()) gone.reminder.stop();
+  }
+
+  /** A render finished: with `output` it is complete, else it waits for `missing`. */
+  rendered(resource: Resource, result: { used: ReadonlyMap<string, Dependency>; missing: ReadonlyMap<string, Dependency>; isComplete: boolean }, durationMs: number, secrets: readonly string[] = []): void {
+    const record = this.#templates.get(resource);
+    if (!record) return;
+    const now = Date.now();
+    record.used = result.used;
+    record.missingSince = new Map([...result.missing.keys()].map((key) => [key, record.missingSince.get(key) ?? now]));
+    if (!result.isComplete) {
+      record.waitingSince ??= now;
+      for (const key of result.missing.keys()) record.waitedFor.add(key);
+      record.reminder.start(record.waitingSince);
+      return;
+    }
+    record.hasRendered = true;
+    record.lastRender = { at: now, durationMs };
+    record.secrets = secrets;
+    this.#endWait(record, now);
+  }
+
+  /** A render threw: the template itself is at fault (the last good file stays). */
+  renderFailed(resource: Resource, message: string): void {
+    const record = this.#templates.get(resource);
+    if (!record) return;
+    this.#endWait(record, Date.now(), false);
+    this.#fail(record, message);
+  }
+
+  /** The pass wrote (or left unchanged) `dest`, or failed to (`error`). */
+  processed(dest: string, outcome: { didRender: boolean; error?: string }): void {
+    for (const record of this.#recordsOf(dest)) {
+      if (outcome.error !== undefined) this.#fail(record, outcome.error);
+      else {
+        if (outcome.didRender) record.lastWrite = Date.now();
+        record.isFailing = record.lastReload?.result.ok === false;
+      }
+    }
+  }
+
+  checked(dest: string, result: CommandResult): void {
+    for (const record of this.#recordsOf(dest)) record.lastCheck = { at: Date.now(), result };
+  }
+
+  /** A reload command ran for the templates writing `dests`. */
+  reloaded(dests: readonly string[], result: CommandResult): void {
+    for (const record of dests.flatMap((dest) => this.#recordsOf(dest))) {
+      record.lastReload = { at: Date.now(), result };
+      if (result.ok) record.isFailing = false;
+      else {
+        record.reloadFailures++;
+        this.#fail(record, `reload command "${result.command}" failed`);
+      }
+    }
+  }
+
+  dependencyData(dep: Dependency): void {
+    this.#watchOf(dep).dataAt = Date.now();
+  }
+
+  /** A watch failed (its attempt-th attempt of this outage), or (`error` absent) its backend answers again. */
+  dependencyHealth(dep: Dependency, failure?: { error: string; attempt: number }): void {
+    const watch = this.#watchOf(dep);
+    if (failure) {
+      watch.failingSince ??= Date.now();
+      watch.attempts = failure.attempt;
+      watch.lastError = failure.error;
+    } else {
+      watch.failingSince = undefined;
+      watch.attempts = 0;
+    }
+    this.#followBackend(watch.address);
+  }
+
+  /** Stops every reminder (the daemon stops). */
+  stop(): void {
+    for (const record of this.#templates.values()) record.reminder.stop();
+    for (const reminder of this.#backendReminders.values()) reminder.stop();
+  }
+
+  /** The `/status` answer. */
+  status(): DaemonStatus {
+    const templates = [...this.#templates.values()].map((record) => this.#templateStatus(record));
+    const summary = { fine: 0, waiting: 0, failing: 0 };
+    for (const template of templates) summary[template.state]++;
+    return { startedAt: iso(this.#startedAt), now: iso(Date.now()), mode: this.#options.mode, summary, templates, backends: this.#backendStatuses() };
+  }
+
+  #newRecord(resource: Resource): TemplateRecord {
+    const record: TemplateRecord = {
+      resource, used: new Map(), missingSince: new Map(), waitedFor: new Set(), hasRendered: false, reloadFailures: 0, isFailing: false, secrets: [],
+      reminder: new Reminder(this.#options.blockedWarningMs, (elapsed) => this.#warnBlocked(record, elapsed)),
+    };
+    return record;
+  }
+
+  #recordsOf(dest: string): TemplateRecord[] {
+    return [...this.#templates.values()].filter((record) => record.resource.dest === dest);
+  }
+
+  #watchOf(dep: Dependency): WatchRecord {
+    const key = dependencyKey(dep);
+    let watch = this.#watches.get(key);
+    if (!watch) this.#watches.set(key, (watch = { address: this.#options.addressOf(dep), attempts: 0 }));
+    return watch;
+  }
+
+  #fail(record: TemplateRecord, message: string): void {
+    record.isFailing = true;
+    record.lastError = { at: Date.now(), message };
+  }
+
+  /** The wait is over: says so when it was long enough to have been warned about. */
+  #endWait(record: TemplateRecord, now: number, didRender = true): void {
+    const warnings = record.reminder.stop();
+    if (warnings > 0 && didRender && record.waitingSince !== undefined) {
+      this.#options.logger.info('runner', `${record.resource.dest}: rendered after waiting ${seconds(now - record.waitingSince)} for ${[...record.waitedFor].join(', ')}`);
+    }
+    record.waitingSince = undefined;
+    record.waitedFor = new Set();
+  }
+
+  #warnBlocked(record: TemplateRecord, elapsedMs: number): void {
+    const names = [...record.missingSince.keys()].map((key) => `${key} (${this.#whyMissing(key, record)})`);
+    this.#options.logger.warn('runner', `${record.resource.dest}: waiting ${seconds(elapsedMs)} for ${names.join(', ')}`);
+  }
+
+  #whyMissing(key: string, record: TemplateRecord): string {
+    const watch = this.#watches.get(key);
+    const dep = record.used.get(key);
+    const address = watch?.address ?? (dep ? this.#options.addressOf(dep) : this.#options.backend);
+    if (watch?.failingSince !== undefined) return `${address} failing: ${watch.lastError ?? 'no answer'}`;
+    if (watch?.dataAt === undefined) return `no answer yet from ${address}`;
+    return `no data on ${address}`;
+  }
+
+  /** Starts or stops the warnings about a backend whose watches fail. */
+  #followBackend(address: string): void {
+    const failing = [...this.#watches.values()].filter((watch) => watch.address === address && watch.failingSince !== undefined);
+    let reminder = this.#backendReminders.get(address);
+    if (failing.length === 0) {
+      const warnings = reminder?.stop() ?? 0;
+      if (warnings > 0) this.#options.logger.info('watcher', `${address}: answers again`);
+      return;
+    }
+    if (!reminder) this.#backendReminders.set(address, (reminder = new Reminder(this.#options.blockedWarningMs, (elapsed) => this.#warnBackend(address, elapsed))));
+    reminder.start(Math.min(...failing.map((watch) => watch.failingSince!)));
+  }
+
+  #warnBackend(address: string, elapsedMs: number): void {
+    const failing = [...this.#watches.entries()].filter(([, watch]) => watch.address === address && watch.failingSince !== undefined);
+    const attempts = failing.reduce((sum, [, watch]) => sum + watch.attempts, 0);
+    const lastError = failing.at(-1)?.[1].lastError ?? 'no answer';
+    this.#options.logger.warn('watcher', `${address}: failing for ${seconds(elapsedMs)} (${attempts} failed attempts, watching ${failing.map(([key]) => key).join(', ')}): ${lastError}`);
+  }
+
+  #templateStatus(record: TemplateRecord): TemplateStatus {
+    const dependencies = [...record.used.entries()].map(([key, dep]) => this.#dependencyStatus(key, dep, record));
+    const state: TemplateState = record.isFailing ? 'failing' : record.waitingSince !== undefined || !record.hasRendered ? 'waiting' : 'fine';
+    return {
+      source: record.resource.contents === undefined ? record.resource.src : `${record.resource.origin} (inline contents)`,
+      destination: record.resource.dest,
+      state,
+      ...(record.waitingSince !== undefined ? { waitingSince: iso(record.waitingSince) } : {}),
+      dependencies,
+      missing: [...record.missingSince.keys()],
+      ...(record.lastRender ? { lastRender: { at: iso(record.lastRender.at), durationMs: round(record.lastRender.durationMs) } } : {}),
+      ...(record.lastWrite !== undefined ? { lastWrite: iso(record.lastWrite) } : {}),
+      ...(record.lastCheck ? { lastCheck: commandStatus(record.lastCheck, record.secrets) } : {}),
+      ...(record.lastReload ? { lastReload: commandStatus(record.lastReload, record.secrets) } : {}),
+      reloadFailures: record.reloadFailures,
+      ...(record.lastError ? { lastError: { at: iso(record.lastError.at), message: redactCredentials(mask(record.lastError.message, record.secrets)) } } : {}),
+    };
+  }
+
+  #dependencyStatus(key: string, dep: Dependency, record: TemplateRecord): DependencyStatus {
+    const watch = this.#watches.get(key);
+    const backend = watch?.address ?? this.#options.addressOf(dep);
+    if (watch?.failingSince !== undefined) {
+      return { name: key, state: 'error', since: iso(watch.failingSince), backend, error: redactCredentials(watch.lastError ?? 'no answer') };
+    }
+    const missingSince = record.missingSince.get(key);
+    if (missingSince !== undefined) return { name: key, state: 'missing', since: iso(missingSince), backend };
+    return { name: key, state: 'data', ...(watch?.dataAt !== undefined ? { since: iso(watch.dataAt) } : {}), backend };
+  }
+
+  #backendStatuses(): BackendStatus[] {
+    const used = new Set([...this.#templates.values()].flatMap((record) => [...record.used.keys()]));
+    const byAddress = new Map<string, WatchRecord[]>([[this.#options.backend, []]]);
+    for (const [key, watch] of this.#watches) {
+      if (used.has(key)) byAddress.set(watch.address, [...(byAddress.get(watch.address) ?? []), watch]);
+    }
+    return [...byAddress].map(([address, watches]) => {
+      const failing = watches.filter((watch) => watch.failingSince !== undefined);
+      const state = failing.length > 0 ? 'failing' : watches.some((watch) => watch.dataAt !== undefined) ? 'ok' : 'connecting';
+      const lastError = failing.at(-1)?.lastError;
+      return {
+        address: redactCredentials(address),
+        state,
+        watches: watches.length,
+        retries: failing.reduce((sum, watch) => sum + watch.attempts, 0),
+        ...(failing.length > 0 ? { failingSince: iso(Math.min(...failing.map((watch) => watch.failingSince!))) } : {}),
+        ...(lastError !== undefined ? { lastError: redactCredentials(lastError) } : {}),
+      };
+    });
+  }
+}
+
+function identity(resource: Resource): string {
+  return `${resource.origin}\0${resource.src}\0${resource.dest}`;
+}
+
+function commandStatus({ at, result }: CommandRecord, secrets: readonly string[]): CommandStatus {
+  return {
+    at: iso(at),
+    command: redactCredentials(result.command),
+    ok: result.ok,
+    durationMs: round(result.durationMs),
+    ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}),
+    timedOut: result.timedOut,
+    outputTail: redactCredentials(mask(result.outputTail, secrets)),
+  };
+}
+
+/** Hides the values a template read from Vault, should a command print them. */
+function mask(text: string, secrets: readonly string[]): string {
+  return secrets.reduce((masked, secret) => masked.replaceAll(secret, '***'), text);
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}
+
+function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10}s`;
+}
