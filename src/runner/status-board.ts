@@ -22,7 +22,7 @@ interface TemplateRecord {
   /** Dependency key → since when the renders have found it without data. */
   missingSince: Map<string, number>;
   waitingSince?: number;
-  /** Everything waited for since `waitingSince`, for the line that says the wait is over. */
+  /** What the warnings of this wait named, for the line that says it is over. */
   waitedFor: Set<string>;
   readonly reminder: Reminder;
   hasRendered: boolean;
@@ -88,7 +88,6 @@ export class StatusBoard {
     record.missingSince = new Map([...result.missing.keys()].map((key) => [key, record.missingSince.get(key) ?? now]));
     if (!result.isComplete) {
       record.waitingSince ??= now;
-      for (const key of result.missing.keys()) record.waitedFor.add(key);
       record.reminder.start(record.waitingSince);
       return;
     }
@@ -200,6 +199,7 @@ export class StatusBoard {
   }
 
   #warnBlocked(record: TemplateRecord, elapsedMs: number): void {
+    for (const key of record.missingSince.keys()) record.waitedFor.add(key);
     const names = [...record.missingSince.keys()].map((key) => `${key} (${this.#whyMissing(key, record)})`);
     this.#options.logger.warn('runner', `${record.resource.dest}: waiting ${seconds(elapsedMs)} for ${names.join(', ')}`);
   }

@@ -12,8 +12,8 @@ table{border-collapse:collapse;width:100%;background:#fff}
 th,td{border:1px solid #ccc;padding:.35em .5em;text-align:left;vertical-align:top}
 th{background:#444;color:#fff;font-weight:600}
 td small{color:#555}
-ul{margin:0;padding-left:1.1em}
-.fine,.ok,.data{background:#2e7d32}.waiting,.connecting,.missing{background:#e69500}.failing,.error{background:#c62828}
+ul{margin:0;padding:0;list-style:none}
+.none{background:#9e9e9e}.fine,.ok,.data{background:#2e7d32}.waiting,.connecting,.missing{background:#e69500}.failing,.error{background:#c62828}
 tr.fine td{background:#eef7ee}tr.waiting td{background:#fff5e0}tr.failing td{background:#fdecea}
 tr.ok td{background:#eef7ee}tr.connecting td{background:#fff5e0}
 .badge{display:inline-block;min-width:5em;text-align:center;padding:.1em .4em;border-radius:3px;color:#fff;font-weight:600}
@@ -38,7 +38,7 @@ export function statusPage(status: DaemonStatus): string {
 <body>
 <h1>ctmpl</h1>
 <div class="meta">${escape(status.mode)} · started ${when(status.startedAt, status.now)} · refreshes every ${REFRESH_SECONDS}s · <a href="/status">/status</a> · <a href="/metrics">/metrics</a></div>
-<div class="summary"><span class="waiting">${summary.waiting} waiting</span><span class="failing">${summary.failing} failing</span><span class="fine">${summary.fine} fine</span></div>
+<div class="summary">${(['waiting', 'failing', 'fine'] as const).map((state) => `<span class="${summary[state] > 0 ? state : 'none'}">${summary[state]} ${state}</span>`).join('')}</div>
 <h2>Templates</h2>
 <table id="templates"><thead><tr><th>State</th><th>Destination</th><th>Dependencies</th><th>Last render</th><th>Last write</th><th>Check</th><th>Reload</th><th>Last error</th></tr></thead>
 <tbody>
