@@ -117,18 +117,19 @@ describe('the operator\'s view of a daemon', () => {
     });
     const { cli, port } = await startDaemon(root);
     try {
-      const failing = await waitFor(async () => {
+      const failing = (await waitFor(async () => {
         const status = await templateStatus(port, 'app.conf');
         return status?.lastReload ? status : undefined;
-      }, 'the reload reported');
+      }, 'the reload reported'))!;
+      const reload = failing.lastReload!;
       assert.equal(failing.state, 'failing');
       assert.equal(failing.lastCheck?.ok, true);
       assert.match(failing.lastCheck?.outputTail ?? '', /^checking .*\.app\.conf\.ctmpl-/);
-      assert.equal(failing.lastReload.ok, false);
-      assert.equal(failing.lastReload.exitCode, 3);
-      assert.equal(failing.lastReload.outputTail, 'reload broke');
-      assert.equal(failing.lastReload.command, 'echo reload broke; exit 3');
-      assert.ok(failing.lastReload.durationMs > 0);
+      assert.equal(reload.ok, false);
+      assert.equal(reload.exitCode, 3);
+      assert.equal(reload.outputTail, 'reload broke');
+      assert.equal(reload.command, 'echo reload broke; exit 3');
+      assert.ok(reload.durationMs > 0);
       assert.equal(failing.reloadFailures, 1);
       assert.match(failing.lastError?.message ?? '', /reload command "echo reload broke; exit 3" failed/);
       const metrics = await readMetrics(port);
