@@ -38,10 +38,10 @@ describe('the operator\'s view of a daemon', () => {
     try {
       await waitFor(() => /app\.conf: waiting [\d.]+s for kv\.get\(\/app\/port\) \(no data on file /.test(cli.output()), 'the blocked template named');
       // The warning repeats while the wait lasts, each after a longer pause.
-      const waits = await waitFor(() => {
+      const waits = (await waitFor(() => {
         const seconds = [...cli.output().matchAll(/app\.conf: waiting ([\d.]+)s for/g)].map((match) => Number(match[1]));
         return seconds.length >= 2 ? seconds : undefined;
-      }, 'a second warning');
+      }, 'a second warning'))!;
       assert.ok(waits[1]! >= 2 * waits[0]! - 0.05, `growing intervals: ${waits.join(', ')}`);
 
       const blocked = (await templateStatus(port, 'app.conf'))!;
