@@ -49,16 +49,24 @@ export function codeBlocks(page: string, markdown: string): CodeBlock[] {
   return blocks;
 }
 
-/** The `ctmpl …` command lines of a shell block, each split into words as `sh` would (quotes, no expansions), without `ctmpl`. */
+/**
+ * The `ctmpl …` commands of a shell block, each split into words as `sh` would (quotes, no
+ * expansions), without `ctmpl`, redirections and comments.
+ */
 export function ctmplCommandLines(block: CodeBlock): string[][] {
   const joined = block.text.replace(/\\\n/g, ' ');
   return joined
     .split('\n')
     .map((line) => line.replace(/^\$\s+/, '').trim())
-    .flatMap((line) => line.split(/\s*(?:&&|\|\||;|\|)\s*(?=(?:[^"']|"[^"]*"|'[^']*')*$)/))
+    .flatMap((line) => line.split(/\s*(?:&&|\|\||;|\||&)\s*(?=(?:[^"']|"[^"]*"|'[^']*')*$)/))
     .map((command) => shellWords(command.replace(/^(?:[A-Z_][A-Z0-9_]*=\S*\s+)+/, '')))
     .filter((words) => words[0] === 'ctmpl')
-    .map((words) => withoutComment(words.slice(1)));
+    .map((words) => withoutComment(words.slice(1)).filter((word) => !isRedirection(word)));
+}
+
+/** `2>/dev/null`, `2>&1`, `>out`: the shell's, not the command's. */
+function isRedirection(word: string): boolean {
+  return /^\d*(?:>>?|<)/.test(word);
 }
 
 function withoutComment(words: string[]): string[] {
