@@ -8,7 +8,7 @@
  * - `text output`: what the run before it printed on stdout, exactly;
  * - `text expect=out.conf`: what a file holds after the runs;
  * - `go-template` (`flavor=confd` for the confd meaning of the shared names): a template that
- *   must parse with the functions of its flavor.
+ *   must parse with the functions of its flavor (`invalid`: that must not).
  *
  * Blocks of a section (`##` or deeper heading) form one example: they share one directory.
  */
