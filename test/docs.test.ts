@@ -25,8 +25,10 @@ describe('the documentation', () => {
 
   it('documents every template function in docs/functions.md', () => {
     const text = readFileSync(join(repoRoot, 'docs/functions.md'), 'utf8');
+    // A function is documented by a code span that starts with its name: `getv "/key" ["default"]`.
+    const documented = new Set([...text.matchAll(/`([A-Za-z_]\w*)[^`\n]*`/g)].map((match) => match[1]));
     const names = new Set([...functionNames('confd'), ...functionNames('consul-template')]);
-    const undocumented = [...names].filter((name) => !text.includes(`\`${name}\``)).sort();
+    const undocumented = [...names].filter((name) => !documented.has(name)).sort();
     assert.ok(undocumented.length === 0, `functions missing from docs/functions.md: ${undocumented.join(' ')}`);
   });
 
@@ -49,11 +51,12 @@ describe('the documentation', () => {
         }
       });
 
-      it('shows templates that parse, TOML and HCL that read', () => {
+      it('shows templates that parse, and TOML, HCL and JSON that read', () => {
         for (const block of blocks) {
           if (block.lang === 'go-template' || /\.(tmpl|ctmpl|tpl)$/.test(String(block.attrs.get('file') ?? ''))) parseTemplate(block);
           else if (block.lang === 'toml') assert.doesNotThrow(() => parseToml(block.text), where(block));
           else if (block.lang === 'hcl') assert.doesNotThrow(() => parseHcl(block.text, where(block)), where(block));
+          else if (block.lang === 'json') assert.doesNotThrow(() => JSON.parse(block.text), where(block));
         }
       });
 
