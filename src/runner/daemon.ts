@@ -219,7 +219,10 @@ export class Daemon {
       const failure = error instanceof CtmplError ? error : new CtmplError('BACKEND', `${dependencyKey(dep)}: ${messageOf(error)}`);
       if (!signal.aborted) this.#fatal?.(failure);
     });
-    return () => controller.abort();
+    return () => {
+      controller.abort();
+      this.status.dependencyDropped(dep);
+    };
   }
 
   #onData(dep: Dependency, snapshot: Snapshot): void {

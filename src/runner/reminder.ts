@@ -30,7 +30,9 @@ export class Reminder {
   stop(): number {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    return this.#count;
+    const count = this.#count;
+    this.#count = 0;
+    return count;
   }
 
   #schedule(delayMs: number): void {

@@ -150,6 +150,15 @@ export class StatusBoard {
     this.#followBackend(watch.address);
   }
 
+  /** The daemon no longer watches `dep`: it no longer counts for its backend. */
+  dependencyDropped(dep: Dependency): void {
+    const key = dependencyKey(dep);
+    const watch = this.#watches.get(key);
+    if (!watch) return;
+    this.#watches.delete(key);
+    this.#followBackend(watch.address);
+  }
+
   /** Stops every reminder (the daemon stops). */
   stop(): void {
     for (const record of this.#templates.values()) record.reminder.stop();
@@ -254,7 +263,7 @@ export class StatusBoard {
 
   #dependencyStatus(key: string, dep: Dependency, record: TemplateRecord): DependencyStatus {
     const watch = this.#watches.get(key);
-    const backend = watch?.address ?? this.#options.addressOf(dep);
+    const backend = redactCredentials(watch?.address ?? this.#options.addressOf(dep));
     if (watch?.failingSince !== undefined) {
       return { name: key, state: 'error', since: iso(watch.failingSince), backend, error: redactCredentials(watch.lastError ?? 'no answer') };
     }
@@ -264,10 +273,11 @@ export class StatusBoard {
   }
 
   #backendStatuses(): BackendStatus[] {
-    const used = new Set([...this.#templates.values()].flatMap((record) => [...record.used.keys()]));
+    const used = new Map([...this.#templates.values()].flatMap((record) => [...record.used]));
     const byAddress = new Map<string, WatchRecord[]>([[this.#options.backend, []]]);
-    for (const [key, watch] of this.#watches) {
-      if (used.has(key)) byAddress.set(watch.address, [...(byAddress.get(watch.address) ?? []), watch]);
+    for (const [key, dep] of used) {
+      const watch = this.#watches.get(key) ?? { address: this.#options.addressOf(dep), attempts: 0 };
+      byAddress.set(watch.address, [...(byAddress.get(watch.address) ?? []), watch]);
     }
     return [...byAddress].map(([address, watches]) => {
       const failing = watches.filter((watch) => watch.failingSince !== undefined);
