@@ -60,6 +60,7 @@ export class StatusBoard {
   readonly #options: StatusBoardOptions;
   readonly #startedAt = Date.now();
   #templates = new Map<Resource, TemplateRecord>();
+  #byDest = new Map<string, TemplateRecord[]>();
   readonly #watches = new Map<string, WatchRecord>();
   readonly #backendReminders = new Map<string, Reminder>();
 
@@ -77,6 +78,8 @@ export class StatusBoard {
       return [resource, kept ?? this.#newRecord(resource)];
     }));
     for (const gone of previous.values()) gone.reminder.stop();
+    this.#byDest = new Map();
+    for (const record of this.#templates.values()) this.#byDest.set(record.resource.dest, [...(this.#byDest.get(record.resource.dest) ?? []), record]);
   }
 
   /** A render finished: with `output` it is complete, else it waits for `missing`. */
@@ -85,7 +88,9 @@ export class StatusBoard {
     if (!record) return;
     const now = Date.now();
     record.used = result.used;
-    record.missingSince = new Map([...result.missing.keys()].map((key) => [key, record.missingSince.get(key) ?? now]));
+    if (result.missing.size > 0 || record.missingSince.size > 0) {
+      record.missingSince = new Map([...result.missing.keys()].map((key) => [key, record.missingSince.get(key) ?? now]));
+    }
     if (!result.isComplete) {
       record.waitingSince ??= now;
       record.reminder.start(record.waitingSince);
@@ -181,8 +186,8 @@ export class StatusBoard {
     return record;
   }
 
-  #recordsOf(dest: string): TemplateRecord[] {
-    return [...this.#templates.values()].filter((record) => record.resource.dest === dest);
+  #recordsOf(dest: string): readonly TemplateRecord[] {
+    return this.#byDest.get(dest) ?? [];
   }
 
   #watchOf(dep: Dependency): WatchRecord {
@@ -199,8 +204,9 @@ export class StatusBoard {
 
   /** The wait is over: says so when it was long enough to have been warned about. */
   #endWait(record: TemplateRecord, now: number, didRender = true): void {
+    if (record.waitingSince === undefined) return;
     const warnings = record.reminder.stop();
-    if (warnings > 0 && didRender && record.waitingSince !== undefined) {
+    if (warnings > 0 && didRender) {
       this.#options.logger.info('runner', `${record.resource.dest}: rendered after waiting ${seconds(now - record.waitingSince)} for ${[...record.waitedFor].join(', ')}`);
     }
     record.waitingSince = undefined;
