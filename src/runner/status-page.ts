@@ -54,7 +54,7 @@ ${status.backends.map((backend) => backendRow(backend, status.now)).join('\n')}
 }
 
 function templateRow(template: TemplateStatus, now: string): string {
-  const waiting = template.waitingSince ? `<br><small>waiting since ${when(template.waitingSince, now)}</small>` : '';
+  const waiting = template.waitingSince ? `<br><small>for ${when(template.waitingSince, now, '')}</small>` : '';
   const cells = [
     `<span class="badge ${template.state}">${template.state}</span>${waiting}`,
     `<code>${escape(template.destination)}</code><br><small>from ${escape(template.source)}</small>`,
@@ -97,11 +97,11 @@ function backendRow(backend: BackendStatus, now: string): string {
   return `<tr class="${backend.state}">${cells.map((cell) => `<td>${cell}</td>`).join('')}</tr>`;
 }
 
-/** "12s ago" with the exact time on hover. */
-function when(at: string, now: string): string {
+/** "12s ago" (or "12s" with `suffix` '') with the exact time on hover. */
+function when(at: string, now: string, suffix = ' ago'): string {
   const seconds = Math.max(0, Math.round((Date.parse(now) - Date.parse(at)) / 1000));
   const ago = seconds < 120 ? `${seconds}s` : seconds < 7200 ? `${Math.round(seconds / 60)}m` : `${Math.round(seconds / 3600)}h`;
-  return `<time datetime="${at}" title="${at}">${ago} ago</time>`;
+  return `<time datetime="${at}" title="${at}">${ago}${suffix}</time>`;
 }
 
 function escape(text: string): string {
