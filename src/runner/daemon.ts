@@ -194,11 +194,11 @@ export class Daemon {
       this.stats.watches = this.#registry.size;
       if (result.output === undefined) {
         this.#options.logger.debug('runner', `${item.resource.dest}: waiting for ${[...result.missing.keys()].join(', ')}`);
-        this.status.rendered(item.resource, { ...result, isComplete: false }, durationMs);
+        this.status.rendered(item.resource, result, durationMs);
         return undefined;
       }
       const secrets = secretValuesOf(result.used, this.#store.data, this.#options.isVaultStore);
-      this.status.rendered(item.resource, { ...result, isComplete: true }, durationMs, secrets);
+      this.status.rendered(item.resource, result, durationMs, secrets);
       return { output: result.output, secrets };
     } catch (error) {
       this.#renderFailures++;

@@ -1,5 +1,6 @@
 import type { Resource } from '../config/resource.js';
 import type { Logger } from '../log.js';
+import type { RenderResult } from '../template/render.js';
 import { redactCredentials } from '../redact.js';
 import { dependencyKey, type Dependency } from '../types/dependency.js';
 import type { CommandResult } from './commands.js';
@@ -82,8 +83,8 @@ export class StatusBoard {
     for (const record of this.#templates.values()) this.#byDest.set(record.resource.dest, [...(this.#byDest.get(record.resource.dest) ?? []), record]);
   }
 
-  /** A render finished: with `output` it is complete, else it waits for `missing`. */
-  rendered(resource: Resource, result: { used: ReadonlyMap<string, Dependency>; missing: ReadonlyMap<string, Dependency>; isComplete: boolean }, durationMs: number, secrets: readonly string[] = []): void {
+  /** A render finished: with `output` it is complete, else it waits for `missing`. `secrets`: the Vault values it read. */
+  rendered(resource: Resource, result: RenderResult, durationMs: number, secrets: readonly string[] = []): void {
     const record = this.#templates.get(resource);
     if (!record) return;
     const now = Date.now();
@@ -91,7 +92,7 @@ export class StatusBoard {
     if (result.missing.size > 0 || record.missingSince.size > 0) {
       record.missingSince = new Map([...result.missing.keys()].map((key) => [key, record.missingSince.get(key) ?? now]));
     }
-    if (!result.isComplete) {
+    if (result.output === undefined) {
       record.waitingSince ??= now;
       record.reminder.start(record.waitingSince);
       return;

@@ -32,11 +32,11 @@ describe('the status board', () => {
     const { board, logger, resources } = boardWith('/etc/app.conf');
     try {
       board.dependencyData(host);
-      board.rendered(resources[0]!, { used: uses(port, host), missing: uses(port), isComplete: false }, 1);
+      board.rendered(resources[0]!, { used: uses(port, host), missing: uses(port) }, 1);
       await waitFor(() => logger.lines.some((line) => line.startsWith('warn /etc/app.conf: waiting')), 'the warning');
       assert.match(logger.lines.find((line) => line.includes('waiting'))!, /^warn \/etc\/app\.conf: waiting [\d.]+s for kv\.get\(\/app\/port\) \(no answer yet from etcd http:\/\/user:hunter2@127\.0\.0\.1:2379\)$/);
       board.dependencyData(port);
-      board.rendered(resources[0]!, { used: uses(port, host), missing: new Map(), isComplete: true }, 2);
+      board.rendered(resources[0]!, { used: uses(port, host), missing: new Map(), output: '' }, 2);
       assert.match(logger.lines.at(-1)!, /^info \/etc\/app\.conf: rendered after waiting [\d.]+s for kv\.get\(\/app\/port\)$/);
       assert.equal(board.status().templates[0]!.state, 'fine');
     } finally {
@@ -47,9 +47,9 @@ describe('the status board', () => {
   it('warns about nothing when the template renders within the threshold', async () => {
     const { board, logger, resources } = boardWith('/etc/quick.conf', '/etc/slow.conf');
     try {
-      board.rendered(resources[0]!, { used: uses(port), missing: uses(port), isComplete: false }, 1);
-      board.rendered(resources[1]!, { used: uses(host), missing: uses(host), isComplete: false }, 1);
-      board.rendered(resources[0]!, { used: uses(port), missing: new Map(), isComplete: true }, 1);
+      board.rendered(resources[0]!, { used: uses(port), missing: uses(port) }, 1);
+      board.rendered(resources[1]!, { used: uses(host), missing: uses(host) }, 1);
+      board.rendered(resources[0]!, { used: uses(port), missing: new Map(), output: '' }, 1);
       // The slow template's warning comes after the quick one's threshold has passed too.
       await waitFor(() => logger.lines.some((line) => line.includes('/etc/slow.conf: waiting')), 'the slow template named');
       assert.ok(!logger.lines.some((line) => line.includes('/etc/quick.conf')), logger.lines.join('\n'));
@@ -61,7 +61,7 @@ describe('the status board', () => {
   it('shows no secret: Vault values in command output are masked, credentials in addresses and errors too', () => {
     const { board, resources } = boardWith('/etc/db.conf');
     const check: CommandResult = { command: 'check-db', ok: false, exitCode: 1, timedOut: false, outputTail: 'bad password s3cr3t-value', durationMs: 12 };
-    board.rendered(resources[0]!, { used: uses(secret, port), missing: new Map(), isComplete: true }, 1, ['s3cr3t-value']);
+    board.rendered(resources[0]!, { used: uses(secret, port), missing: new Map(), output: '' }, 1, ['s3cr3t-value']);
     board.checked('/etc/db.conf', check);
     board.processed('/etc/db.conf', { didRender: false, error: 'check command "check-db" exited with status 1: bad password s3cr3t-value' });
     board.dependencyHealth(port, { error: 'etcd http://user:hunter2@127.0.0.1:2379: connect ECONNREFUSED', attempt: 3 });
@@ -81,7 +81,7 @@ describe('the status board', () => {
   it('stops warning about a backend once its failing dependency is no longer watched', async () => {
     const { board, logger, resources } = boardWith('/etc/app.conf');
     try {
-      board.rendered(resources[0]!, { used: uses(port), missing: uses(port), isComplete: false }, 1);
+      board.rendered(resources[0]!, { used: uses(port), missing: uses(port) }, 1);
       board.dependencyHealth(port, { error: 'connect ECONNREFUSED', attempt: 1 });
       await waitFor(() => logger.lines.some((line) => /^warn etcd \S+: failing for [\d.]+s \(1 failed attempts, watching kv\.get\(\/app\/port\)\): connect ECONNREFUSED$/.test(line)), 'the backend named');
       board.dependencyDropped(port);
@@ -94,7 +94,7 @@ describe('the status board', () => {
 
   it('draws a page whose text cannot inject markup', () => {
     const { board, resources } = boardWith('/etc/<script>alert(1)</script>.conf');
-    board.rendered(resources[0]!, { used: uses({ type: 'kv.get', key: '/"><img src=x>' }), missing: new Map(), isComplete: true }, 1);
+    board.rendered(resources[0]!, { used: uses({ type: 'kv.get', key: '/"><img src=x>' }), missing: new Map(), output: '' }, 1);
     const page = statusPage(board.status());
     board.stop();
     assert.ok(!/<script|<img/.test(page), page);
