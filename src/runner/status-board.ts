@@ -2,10 +2,11 @@ import type { Resource } from '../config/resource.js';
 import type { Logger } from '../log.js';
 import type { RenderResult } from '../template/render.js';
 import { redactCredentials } from '../redact.js';
-import { dependencyKey, type Dependency } from '../types/dependency.js';
+import type { Dependency } from '../types/dependency.js';
 import type { CommandResult } from './commands.js';
 import { Reminder } from './reminder.js';
-import type { BackendStatus, CommandStatus, DaemonStatus, DependencyStatus, TemplateState, TemplateStatus } from './status.js';
+import { isoTime, seconds, type BackendStatus, type CommandStatus, type DaemonStatus, type DependencyStatus, type TemplateState, type TemplateStatus } from './status.js';
+import { WatchHealth } from './watch-health.js';
 
 export interface StatusBoardOptions {
   /** The run's backend, listed even before its first dependency. */
@@ -43,14 +44,6 @@ interface CommandRecord {
   readonly result: CommandResult;
 }
 
-interface WatchRecord {
-  readonly address: string;
-  dataAt?: number;
-  failingSince?: number;
-  attempts: number;
-  lastError?: string;
-}
-
 /**
  * The daemon's state as the operator sees it: what each template read, waits for, and last did;
  * how each backend answers. The daemon reports events here; `status()` is the `/status` answer.
@@ -62,11 +55,11 @@ export class StatusBoard {
   readonly #startedAt = Date.now();
   #templates = new Map<Resource, TemplateRecord>();
   #byDest = new Map<string, TemplateRecord[]>();
-  readonly #watches = new Map<string, WatchRecord>();
-  readonly #backendReminders = new Map<string, Reminder>();
+  readonly #watches: WatchHealth;
 
   constructor(options: StatusBoardOptions) {
     this.#options = options;
+    this.#watches = new WatchHealth({ addressOf: options.addressOf, warnAfterMs: options.blockedWarningMs, logger: options.logger });
   }
 
   /** The templates to show; a template kept across a reload (same source and destination) keeps its history. */
@@ -139,36 +132,23 @@ export class StatusBoard {
   }
 
   dependencyData(dep: Dependency): void {
-    this.#watchOf(dep).dataAt = Date.now();
+    this.#watches.data(dep);
   }
 
-  /** A watch failed (its attempt-th attempt of this outage), or (`error` absent) its backend answers again. */
+  /** A watch failed (its attempt-th attempt of this outage), or (`failure` absent) its backend answers again. */
   dependencyHealth(dep: Dependency, failure?: { error: string; attempt: number }): void {
-    const watch = this.#watchOf(dep);
-    if (failure) {
-      watch.failingSince ??= Date.now();
-      watch.attempts = failure.attempt;
-      watch.lastError = failure.error;
-    } else {
-      watch.failingSince = undefined;
-      watch.attempts = 0;
-    }
-    this.#followBackend(watch.address);
+    this.#watches.health(dep, failure);
   }
 
   /** The daemon no longer watches `dep`: it no longer counts for its backend. */
   dependencyDropped(dep: Dependency): void {
-    const key = dependencyKey(dep);
-    const watch = this.#watches.get(key);
-    if (!watch) return;
-    this.#watches.delete(key);
-    this.#followBackend(watch.address);
+    this.#watches.dropped(dep);
   }
 
   /** Stops every reminder (the daemon stops). */
   stop(): void {
     for (const record of this.#templates.values()) record.reminder.stop();
-    for (const reminder of this.#backendReminders.values()) reminder.stop();
+    this.#watches.stop();
   }
 
   /** The `/status` answer. */
@@ -176,7 +156,7 @@ export class StatusBoard {
     const templates = [...this.#templates.values()].map((record) => this.#templateStatus(record));
     const summary = { fine: 0, waiting: 0, failing: 0 };
     for (const template of templates) summary[template.state]++;
-    return { startedAt: iso(this.#startedAt), now: iso(Date.now()), mode: this.#options.mode, summary, templates, backends: this.#backendStatuses() };
+    return { startedAt: isoTime(this.#startedAt), now: isoTime(Date.now()), mode: this.#options.mode, summary, templates, backends: this.#backendStatuses() };
   }
 
   #newRecord(resource: Resource): TemplateRecord {
@@ -189,13 +169,6 @@ export class StatusBoard {
 
   #recordsOf(dest: string): readonly TemplateRecord[] {
     return this.#byDest.get(dest) ?? [];
-  }
-
-  #watchOf(dep: Dependency): WatchRecord {
-    const key = dependencyKey(dep);
-    let watch = this.#watches.get(key);
-    if (!watch) this.#watches.set(key, (watch = { address: this.#options.addressOf(dep), attempts: 0 }));
-    return watch;
   }
 
   #fail(record: TemplateRecord, message: string): void {
@@ -223,30 +196,10 @@ export class StatusBoard {
   #whyMissing(key: string, record: TemplateRecord): string {
     const watch = this.#watches.get(key);
     const dep = record.used.get(key);
-    const address = watch?.address ?? (dep ? this.#options.addressOf(dep) : this.#options.backend);
+    const address = dep ? this.#watches.addressOf(key, dep) : this.#options.backend;
     if (watch?.failingSince !== undefined) return `${address} failing: ${watch.lastError ?? 'no answer'}`;
     if (watch?.dataAt === undefined) return `no answer yet from ${address}`;
     return `no data on ${address}`;
-  }
-
-  /** Starts or stops the warnings about a backend whose watches fail. */
-  #followBackend(address: string): void {
-    const failing = [...this.#watches.values()].filter((watch) => watch.address === address && watch.failingSince !== undefined);
-    let reminder = this.#backendReminders.get(address);
-    if (failing.length === 0) {
-      const warnings = reminder?.stop() ?? 0;
-      if (warnings > 0) this.#options.logger.info('watcher', `${address}: answers again`);
-      return;
-    }
-    if (!reminder) this.#backendReminders.set(address, (reminder = new Reminder(this.#options.blockedWarningMs, (elapsed) => this.#warnBackend(address, elapsed))));
-    reminder.start(Math.min(...failing.map((watch) => watch.failingSince!)));
-  }
-
-  #warnBackend(address: string, elapsedMs: number): void {
-    const failing = [...this.#watches.entries()].filter(([, watch]) => watch.address === address && watch.failingSince !== undefined);
-    const attempts = failing.reduce((sum, [, watch]) => sum + watch.attempts, 0);
-    const lastError = failing.at(-1)?.[1].lastError ?? 'no answer';
-    this.#options.logger.warn('watcher', `${address}: failing for ${seconds(elapsedMs)} (${attempts} failed attempts, watching ${failing.map(([key]) => key).join(', ')}): ${lastError}`);
   }
 
   #templateStatus(record: TemplateRecord): TemplateStatus {
@@ -256,49 +209,32 @@ export class StatusBoard {
       source: record.resource.contents === undefined ? record.resource.src : `${record.resource.origin} (inline contents)`,
       destination: record.resource.dest,
       state,
-      ...(record.waitingSince !== undefined ? { waitingSince: iso(record.waitingSince) } : {}),
+      ...(record.waitingSince !== undefined ? { waitingSince: isoTime(record.waitingSince) } : {}),
       dependencies,
       missing: [...record.missingSince.keys()],
-      ...(record.lastRender ? { lastRender: { at: iso(record.lastRender.at), durationMs: round(record.lastRender.durationMs) } } : {}),
-      ...(record.lastWrite !== undefined ? { lastWrite: iso(record.lastWrite) } : {}),
+      ...(record.lastRender ? { lastRender: { at: isoTime(record.lastRender.at), durationMs: round(record.lastRender.durationMs) } } : {}),
+      ...(record.lastWrite !== undefined ? { lastWrite: isoTime(record.lastWrite) } : {}),
       ...(record.lastCheck ? { lastCheck: commandStatus(record.lastCheck, record.secrets) } : {}),
       ...(record.lastReload ? { lastReload: commandStatus(record.lastReload, record.secrets) } : {}),
       reloadFailures: record.reloadFailures,
-      ...(record.lastError ? { lastError: { at: iso(record.lastError.at), message: redactCredentials(mask(record.lastError.message, record.secrets)) } } : {}),
+      ...(record.lastError ? { lastError: { at: isoTime(record.lastError.at), message: redactCredentials(mask(record.lastError.message, record.secrets)) } } : {}),
     };
   }
 
   #dependencyStatus(key: string, dep: Dependency, record: TemplateRecord): DependencyStatus {
     const watch = this.#watches.get(key);
-    const backend = redactCredentials(watch?.address ?? this.#options.addressOf(dep));
+    const backend = redactCredentials(this.#watches.addressOf(key, dep));
     if (watch?.failingSince !== undefined) {
-      return { name: key, state: 'error', since: iso(watch.failingSince), backend, error: redactCredentials(watch.lastError ?? 'no answer') };
+      return { name: key, state: 'error', since: isoTime(watch.failingSince), backend, error: redactCredentials(watch.lastError ?? 'no answer') };
     }
     const missingSince = record.missingSince.get(key);
-    if (missingSince !== undefined) return { name: key, state: 'missing', since: iso(missingSince), backend };
-    return { name: key, state: 'data', ...(watch?.dataAt !== undefined ? { since: iso(watch.dataAt) } : {}), backend };
+    if (missingSince !== undefined) return { name: key, state: 'missing', since: isoTime(missingSince), backend };
+    return { name: key, state: 'data', ...(watch?.dataAt !== undefined ? { since: isoTime(watch.dataAt) } : {}), backend };
   }
 
   #backendStatuses(): BackendStatus[] {
     const used = new Map([...this.#templates.values()].flatMap((record) => [...record.used]));
-    const byAddress = new Map<string, WatchRecord[]>([[this.#options.backend, []]]);
-    for (const [key, dep] of used) {
-      const watch = this.#watches.get(key) ?? { address: this.#options.addressOf(dep), attempts: 0 };
-      byAddress.set(watch.address, [...(byAddress.get(watch.address) ?? []), watch]);
-    }
-    return [...byAddress].map(([address, watches]) => {
-      const failing = watches.filter((watch) => watch.failingSince !== undefined);
-      const state = failing.length > 0 ? 'failing' : watches.some((watch) => watch.dataAt !== undefined) ? 'ok' : 'connecting';
-      const lastError = failing.at(-1)?.lastError;
-      return {
-        address: redactCredentials(address),
-        state,
-        watches: watches.length,
-        retries: failing.reduce((sum, watch) => sum + watch.attempts, 0),
-        ...(failing.length > 0 ? { failingSince: iso(Math.min(...failing.map((watch) => watch.failingSince!))) } : {}),
-        ...(lastError !== undefined ? { lastError: redactCredentials(lastError) } : {}),
-      };
-    });
+    return this.#watches.backends(used, this.#options.backend);
   }
 }
 
@@ -308,7 +244,7 @@ function identity(resource: Resource): string {
 
 function commandStatus({ at, result }: CommandRecord, secrets: readonly string[]): CommandStatus {
   return {
-    at: iso(at),
+    at: isoTime(at),
     command: redactCredentials(result.command),
     ok: result.ok,
     durationMs: round(result.durationMs),
@@ -323,14 +259,6 @@ function mask(text: string, secrets: readonly string[]): string {
   return secrets.reduce((masked, secret) => masked.replaceAll(secret, '***'), text);
 }
 
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
-}
-
 function round(ms: number): number {
   return Math.round(ms * 10) / 10;
-}
-
-function seconds(ms: number): string {
-  return `${Math.round(ms / 100) / 10}s`;
 }

@@ -91,3 +91,13 @@ export interface BackendStatus {
   readonly failingSince?: string;
   readonly lastError?: string;
 }
+
+/** A time for the status: ISO 8601. */
+export function isoTime(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/** A duration for log lines: `12.5s`. */
+export function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10}s`;
+}
