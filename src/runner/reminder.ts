@@ -1,5 +1,7 @@
 /** The longest pause between two reminders: a wait of hours is still named a few times an hour. */
 const MAX_INTERVAL_MS = 15 * 60_000;
+/** setTimeout fires at once for longer delays (a `-blocked-warning 30d`): ask again at most this late. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * A warning repeated at growing intervals while a condition lasts: `remind` is called `firstMs`
@@ -36,6 +38,11 @@ export class Reminder {
   }
 
   #schedule(delayMs: number): void {
+    if (delayMs > MAX_TIMER_MS) {
+      this.#timer = setTimeout(() => this.#schedule(delayMs - MAX_TIMER_MS), MAX_TIMER_MS);
+      this.#timer.unref();
+      return;
+    }
     this.#timer = setTimeout(() => {
       const elapsed = Date.now() - this.#startedAt;
       this.#count++;
