@@ -20,6 +20,7 @@ export function withVaultSecrets(inner: Backend, options: VaultSourceOptions): B
   }
   return {
     description: inner.description,
+    addressOf: (dep) => (isVaultDep(dep) ? `vault ${options.address}` : (inner.addressOf?.(dep) ?? inner.description)),
     supports: (dep) => isVaultDep(dep) || inner.supports(dep),
     snapshot: async (dep, signal) => (isVaultDep(dep) ? (await sourceOf()).snapshot(dep, signal) : inner.snapshot(dep, signal)),
     changes: (dep, cursor, signal) => (isVaultDep(dep) ? vaultChanges(dep, cursor, signal) : inner.changes(dep, cursor, signal)),

@@ -45,6 +45,8 @@ export interface Config {
   readonly maxStaleMs?: number;
   readonly retryMax: number;
   readonly statusAddress?: string;
+  /** A template waiting this long for data is named in a warning, repeated at growing intervals. */
+  readonly blockedWarningMs: number;
   // operations: dry-run gate, lint, consul-template config files, exec mode, packaging
   /** -exit-code: a dry run exits 2 when a file would change (terraform's -detailed-exitcode). */
   readonly exitCode: boolean;
@@ -96,6 +98,7 @@ export const defaultConfig: Config = {
   separator: '/',
   tls: { verify: true },
   retryMax: Infinity,
+  blockedWarningMs: 10_000,
   // operations
   exitCode: false,
   parseOnly: false,

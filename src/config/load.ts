@@ -145,6 +145,7 @@ function buildConfig(setting: (name: keyof ParsedFlags) => unknown, cwd: string,
     ...optional('maxStaleMs', setting('max-stale') === undefined ? undefined : positiveDuration(setting('max-stale'), 'max-stale', 0)),
     retryMax: positiveInteger(setting('retry-max'), 'retry-max') ?? defaultConfig.retryMax,
     ...optional('statusAddress', optionalString(setting('status-addr'), 'status-addr')),
+    blockedWarningMs: positiveDuration(setting('blocked-warning'), 'blocked-warning', defaultConfig.blockedWarningMs),
     // vault
     vault: vaultConfigOf(setting as (name: string) => unknown),
     vaultAuth: vaultAuthOf(setting as (name: string) => unknown),

@@ -46,10 +46,10 @@ export async function runDaemonMode(prepared: PreparedResource[], { config, back
     ...processOptionsFor(config, logger, io), backend, signal, watch: config.watch, intervalMs: config.interval * 1000,
     onPassComplete: passHandler(supervision.child, logger, io),
     ...(config.wait ? { wait: config.wait } : {}), waitAtStart: config.waitAtStart, reloadErrorFatal: config.reloadErrorFatal,
-    retryPolicy: retryPolicyFor(config.retryMax),
+    retryPolicy: retryPolicyFor(config.retryMax), blockedWarningMs: config.blockedWarningMs,
   });
   logger.info('runner', `watching ${prepared.length} template(s) on ${backend.description} (${config.watch ? 'watch' : `interval ${config.interval}s`})`);
-  const status = config.statusAddress ? await (await import('./status-server.js')).startStatusServer(config.statusAddress, daemon.stats) : undefined;
+  const status = config.statusAddress ? await (await import('./status-server.js')).startStatusServer(config.statusAddress, daemon.stats, () => daemon.status.status()) : undefined;
   const reload = async () => {
     try {
       daemon.replaceResources(await reloadResources());

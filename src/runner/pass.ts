@@ -15,6 +15,8 @@ export interface RenderedResource {
 
 export interface DueReload {
   readonly command: string;
+  /** The destination whose change made it due. */
+  readonly dest: string;
   readonly timeoutMs: number;
 }
 
@@ -27,6 +29,14 @@ export interface PassResult {
   readonly unchangedCount: number;
   readonly errors: readonly CtmplError[];
   readonly reloads: readonly DueReload[];
+  /** Per destination processed: whether it was written, or the error that stopped it. */
+  readonly outcomes: readonly FileOutcome[];
+}
+
+export interface FileOutcome {
+  readonly dest: string;
+  readonly didRender: boolean;
+  readonly error?: CtmplError;
 }
 
 /**
@@ -47,6 +57,7 @@ export async function writePass(
   }
   const due = new Map<RenderedResource, DueReload>();
   const errors: CtmplError[] = [];
+  const outcomes: FileOutcome[] = [];
   let written = 0;
   let changedCount = 0;
   let unchangedCount = 0;
@@ -57,20 +68,23 @@ export async function writePass(
           await performFileWrites(item, options);
           const outcome = await processResource(item.resource, item.output, options, item.secrets);
           written += outcome.didRender ? 1 : 0;
+          outcomes.push({ dest: item.resource.dest, didRender: outcome.didRender });
           if (outcome.wouldRender) changedCount++;
           else unchangedCount++;
           const { reloadCmd, dest } = item.resource;
           const command = reloadCmd && expandCommand(reloadCmd, { src: dest, dest });
           if (command && (outcome.didRender || isRetry(command))) {
-            due.set(item, { command, timeoutMs: item.resource.commandTimeoutMs ?? options.commandTimeoutMs });
+            due.set(item, { command, dest, timeoutMs: item.resource.commandTimeoutMs ?? options.commandTimeoutMs });
           }
         } catch (error) {
-          errors.push(error instanceof CtmplError ? error : new CtmplError('WRITE', `${item.resource.dest}: ${messageOf(error)}`, { cause: error }));
+          const failure = error instanceof CtmplError ? error : new CtmplError('WRITE', `${item.resource.dest}: ${messageOf(error)}`, { cause: error });
+          errors.push(failure);
+          outcomes.push({ dest: item.resource.dest, didRender: false, error: failure });
         }
       }
     }),
   );
-  return { written, wouldChange: changedCount > 0, changedCount, unchangedCount, errors, reloads: items.flatMap((item) => due.get(item) ?? []) };
+  return { written, wouldChange: changedCount > 0, changedCount, unchangedCount, errors, reloads: items.flatMap((item) => due.get(item) ?? []), outcomes };
 }
 
 /**
