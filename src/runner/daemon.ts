@@ -11,6 +11,7 @@ import { Quiescence } from './quiescence.js';
 import { exponentialBackoff, type RetryPolicy } from '../retry-policy.js';
 import { SnapshotStore } from './snapshot-store.js';
 import { createStats, type RunStats } from './stats.js';
+import type { DaemonFleet } from './dedup/fleet-mode.js';
 import { Watcher } from './watcher.js';
 
 export interface DaemonOptions extends ProcessOptions {
@@ -26,6 +27,8 @@ export interface DaemonOptions extends ProcessOptions {
   readonly retryPolicy?: RetryPolicy;
   /** Called after every pass (exec mode starts, signals or restarts its child from here). */
   readonly onPassComplete?: (pass: { isComplete: boolean; didChange: boolean; didFail: boolean }) => Promise<void> | void;
+  /** Fleet mode (-dedup): where each template's data comes from. */
+  readonly fleet?: DaemonFleet<PreparedResource>;
 }
 
 /** The run's counters; the name is kept for code written before RunStats. */
@@ -61,6 +64,12 @@ export class Daemon {
     const retry = options.retryPolicy ?? exponentialBackoff();
     this.#watcher = new Watcher({ backend: options.backend, retry, logger: options.logger, stats: this.stats });
     this.#registry = new DependencyRegistry((dep) => this.#startWatch(dep));
+    options.fleet?.attach({
+      markDirty: (item) => this.#markDirty(item),
+      forgetUnwatched: (keys) => {
+        for (const key of keys) if (this.#registry.usersOf(key).size === 0) this.#store.delete(key);
+      },
+    });
   }
 
   /** Runs until the signal aborts (resolves null) or a fatal reload failure (resolves the error). */
@@ -90,6 +99,7 @@ export class Daemon {
     }
     this.#rendered.clear();
     this.#resources = [...resources];
+    this.#options.fleet?.setResources(this.#resources);
     for (const item of this.#resources) this.#markDirty(item);
     this.stats.watches = this.#registry.size;
   }
@@ -166,13 +176,16 @@ export class Daemon {
   #render(item: PreparedResource): { output: string; secrets: string[] } | undefined {
     this.stats.renders++;
     try {
-      const result = item.template.render(this.#store.data, item.renderOptions);
-      this.#registry.setUses(item, result.used);
+      const { fleet } = this.#options;
+      const data = fleet ? fleet.dataFor(item, this.#store.data) : this.#store.data;
+      const result = item.template.render(data, item.renderOptions);
+      this.#registry.setUses(item, fleet ? fleet.watchesFor(item, result.used) : result.used);
+      fleet?.rendered(item, result, data);
       this.stats.watches = this.#registry.size;
       if (result.output === undefined) {
         this.#options.logger.debug('runner', `${item.resource.dest}: waiting for ${[...result.missing.keys()].join(', ')}`);
       }
-      return result.output === undefined ? undefined : { output: result.output, secrets: secretValuesOf(result.used, this.#store.data, this.#options.isVaultStore) };
+      return result.output === undefined ? undefined : { output: result.output, secrets: secretValuesOf(result.used, data, this.#options.isVaultStore) };
     } catch (error) {
       this.#renderFailures++;
       this.#options.logger.error('runner', `${item.resource.dest}: ${messageOf(error)} (keeping the last good file)`);
