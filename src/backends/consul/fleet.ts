@@ -100,12 +100,13 @@ export function createConsulFleet(options: ConsulFleetOptions): FleetStore {
     log: (level, message) => log(level, `${description}: ${message}`),
   });
 
-  /** Reads a key, blocking from `index` when it is not 0; stale within maxStaleMs. */
-  async function readKey(key: string, index: number, signal: AbortSignal): Promise<{ index: number; entry: KvEntry | undefined }> {
+  /** Reads a key, blocking from `index` when it is not 0; stale within maxStaleMs unless `isConsistent`. */
+  async function readKey(key: string, index: number, signal: AbortSignal, isConsistent = false): Promise<{ index: number; entry: KvEntry | undefined }> {
     const blocking: [string, string][] = index > 0 ? [['index', String(index)], ['wait', `${options.blockQueryWaitMs}ms`]] : [];
     const path = `/v1/kv/${key}`;
-    let answer = await call('GET', path, options.maxStaleMs > 0 ? [...blocking, ['stale', '']] : blocking, signal);
-    if (options.maxStaleMs > 0 && answer.lastContactMs > options.maxStaleMs) answer = await call('GET', path, blocking, signal);
+    const mayBeStale = options.maxStaleMs > 0 && !isConsistent;
+    let answer = await call('GET', path, mayBeStale ? [...blocking, ['stale', '']] : blocking, signal);
+    if (mayBeStale && answer.lastContactMs > options.maxStaleMs) answer = await call('GET', path, blocking, signal);
     const entry = answer.status === 200 ? (JSON.parse(answer.body) as KvEntry[])[0] : undefined;
     return { index: answer.index, entry };
   }
@@ -150,15 +151,19 @@ export function createConsulFleet(options: ConsulFleetOptions): FleetStore {
     }
 
     async function run(): Promise<void> {
+      /** The index to block from (0 after a failure: an agent that restarted would hold a query from a future index). */
       let index = 0;
+      let seen = 0;
+      /** The ModifyIndex of the last value given: an older one (a lagging server's) is never given. */
       let applied = 0;
       let attempt = 0;
       while (!signal.aborted) {
         try {
-          const read = await readKey(dataKey, index, signal);
-          // An index going backwards (agent restarted, snapshot restored): start over.
-          if (read.index < index) applied = 0;
-          index = read.index;
+          let read = await readKey(dataKey, index, signal);
+          // An index going backwards on the leader too (agent restarted empty, snapshot restored): start over.
+          if (read.index < seen) read = await readKey(dataKey, 0, signal, true);
+          if (read.index < seen) applied = 0;
+          index = seen = read.index;
           attempt = 0;
           const { entry } = read;
           if (entry && entry.Value !== null && entry.ModifyIndex > applied) {
@@ -174,6 +179,7 @@ export function createConsulFleet(options: ConsulFleetOptions): FleetStore {
         } catch (error) {
           if (signal.aborted) return;
           attempt += 1;
+          index = 0;
           const message = `${base}: ${messageOf(error)}`;
           log(attempt === 1 ? 'error' : 'debug', `${message} (retrying; keeping the last good data)`);
           await sleep(fleetRetryDelay(attempt), signal);
