@@ -181,7 +181,7 @@ export async function createFleetStore(config: BackendSettings, dedup: DedupSett
   if (config.backend === 'etcd' || config.backend === 'etcdv3') {
     const { createEtcdFleet } = await import('./etcd/fleet.js');
     const nodes = config.nodes.length > 0 ? config.nodes : ['http://127.0.0.1:2379'];
-    return createEtcdFleet({ nodes, ...credentials(config), ...tlsOf(config), ...dedup, log });
+    return createEtcdFleet({ nodes, ...credentials(config), ...tlsOf(config), prefix: dedup.prefix, ttlMs: dedup.ttlMs, log });
   }
   throw new CtmplError('USAGE', `-dedup: the ${config.backend} backend cannot hold a fleet's locks; use consul or etcd`);
 }
