@@ -126,6 +126,25 @@ describe('fleet mode (-dedup) on Consul', { skip: consulBinary ? false : 'needs 
     assert.ok(locks.every((lock) => lock.Session));
   });
 
+  it('hands a template over at once when a reload drops it, while the instance keeps leading its others', async () => {
+    await consul.putKey('app/r', 'r1');
+    const one = await fleet('r={{ key "app/r" }}\n');
+    const two = await fleet('r={{ key "app/r" }}\n');
+    const first = one.start(1);
+    await one.allRead([1], 'r=r1\n', 'the first instance');
+    const second = two.start(1);
+    await two.allRead([1], 'r=r1\n', 'the second instance, following');
+    assert.deepEqual(leaders(), [first]);
+    // The first instance's template changes: it leaves the old one's election and leads the new one.
+    await writeFile(join(one.root, 't.ctmpl'), 'r={{ key "app/r" }} (edited)\n');
+    await one.allRead([1], 'r=r1 (edited)\n', 'the edited template');
+    await waitFor(() => leaders().length === 2, 'the second instance leading the old template', 5_000);
+    await consul.putKey('app/r', 'r2');
+    await one.allRead([1], 'r=r2 (edited)\n', 'the first follows');
+    await two.allRead([1], 'r=r2\n', 'the second follows');
+    assert.equal(second.output().match(/leading:/g)?.length, 1);
+  });
+
   it('falls back to watching directly when the data is over Consul\'s 512 KiB, and says so', async () => {
     // Random base64 compresses to 3/4: three 300 KiB keys make a payload well over the limit.
     const big = () => randomBytes(225 * 1024).toString('base64');

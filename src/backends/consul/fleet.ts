@@ -115,7 +115,8 @@ export function createConsulFleet(options: ConsulFleetOptions): FleetStore {
     const base = `${options.prefix}/${name}`;
     const lockKey = `${base}/lock`;
     const dataKey = `${base}/data`;
-    let leadership: { session: Session; deposed: AbortController } | undefined;
+    /** While leading: the session, how to end the term, and the last value written. */
+    let leadership: { session: Session; deposed: AbortController; published?: Uint8Array } | undefined;
 
     async function campaign(): Promise<boolean> {
       const session = await sessions.acquire();
@@ -141,12 +142,14 @@ export function createConsulFleet(options: ConsulFleetOptions): FleetStore {
       const ended = AbortSignal.any([signal, term.session.lost, term.deposed.signal]);
       await new Promise<void>((resolve) => (ended.aborted ? resolve() : ended.addEventListener('abort', () => resolve(), { once: true })));
       leadership = undefined;
-      if (!signal.aborted) {
-        log('warn', `${description}: no longer leading ${base}${term.session.lost.aborted ? ' (session lost)' : ''}; following`);
-        // Deposed while the session holds: give the lock back so that the election is not stuck on it.
-        if (!term.session.lost.aborted) await put(`/v1/kv/${lockKey}`, [['release', term.session.id]]).catch(() => undefined);
-        events.onRole(false);
+      if (!signal.aborted) log('warn', `${description}: no longer leading ${base}${term.session.lost.aborted ? ' (session lost)' : ''}; following`);
+      // Stopped, or deposed while the session holds (it may live on for other templates): free the lock for a
+      // successor, then the data key, which wakes the followers (a release writes the body: the data stays).
+      if (!term.session.lost.aborted) {
+        await put(`/v1/kv/${lockKey}`, [['release', term.session.id]]).catch(() => undefined);
+        if (term.published) await put(`/v1/kv/${dataKey}`, [['release', term.session.id]], term.published).catch(() => undefined);
       }
+      if (!signal.aborted) events.onRole(false);
       sessions.release();
     }
 
@@ -194,7 +197,10 @@ export function createConsulFleet(options: ConsulFleetOptions): FleetStore {
         if (!term) return false;
         try {
           // `false`: another session holds the data key.
-          if ((await put(`/v1/kv/${dataKey}`, [['acquire', term.session.id]], payload)).ok) return true;
+          if ((await put(`/v1/kv/${dataKey}`, [['acquire', term.session.id]], payload)).ok) {
+            term.published = payload;
+            return true;
+          }
         } catch (error) {
           if (!isInvalidSession(error)) throw error;
           term.session.lose();
