@@ -64,8 +64,6 @@ export async function run(size: 'full' | 'tiny'): Promise<ScenarioResult> {
         await consul.registerService({ ID: `svc${s}-${i}`, Name: `svc${s}`, Address: `10.1.${s}.${i}`, Port: 8080, Tags: [], Status: 'passing' });
       }
     }
-    await consul.putKey('fleet/a', 'a0');
-    await consul.putKey('fleet/b', 'b0');
     const lines = Array.from({ length: SERVICES }, (_, s) => `svc${s}:{{ range service "svc${s}" }} {{ .Address }}:{{ .Port }}{{ end }}`);
     await writeFile(join(dir, 'fleet.ctmpl'), `${lines.join('\n')}\na={{ key "fleet/a" }}\nb={{ key "fleet/b" }}\n`);
     const tools: Tool[] = [ctmplTool()];
@@ -123,6 +121,9 @@ interface FleetRun {
 async function measureFleet(tool: Tool, { plan, dir, proxy, consul, consulPid, round }: FleetRun): Promise<FleetFigures> {
   const { agents } = plan;
   await mkdir(dir, { recursive: true });
+  // Each tool starts from the same data.
+  await consul.putKey('fleet/a', 'a0');
+  await consul.putKey('fleet/b', 'b0');
   await writeFile(join(dir, 'fleet.ctmpl'), await readFile(join(dir, '..', 'fleet.ctmpl')));
   const address = `127.0.0.1:${proxy.port}`;
   const dests = Array.from({ length: agents }, (_, i) => join(dir, `out${i}`));
@@ -180,6 +181,7 @@ async function measureFleet(tool: Tool, { plan, dir, proxy, consul, consulPid, r
     return { ...figures, failoverSeconds: (performance.now() - killedAt) / 1000 };
   } finally {
     await Promise.all(instances.map((instance) => instance.stop()));
+    for (let j = 1; j <= plan.changes; j++) await consul.deregisterService(`svc0-r${round}-${j}`).catch(() => undefined);
   }
 }
 

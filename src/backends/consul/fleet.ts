@@ -34,11 +34,11 @@ interface Answer {
 }
 
 /**
- * Consul's asks a session TTL of half the configured one (at least Consul's 10 s): Consul lets a
+ * The session TTL ctmpl asks for: half the configured one (at least Consul's 10 s): Consul lets a
  * lapsed session live up to twice its TTL, so a dead leader's locks fall within the configured TTL
  * (20 s at least).
  */
-export function sessionTtlMs(ttlMs: number): number {
+function sessionTtlMs(ttlMs: number): number {
   return Math.max(MIN_SESSION_TTL_MS, Math.round(ttlMs / 2));
 }
 
