@@ -24,7 +24,7 @@ interface Plan {
 }
 
 function planOf(size: 'full' | 'tiny'): Plan {
-  if (size === 'tiny') return { agents: 3, changes: 1, settleMs: 1_000, idleMs: 2_000, failover: false, withPeer: false };
+  if (size === 'tiny') return { agents: 2, changes: 1, settleMs: 500, idleMs: 1_000, failover: false, withPeer: false };
   return { agents: Number(process.env.CTMPL_BENCH_FLEET_AGENTS) || 50, changes: 5, settleMs: 3_000, idleMs: 10_000, failover: true, withPeer: true };
 }
 

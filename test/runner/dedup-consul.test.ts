@@ -160,7 +160,7 @@ describe('fleet mode (-dedup) on Consul', { skip: consulBinary ? false : 'needs 
     assert.equal(published.kind, 'direct');
     const [leader] = leaders();
     const follower = running.find((cli) => cli !== leader)!;
-    assert.match(leader!.output(), /over consul http:\/\/127\.0\.0\.1:\d+'s 512 KiB: every instance watches its dependencies directly/);
+    assert.match(leader!.output(), /more than consul http:\/\/127\.0\.0\.1:\d+ takes in one value \(512 KiB\): every instance watches its dependencies directly/);
     await waitFor(() => /watching its dependencies directly/.test(follower.output()), 'the follower saying so');
     await consul.putKey('big/c', 'c22');
     await allRead([1, 2], want('c22'), 'both follow a change');

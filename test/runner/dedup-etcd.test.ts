@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodePayload } from '../../src/runner/dedup/payload.js';
@@ -87,6 +88,28 @@ describe('fleet mode (-dedup) on etcd', { skip }, () => {
       assert.ok(Date.now() - stopped < 2_000, `took over in ${Date.now() - stopped} ms (the lease was revoked)`);
       await etcd.delete('/svc/web/a');
       await allRead([2, 3], 'b=10.0.0.2:80 c=10.0.0.3:80 \n', 'the other two follow a deregistration');
+    } finally {
+      await Promise.all(instances.map((cli) => cli.stop()));
+    }
+  });
+
+  it('falls back to watching directly when the data is over etcd\'s 1.5 MiB request limit, and says so', async () => {
+    // Random base64 compresses to 3/4: four 600 KiB values make about 1.8 MiB.
+    for (const name of ['a', 'b', 'c', 'd']) await etcd.put(`/big/${name}`, randomBytes(450 * 1024).toString('base64'));
+    await etcd.put('/big/v', 'v1');
+    const { root, args, allRead } = await caseDir('{{ range ls "/big" }}{{ .Key }}={{ len .Value }} {{ end }}\n');
+    const want = (v: string) => `a=614400 b=614400 c=614400 d=614400 v=${v.length} \n`;
+    const instances = [startCliInProcess(args(1), { cwd: root })];
+    try {
+      await waitFor(() => leadersOf(instances).length === 1, 'the first instance leading');
+      instances.push(startCliInProcess(args(2), { cwd: root }));
+      await allRead([1, 2], want('v1'), 'both render');
+      const data = (await prefixKeys('ctmpl/dedup/')).find((kv) => kv.key.endsWith('/data'))!;
+      assert.equal(decodePayload(data.value).kind, 'direct');
+      assert.match(instances[0]!.output(), /more than etcd http:\/\/127\.0\.0\.1:\d+ takes in one value \(1520 KiB\): every instance watches its dependencies directly/);
+      await waitFor(() => /watching its dependencies directly/.test(instances[1]!.output()), 'the follower saying so');
+      await etcd.put('/big/v', 'v22');
+      await allRead([1, 2], want('v22'), 'both follow a change');
     } finally {
       await Promise.all(instances.map((cli) => cli.stop()));
     }

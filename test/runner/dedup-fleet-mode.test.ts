@@ -90,7 +90,7 @@ describe('fleet mode, the runner side', () => {
     fleet.rendered('out', { output: 'x', used: uses(kv), missing: new Map() }, new Map([[dependencyKey(kv), big]]));
     await flush();
     assert.equal(decodePayload(published[0]!).kind, 'direct');
-    assert.match(lines.join('\n'), /over fake's 0\.0625 KiB: every instance watches its dependencies directly/);
+    assert.match(lines.join('\n'), /more than fake takes in one value \(0\.0625 KiB\): every instance watches its dependencies directly/);
   });
 
   it('ignores a payload it cannot read and keeps the last good data', () => {

@@ -204,10 +204,10 @@ export class FleetMode<Item> implements DaemonFleet<Item> {
     const isTooLarge = compressed.length > limit;
     if (isTooLarge !== seat.wasTooLarge) {
       const size = `${Math.ceil(compressed.length / 1024)} KiB compressed`;
-      if (isTooLarge) this.#logger.warn('dedup', `${seat.hash.slice(0, 12)}: the data is ${size}, over ${this.#store.description}'s ${limit / 1024} KiB: every instance watches its dependencies directly`);
+      if (isTooLarge) this.#logger.warn('dedup', `${seat.hash.slice(0, 12)}: the data is ${size}, more than ${this.#store.description} takes in one value (${limit / 1024} KiB): every instance watches its dependencies directly`);
       else this.#logger.info('dedup', `${seat.hash.slice(0, 12)}: the data fits again (${size}): publishing it`);
       seat.wasTooLarge = isTooLarge;
     }
-    return isTooLarge ? directPayload(`the data is over ${this.#store.description}'s ${limit / 1024} KiB limit`) : compressed;
+    return isTooLarge ? directPayload(`the data is more than ${this.#store.description} takes in one value (${limit / 1024} KiB)`) : compressed;
   }
 }
