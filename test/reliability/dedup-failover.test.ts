@@ -35,7 +35,7 @@ describe('fleet mode (-dedup) failover on Consul', { skip: consulBinary ? false 
   const start = (n: number) => startCli(['-consul-addr', `127.0.0.1:${consul.port}`, '-dedup', '-template', `t.ctmpl:out${n}`], { cwd: dir });
   const hasVersion = async (n: number, version: number) => (await readIfExists(join(dir, `out${n}`)))?.startsWith(`begin ${version}\n`);
 
-  it('a leader killed with SIGKILL is replaced once its session lapses (within the 15 s TTL, at least Consul\'s 20 s)', async () => {
+  it('a leader killed with SIGKILL is replaced once its session lapses (Consul\'s 10 s minimum TTL, doubled: 20 s), then the rest follow', async () => {
     await consul.putKey('app/v', '1');
     const instances = [1, 2, 3].map(start);
     let isReading = true;
@@ -55,7 +55,8 @@ describe('fleet mode (-dedup) failover on Consul', { skip: consulBinary ? false 
         assert.deepEqual(seen.torn, [], 'torn or blank reads');
         assert.deepEqual(seen.backwards, [], 'older versions');
       }
-      assert.ok(seconds <= 21, `followed after ${seconds} s`);
+      // 15–20 s for the session to lapse, then a campaign and a render on a busy machine.
+      assert.ok(seconds <= 25, `followed after ${seconds} s`);
       assert.equal(leadersOf(instances.filter((cli) => cli !== leader)).length, 1, 'one new leader');
       recordFigure('dedup', 'Consul: the fleet follows a change after its leader was killed -9 (s)', Math.round(seconds * 10) / 10);
     } finally {
