@@ -3,7 +3,6 @@ import type { Logger } from '../log.js';
 import type { TlsOptions } from '../types/tls.js';
 import type { Backend } from './backend.js';
 import type { FleetStore } from './fleet.js';
-import type { DedupSettings } from '../config/dedup.js';
 import { withLocalFiles } from './local-files.js';
 import { withRegistratorServices } from './registrator.js';
 import { exponentialBackoff } from '../retry-policy.js';
@@ -162,8 +161,16 @@ async function createStoreBackend(config: BackendSettings, env: Env, logger: Log
   }
 }
 
+/** Fleet mode's settings (the run's DedupSettings), as the stores take them. */
+export interface FleetSettings {
+  readonly prefix: string;
+  readonly ttlMs: number;
+  readonly maxStaleMs: number;
+  readonly blockQueryWaitMs: number;
+}
+
 /** Fleet mode's store (-dedup): the run's Consul or etcd, reached as the backend reaches it. */
-export async function createFleetStore(config: BackendSettings, dedup: DedupSettings, env: Env, logger: Logger): Promise<FleetStore> {
+export async function createFleetStore(config: BackendSettings, dedup: FleetSettings, env: Env, logger: Logger): Promise<FleetStore> {
   const log = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => logger[level]('dedup', message);
   if (config.backend === 'consul') {
     const { createConsulFleet } = await import('./consul/fleet.js');
