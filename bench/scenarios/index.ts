@@ -8,6 +8,7 @@ import { run as runIdleRss } from './idle-rss.js';
 import { run as runRender } from './render.js';
 import { run as runVaultRotation } from './vault-rotation.js';
 import { run as runStartup } from './startup.js';
+import { run as runFleet } from './fleet.js';
 
 export type Size = 'full' | 'tiny';
 
@@ -22,4 +23,5 @@ export const scenarios: readonly { name: string; needs: readonly ('etcd' | 'redi
   { name: 'idle-rss', needs: ['etcd'], run: runIdleRss },
   { name: 'render', needs: [], run: runRender },
   { name: 'vault-rotation', needs: ['vault'], run: runVaultRotation },
+  { name: 'fleet', needs: [], run: runFleet },
 ];

@@ -6,6 +6,7 @@ import { backendNames, defaultConfig, type BackendName, type Config } from './co
 import { findConfigFile, readConfigFile, type ConfigFile } from './config-file.js';
 import { loadConfdResources } from './confd-resources.js';
 import { readConsulTemplateConfigs, type ConsulTemplateConfig } from './consul-template-config.js';
+import { dedupSettingsOf } from './dedup.js';
 import { settingsFromEnvironment } from './environment.js';
 import { execSettingsOf, signalOf } from './exec-settings.js';
 import type { ParsedFlags } from './flags.js';
@@ -87,6 +88,7 @@ function withOperations(config: Config, setting: (name: keyof ParsedFlags) => un
     ...optional('exec', exec),
     ...optional('killSignal', signalOf(ct?.killSignal, 'kill_signal')),
     ...optional('reloadSignal', signalOf(ct?.reloadSignal, 'reload_signal')),
+    ...optional('dedup', dedupSettingsOf(setting('dedup'), ct?.deduplicate, config.backend)),
   };
 }
 

@@ -13,6 +13,7 @@ import { exponentialBackoff, type RetryPolicy } from '../retry-policy.js';
 import { SnapshotStore } from './snapshot-store.js';
 import { createStats, type RunStats } from './stats.js';
 import { StatusBoard } from './status-board.js';
+import type { DaemonFleet } from './dedup/fleet-mode.js';
 import { Watcher, type WatcherOptions } from './watcher.js';
 
 export interface DaemonOptions extends ProcessOptions {
@@ -30,6 +31,8 @@ export interface DaemonOptions extends ProcessOptions {
   readonly blockedWarningMs?: number;
   /** Called after every pass (exec mode starts, signals or restarts its child from here). */
   readonly onPassComplete?: (pass: { isComplete: boolean; didChange: boolean; didFail: boolean }) => Promise<void> | void;
+  /** Fleet mode (-dedup): where each template's data comes from. */
+  readonly fleet?: DaemonFleet<PreparedResource>;
 }
 
 /** The run's counters; the name is kept for code written before RunStats. */
@@ -77,6 +80,12 @@ export class Daemon {
       this.status.dependencyHealth(dep, health.kind === 'failing' ? { error: health.error.message, attempt: health.attempt } : undefined);
     this.#watcher = new Watcher({ backend, retry, logger, stats: this.stats, onHealth });
     this.#registry = new DependencyRegistry((dep) => this.#startWatch(dep));
+    options.fleet?.attach({
+      markDirty: (item) => this.#markDirty(item),
+      forgetUnwatched: (keys) => {
+        for (const key of keys) if (this.#registry.usersOf(key).size === 0) this.#store.delete(key);
+      },
+    });
   }
 
   /** Runs until the signal aborts (resolves null) or a fatal reload failure (resolves the error). */
@@ -107,6 +116,7 @@ export class Daemon {
     this.#rendered.clear();
     this.#resources = [...resources];
     this.status.setTemplates(this.#resources.map((item) => item.resource));
+    this.#options.fleet?.setResources(this.#resources);
     for (const item of this.#resources) this.#markDirty(item);
     this.stats.watches = this.#registry.size;
   }
@@ -188,16 +198,19 @@ export class Daemon {
     this.stats.renders++;
     const started = performance.now();
     try {
-      const result = item.template.render(this.#store.data, item.renderOptions);
+      const { fleet } = this.#options;
+      const data = fleet ? fleet.dataFor(item, this.#store.data) : this.#store.data;
+      const result = item.template.render(data, item.renderOptions);
       const durationMs = performance.now() - started;
-      this.#registry.setUses(item, result.used);
+      this.#registry.setUses(item, fleet ? fleet.watchesFor(item, result.used) : result.used);
+      fleet?.rendered(item, result, data);
       this.stats.watches = this.#registry.size;
       if (result.output === undefined) {
         this.#options.logger.debug('runner', `${item.resource.dest}: waiting for ${[...result.missing.keys()].join(', ')}`);
         this.status.rendered(item.resource, result, durationMs);
         return undefined;
       }
-      const secrets = secretValuesOf(result.used, this.#store.data, this.#options.isVaultStore);
+      const secrets = secretValuesOf(result.used, data, this.#options.isVaultStore);
       this.status.rendered(item.resource, result, durationMs, secrets);
       return { output: result.output, secrets, fileWrites: result.fileWrites };
     } catch (error) {

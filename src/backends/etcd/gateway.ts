@@ -160,6 +160,15 @@ export class EtcdGateway {
     }
   }
 
+  /**
+   * One unary call of the JSON gateway (`/v3/lease/grant`, `/v3/kv/txn`…), with the failover and
+   * authentication of every other call; resolves to its JSON answer (int64 as strings, bytes base64).
+   */
+  async call<T>(path: string, body: unknown, signal: AbortSignal): Promise<T> {
+    const { value } = await this.#send(path, signal, (node, deadline) => this.#callNode<T>(node, path, body, deadline.signal));
+    return value;
+  }
+
   /** Closes every connection, watches included. */
   async close(): Promise<void> {
     this.#grpc.close();
