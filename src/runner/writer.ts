@@ -125,14 +125,16 @@ export async function stageFile(plan: WritePlan): Promise<string> {
   try {
     mkdirSync(dirname(dest), { recursive: true });
     const fd = openSync(staged, 'wx', plan.mode);
+    let created: Stats;
     try {
       writeFileSync(fd, plan.content);
       fchmodSync(fd, plan.mode);
+      created = fstatSync(fd);
       await fsyncAsync(fd);
     } finally {
       closeSync(fd);
     }
-    await setOwner(staged, plan);
+    await setOwner(staged, plan, created);
     return staged;
   } catch (error) {
     await discardStaged(staged);
@@ -141,8 +143,9 @@ export async function stageFile(plan: WritePlan): Promise<string> {
   }
 }
 
-async function setOwner(path: string, plan: WritePlan): Promise<void> {
-  if (plan.uid === undefined && plan.gid === undefined) return;
+/** Gives the staged file the planned owner; nothing to do when it was created with it (our own files). */
+async function setOwner(path: string, plan: WritePlan, created: Stats): Promise<void> {
+  if ((plan.uid === undefined || plan.uid === created.uid) && (plan.gid === undefined || plan.gid === created.gid)) return;
   const uid = plan.uid ?? -1;
   const gid = plan.gid ?? -1;
   try {
