@@ -28,7 +28,7 @@ describe('the npm package', () => {
         assert.ok(files.has(path), `${path} is not in the package`);
       }
       // What a run loads lazily is a chunk of its own (scripts/build.mjs), named after its module.
-      for (const chunk of ['hcl', 'exec-child', 'etcd', 'consul']) {
+      for (const chunk of ['consul-template-config', 'exec-child', 'etcd', 'redis']) {
         assert.ok([...files].some((path) => path.startsWith(`dist/chunks/${chunk}-`)), `no chunk for ${chunk} in the package`);
       }
       assert.ok(![...files].some((path) => path.startsWith('test/') || path.startsWith('src/')), 'sources or tests shipped');
