@@ -5,7 +5,7 @@ import type { Flavor } from '../types/template.js';
 import { backendNames, defaultConfig, type BackendName, type Config } from './config.js';
 import { findConfigFile, readConfigFile, type ConfigFile } from './config-file.js';
 import { loadConfdResources } from './confd-resources.js';
-import { readConsulTemplateConfigs, type ConsulTemplateConfig } from './consul-template-config.js';
+import type { ConsulTemplateConfig } from './consul-template-config.js';
 import { dedupSettingsOf } from './dedup.js';
 import { settingsFromEnvironment } from './environment.js';
 import { execSettingsOf, signalOf } from './exec-settings.js';
@@ -43,7 +43,8 @@ export async function loadConfig(
   const configPath = await findConfigFile(configFileSetting && resolve(cwd, configFileSetting), confdirSetting ? resolve(cwd, confdirSetting) : defaultConfig.confdir);
   const configFile = configPath ? await readConfigFile(configPath, cwd) : undefined;
   const configPaths = flags.config ?? envValues.config;
-  const ctConfig = configPaths ? await readConsulTemplateConfigs(configPaths, cwd) : undefined;
+  // The HCL reader loads only for a run given consul-template config files.
+  const ctConfig = configPaths ? await (await import('./consul-template-config.js')).readConsulTemplateConfigs(configPaths, cwd) : undefined;
   // A consul-template config means Consul, as it does for consul-template, unless ctmpl.toml names a backend.
   const impliedBackend = ctConfig && configFile?.values.backend === undefined ? { backend: 'consul' } : {};
   const fileValues: Readonly<Record<string, unknown>> = { ...configFile?.values, ...impliedBackend, ...ctConfig?.values };

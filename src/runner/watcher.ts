@@ -73,7 +73,7 @@ export class Watcher {
     const read: ReadState = {};
     let lastError: CtmplError | undefined;
     for await (const event of this.events(dep, deadline, { kind: 'follow' }, read)) {
-      if (event.kind === 'data' && event.snapshot.cursor !== cursor) return event.snapshot;
+      if (event.kind === 'data' && (cursor === undefined || event.snapshot.cursor !== cursor)) return event.snapshot;
       if (event.kind === 'error') lastError = event.error;
       if (event.kind === 'gave-up') throw givingUp(dep, event);
     }

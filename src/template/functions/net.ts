@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { goFunc, type FuncMap, type GoStruct } from '../go/values.js';
 import { goStruct } from './methods.js';
 
@@ -34,6 +34,8 @@ export interface Resolver {
 }
 
 function runLookup(kind: 'ip' | 'srv', name: string): unknown[] {
+  // node:child_process loads on the first lookup, not with every template's functions.
+  const { spawnSync } = createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
   const result = spawnSync(process.execPath, ['-e', SCRIPT, kind, name], { timeout: TIMEOUT_MS, encoding: 'utf8' });
   try {
     const parsed: unknown = JSON.parse(result.stdout);

@@ -83,7 +83,7 @@ export async function run(size: 'full' | 'tiny'): Promise<ScenarioResult> {
       return [{ metric, unit, value, ...(baseline !== undefined ? { baseline: { label: 'consul-template -dedup', value: baseline } } : {}) }];
     };
     return {
-      scenario: 'fleet',
+      scenario: 'fleet-dedup',
       title: `${agents} daemons in fleet mode (-dedup) on one Consul agent: one template of ${SERVICES} services × 2 instances + 2 keys`,
       method: `each tool in turn: ${agents} daemons rendering one template through a counting HTTP proxy in front of one real consul agent -dev; `
         + 'held connections: ESTABLISHED sockets on the proxy\'s port (/proc/net/tcp) after settling; idle requests counted over 10 s; '
