@@ -1,4 +1,5 @@
 import { parseDocument, type ScalarTag } from 'yaml';
+import { parseGoInteger } from '../template/functions/yaml-v2-resolve.js';
 
 /**
  * YAML as gopkg.in/yaml.v2 (2.4, confd's file backend) reads it into interface{}: the yaml
@@ -25,23 +26,6 @@ const BOOLS_AND_NULLS = new Map<string, YamlV2Scalar>([
 ]);
 
 const YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
-const UINT64_MAX = 2n ** 64n - 1n;
-
-/** strconv.ParseInt/ParseUint with base 0 (no underscores left): the value, or undefined on error. */
-function parseGoInteger(text: string, signed: boolean): bigint | undefined {
-  const match = /^([+-]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/.exec(text);
-  if (!match || (!signed && match[1] !== '')) return undefined;
-  let digits = match[2]!;
-  // A leading 0 alone means octal; BigInt reads "0o…".
-  if (/^0[0-7]+$/.test(digits)) digits = `0o${digits.slice(1)}`;
-  const magnitude = BigInt(digits.toLowerCase());
-  const value = match[1] === '-' ? -magnitude : magnitude;
-  if (signed ? value < INT64_MIN || value > INT64_MAX : value > UINT64_MAX) return undefined;
-  return value;
-}
-
 /** strconv.ParseFloat(s, 64) for decimal text: undefined when it overflows to ±Inf (ErrRange). */
 function parseGoFloat(text: string): number | undefined {
   const value = Number(text);
