@@ -11,6 +11,7 @@ import { confdMathFuncs, consulMathFuncs } from './math.js';
 import { netFuncs, type Resolver } from './net.js';
 import { scratchFuncs } from './scratch.js';
 import { serviceFuncs } from './services.js';
+import { sockaddrFuncs, type Host } from './sockaddr/index.js';
 import { stringFuncs } from './strings.js';
 import { timeFuncs } from './time.js';
 import { vaultFuncs } from './vault.js';
@@ -21,6 +22,8 @@ export { GO_METHODS, methodOf } from './methods.js';
 export interface FuncMapOptions {
   readonly now?: () => number;
   readonly resolver?: Resolver;
+  /** The interfaces `sockaddr` reads (default: this machine's). */
+  readonly sockaddrHost?: Host;
 }
 
 /**
@@ -38,8 +41,10 @@ function staticFuncs(flavor: Flavor, options: FuncMapOptions): FuncMap {
     ...netFuncs(options.resolver),
     ...timeFuncs(options.now),
     ...staticFlavorFuncs(flavor),
+    // consul-template 0.22+; confd has no sockaddr.
+    ...(flavor === 'consul-template' ? sockaddrFuncs(options.sockaddrHost) : {}),
   });
-  if (options.now || options.resolver) return build();
+  if (options.now || options.resolver || options.sockaddrHost) return build();
   let funcs = staticByFlavor.get(flavor);
   if (!funcs) staticByFlavor.set(flavor, (funcs = build()));
   return funcs;
