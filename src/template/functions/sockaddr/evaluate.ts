@@ -7,7 +7,7 @@ import { quote } from '../../go/strconv.js';
 import { executeGoTemplate, parseGoTemplate } from '../../go/index.js';
 import { goFunc, goSlice, taggedType, type FuncMap, type GoStruct, type GoValue } from '../../go/values.js';
 import { goObject } from '../methods.js';
-import { formatFlags, localHost, type Host, type IfAddr } from './host.js';
+import { formatFlags, formatIfAddr, localHost, type Host, type IfAddr } from './host.js';
 
 export { localHost };
 import { formatIPAddr } from './ip.js';
@@ -23,6 +23,7 @@ import {
   sortIfs,
   uniqueIfs,
 } from './ifaddrs.js';
+import { mathIfs } from './math.js';
 
 const IF_ADDRS = 'sockaddr.IfAddrs';
 const IF_ADDR = 'sockaddr.IfAddr';
@@ -31,7 +32,7 @@ const unwrap = new WeakMap<object, IfAddr>();
 /** An IfAddr as a template value: net.Interface's fields promoted, printed "ADDR {INDEX MTU NAME HW FLAGS}". */
 function toValue(ifAddr: IfAddr): GoStruct {
   const { iface } = ifAddr;
-  const text = `${formatIPAddr(ifAddr.ip)} {${iface.index} ${iface.mtu} ${iface.name} ${iface.hardwareAddr} ${formatFlags(iface.flags)}}`;
+  const text = formatIfAddr(ifAddr);
   const value = goObject(IF_ADDR, { String: goFunc([], () => text) }, {
     SockAddr: formatIPAddr(ifAddr.ip),
     Index: iface.index,
@@ -86,6 +87,7 @@ function sockaddrFuncs(host: Host): FuncMap {
       return toValues(ifs(list).slice(0, count));
     }),
     offset: goFunc(['int', 'any'], (offset: number, list: GoValue) => toValues(offsetIfs(offset, ifs(list)))),
+    math: goFunc(['string', 'string', 'any'], (operation: string, value: string, list: GoValue) => toValues(mathIfs(operation, value, ifs(list)))),
     unique: goFunc(['string', 'any'], (name: string, list: GoValue) => toValues(uniqueIfs(name, ifs(list)))),
     GetPrivateIP: goFunc([], () => firstAddress(privateOrPublic(host, true))),
     GetPrivateIPs: goFunc([], () => privateOrPublicIPs(host, true)),

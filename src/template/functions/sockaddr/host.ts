@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
-import { parseIPAddr, type IPAddr } from './ip.js';
+import { formatIPAddr, parseIPAddr, type IPAddr } from './ip.js';
 
 /** Go's net.Interface: what go-sockaddr prints after each address. */
 export interface NetInterface {
@@ -104,4 +104,9 @@ export const localHost: Host = { interfaces: readInterfaces, defaultInterfaceNam
 export function formatFlags(flags: number): string {
   const names = ['up', 'broadcast', 'loopback', 'pointtopoint', 'multicast'].filter((_, bit) => flags & (1 << bit));
   return names.length > 0 ? names.join('|') : '0';
+}
+
+/** IfAddr.String: "ADDRESS {INDEX MTU NAME HARDWARE FLAGS}" (the SockAddr, then %v of the net.Interface). */
+export function formatIfAddr({ ip, iface }: IfAddr): string {
+  return `${formatIPAddr(ip)} {${iface.index} ${iface.mtu} ${iface.name} ${iface.hardwareAddr} ${formatFlags(iface.flags)}}`;
 }

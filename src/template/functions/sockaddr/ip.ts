@@ -75,8 +75,15 @@ export function parseIPAddr(text: string, family?: 6): IPAddr | undefined {
 
 const formatIPv4 = (n: bigint) => [24n, 16n, 8n, 0n].map((s) => String((n >> s) & 0xffn)).join('.');
 
-/** Go's net.IP.String for an IPv6 address: the longest run of two or more zero groups as "::". */
-function formatIPv6(n: bigint): string {
+/**
+ * Go's net.IP.String for an IPv6 address: the longest run of two or more zero groups as "::".
+ * A value past 128 bits (go-sockaddr's `math "network"` can make one) keeps the first 16 bytes
+ * of its magnitude, as bigIntToNetIPv6's copy does.
+ */
+function formatIPv6(value: bigint): string {
+  let n = value < 0n ? -value : value;
+  const bytes = n.toString(16).length + 1 >> 1;
+  if (bytes > 16) n >>= BigInt(8 * (bytes - 16));
   const words = Array.from({ length: 8 }, (_, i) => Number((n >> BigInt(112 - 16 * i)) & 0xffffn));
   if (words.slice(0, 6).every((w, i) => (i < 5 ? w === 0 : w === 0xffff))) return formatIPv4(n & 0xffffffffn);
   let start = -1;
