@@ -51,10 +51,19 @@ function mapRune(to: Case, cp: number): number {
   return cp;
 }
 
+/**
+ * A lone surrogate is a byte of invalid UTF-8 (src/bytes.ts escapes them so): strings.Map
+ * decodes it as utf8.RuneError and writes U+FFFD in its place.
+ */
+const isEscapedByte = (cp: number) => cp >= 0xd800 && cp <= 0xdfff;
+
 function mapString(to: Case, s: string): string {
   if (/^[\x00-\x7f]*$/.test(s)) return to === Case.Lower ? s.toLowerCase() : s.toUpperCase();
   let out = '';
-  for (const r of s) out += String.fromCodePoint(mapRune(to, r.codePointAt(0)!));
+  for (const r of s) {
+    const cp = r.codePointAt(0)!;
+    out += isEscapedByte(cp) ? '\ufffd' : String.fromCodePoint(mapRune(to, cp));
+  }
   return out;
 }
 
@@ -82,8 +91,9 @@ export function goTitle(s: string): string {
   let out = '';
   for (const r of s) {
     const cp = r.codePointAt(0)!;
-    out += isSeparator(previous) ? String.fromCodePoint(mapRune(Case.Title, cp)) : r;
-    previous = cp;
+    if (isEscapedByte(cp)) out += '\ufffd';
+    else out += isSeparator(previous) ? String.fromCodePoint(mapRune(Case.Title, cp)) : r;
+    previous = isEscapedByte(cp) ? 0xfffd : cp;
   }
   return out;
 }

@@ -57,6 +57,8 @@ describe('Go case mapping', () => {
     ['Title splits words at a no-break space but not at punctuation above ASCII', goTitle, 'a\u00a0b a«b', 'A\u00a0B A«b'],
     ['Title keeps the rest of each word', goTitle, 'hELLO wORLD-x_y', 'HELLO WORLD-X_y'],
     ['supplementary letters map (Deseret)', goToUpper, '𐐨', '𐐀'],
+    ['an invalid UTF-8 byte becomes U+FFFD, as strings.Map writes it', goToUpper, 'a\udcffé', 'A\ufffdÉ'],
+    ['Title replaces an invalid byte too', goTitle, '\udc80x y', '\ufffdx Y'],
   ];
   for (const [name, fn, input, want] of cases) it(name, () => assert.equal(fn(input), want));
 });
