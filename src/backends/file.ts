@@ -4,7 +4,8 @@ import { decodeBytes } from '../bytes.js';
 import { CtmplError, messageOf } from '../errors.js';
 import type { Backend } from './backend.js';
 import { followFiles } from './follow-files.js';
-import { contentSnapshot, kvData } from './kv-data.js';
+import type { Dependency } from '../types/dependency.js';
+import { confdListing, contentSnapshot, kvData } from './kv-data.js';
 import { parseYamlV2, YamlUint64 } from './yaml-v2.js';
 import { joinPath } from '../template/functions/go-path.js';
 import { formatFloat } from '../template/go/strconv.js';
@@ -29,11 +30,16 @@ export function createFileBackend(options: FileBackendOptions): Backend {
     description,
     supports: (dep) => dep.type === 'kv.get' || dep.type === 'kv.list',
     async snapshot(dep) {
-      return contentSnapshot(kvData(await read(), dep));
+      return contentSnapshot(answer(await read(), dep));
     },
-    changes: (dep, cursor, signal) => followFiles(options.files, async () => contentSnapshot(kvData(await read(), dep)), cursor, signal),
+    changes: (dep, cursor, signal) => followFiles(options.files, async () => contentSnapshot(answer(await read(), dep)), cursor, signal),
     async close() {},
   } satisfies Backend;
+}
+
+/** A confd resource's key (`siblings`) lists as confd's GetValues does; everything else as kvData. */
+function answer(all: ReadonlyMap<string, string>, dep: Dependency): unknown {
+  return dep.type === 'kv.list' && dep.siblings ? confdListing(all, dep.prefix) : kvData(all, dep);
 }
 
 /**

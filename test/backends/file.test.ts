@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { readAll } from '../../src/backends/file.js';
+import { createFileBackend, readAll } from '../../src/backends/file.js';
 import { findBinary } from '../support/binaries.js';
 
 /**
@@ -50,6 +50,17 @@ describe('file backend reads YAML as confd (yaml.v2) does', () => {
   it('refuses a key that is not a string, where confd panics', async () => {
     await assert.rejects(read('yes: 1\n'), /key true under \/ is not a string/);
     await assert.rejects(read('ports:\n  80: web\n'), /key 80 under \/ports is not a string/);
+  });
+
+  it("lists a confd resource's key as confd's GetValues does: by text, so /app takes /apple", async () => {
+    const file = join(dir, 'listing.yaml');
+    await writeFile(file, 'app:\n  x: 1\napple:\n  z: 2\n');
+    const backend = createFileBackend({ files: [file] });
+    const signal = new AbortController().signal;
+    const confdKey = await backend.snapshot({ type: 'kv.list', prefix: '/app', siblings: true }, signal);
+    const templateList = await backend.snapshot({ type: 'kv.list', prefix: '/app' }, signal);
+    assert.deepEqual([...(confdKey.data as Map<string, string>).keys()], ['/app/x', '/apple/z']);
+    assert.deepEqual([...(templateList.data as Map<string, string>).keys()], ['/app/x']);
   });
 
   it('refuses a document that is not a map, as confd does', async () => {
