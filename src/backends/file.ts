@@ -6,7 +6,8 @@ import type { Backend } from './backend.js';
 import { followFiles } from './follow-files.js';
 import type { Dependency } from '../types/dependency.js';
 import { confdListing, contentSnapshot, kvData } from './kv-data.js';
-import { parseYamlV2, YamlUint64 } from './yaml-v2.js';
+import { parseYamlV2 } from '../template/functions/yaml-v2-parse.js';
+import { resolvePlainScalar, YamlUint64 } from '../template/functions/yaml-v2-resolve.js';
 import { joinPath } from '../template/functions/go-path.js';
 import { formatFloat } from '../template/go/strconv.js';
 
@@ -67,7 +68,7 @@ export async function readAll(files: readonly string[]): Promise<Map<string, str
     }
     let document: unknown;
     try {
-      document = parseYamlV2(text);
+      document = parseYamlV2(text, resolvePlainScalar);
     } catch (error) {
       throw new CtmplError('BACKEND', `file ${path}${positionOf(error)}: invalid YAML/JSON: ${firstLineOf(error)}`, { cause: error });
     }
