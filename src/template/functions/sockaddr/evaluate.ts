@@ -3,6 +3,7 @@
  * spaces), a Go template run with missingkey=error, every interface address as dot, and
  * go-sockaddr's functions (template/template.go).
  */
+import { formatValue, typeString } from '../../go/print.js';
 import { quote } from '../../go/strconv.js';
 import { executeGoTemplate, parseGoTemplate } from '../../go/index.js';
 import { goFunc, goSlice, taggedType, type FuncMap, type GoStruct, type GoValue } from '../../go/values.js';
@@ -47,15 +48,9 @@ function toValue(ifAddr: IfAddr): GoStruct {
 
 const toValues = (ifAddrs: readonly IfAddr[]): GoValue[] => goSlice(IF_ADDRS, ifAddrs.map(toValue));
 
-function typeOfValue(value: GoValue): string {
-  if (value === null || value === undefined) return '<nil>';
-  if (Array.isArray(value)) return '[]interface {}';
-  return typeof value === 'object' ? 'struct' : typeof value === 'number' ? 'int' : typeof value;
-}
-
 /** The IfAddrs argument of a go-sockaddr function; other values are the type error Go's call gives. */
 function ifAddrsOf(value: GoValue): IfAddr[] {
-  if (!isIfAddrs(value)) throw new Error(`wrong type for value; expected ${IF_ADDRS}; got ${typeOfValue(value)}`);
+  if (!isIfAddrs(value)) throw new Error(`wrong type for value; expected ${IF_ADDRS}; got ${typeString(value)}`);
   return value.map((item) => unwrap.get(item as object)!);
 }
 
@@ -77,7 +72,7 @@ function sockaddrFuncs(host: Host): FuncMap {
     attr: goFunc(['string', 'any'], (name: string, value: GoValue) => {
       const single = value && typeof value === 'object' && !Array.isArray(value) ? unwrap.get(value) : undefined;
       if (single) return attribute(single, name);
-      if (!isIfAddrs(value)) throw new Error(`unable to obtain attribute ${name} from type ${typeOfValue(value)} (${String(value)})`);
+      if (!isIfAddrs(value)) throw new Error(`unable to obtain attribute ${name} from type ${typeString(value)} (${formatValue(value)})`);
       const list = ifs(value);
       return list.length === 0 ? '' : attribute(list[0]!, name);
     }),

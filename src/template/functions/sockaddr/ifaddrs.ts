@@ -9,7 +9,7 @@ import { FLAG_BROADCAST, FLAG_LOOPBACK, FLAG_MULTICAST, FLAG_POINT_TO_POINT, FLA
 import { contains, formatAddress, formatIPAddr, ipAttribute, ipPredicates, maskBytes, parseIPAddr, type IPAddr } from './ip.js';
 import { RFC_NETWORKS } from './rfc-table.js';
 
-export const FORWARDING_BLACKLIST = 4294967295;
+const FORWARDING_BLACKLIST = 4294967295;
 const quoteAscii = (s: string) => quote(s, true);
 
 let rfcs: Map<number, IPAddr[]> | undefined;
@@ -19,7 +19,7 @@ function knownRFCs(): Map<number, IPAddr[]> {
   return (rfcs ??= new Map([...RFC_NETWORKS].map(([rfc, nets]) => [rfc, nets.split(' ').map((n) => parseIPAddr(n, n.includes(':') ? 6 : undefined)!)])));
 }
 
-export const isRFC = (rfc: number, ip: IPAddr): boolean => knownRFCs().get(rfc)?.some((net) => contains(net, ip)) ?? false;
+const isRFC = (rfc: number, ip: IPAddr): boolean => knownRFCs().get(rfc)?.some((net) => contains(net, ip)) ?? false;
 
 type Split = [matched: IfAddr[], remainder: IfAddr[]];
 
@@ -100,7 +100,7 @@ const ATTR_FLAGS: Readonly<Record<string, (ip: IPAddr) => boolean>> = {
 };
 
 /** IfByFlag: interface flags must all be set, or any wanted address property holds. */
-export function byFlag(selector: string, ifAddrs: readonly IfAddr[]): Split {
+function byFlag(selector: string, ifAddrs: readonly IfAddr[]): Split {
   let wantedFlags = 0;
   let checkFlags = false;
   const attrs: ((ip: IPAddr) => boolean)[] = [];
@@ -195,7 +195,7 @@ const typeBit = (ip: IPAddr) => (ip.family === 4 ? 2 : 4);
  * comparisons that are not consistent (CmpRFC puts any in-RFC address before one of the other
  * family, both ways round). Longer lists (Go's pdqsort) are sorted stably instead.
  */
-export function orderBy(ifAddrs: readonly IfAddr[], compares: readonly Compare[]): IfAddr[] {
+function orderBy(ifAddrs: readonly IfAddr[], compares: readonly Compare[]): IfAddr[] {
   const isLess = (a: IfAddr, b: IfAddr) => {
     for (const compare of compares) {
       const result = compare(a, b);
