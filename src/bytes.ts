@@ -27,7 +27,8 @@ const escapedByte = /(?<![\ud800-\udbff])[\udc80-\udcff]/;
 
 /** Encodes text for a file or a store: UTF-8, with each escaped byte (U+DC80..U+DCFF) written as itself. */
 export function encodeText(text: string): Buffer {
-  if (!escapedByte.test(text)) return Buffer.from(text, 'utf8');
+  // A well-formed string has no lone surrogate, so no escaped byte: one native check, not a regex scan.
+  if (text.isWellFormed() || !escapedByte.test(text)) return Buffer.from(text, 'utf8');
   const chunks: Buffer[] = [];
   let start = 0;
   for (let i = 0; i < text.length; i += 1) {
@@ -42,7 +43,7 @@ export function encodeText(text: string): Buffer {
 
 /** The byte length encodeText(text) would have. */
 export function encodedLength(text: string): number {
-  return escapedByte.test(text) ? encodeText(text).length : Buffer.byteLength(text, 'utf8');
+  return text.isWellFormed() || !escapedByte.test(text) ? Buffer.byteLength(text, 'utf8') : encodeText(text).length;
 }
 
 function isHighSurrogate(unit: number): boolean {

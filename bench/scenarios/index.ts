@@ -8,6 +8,8 @@ import { run as runIdleRss } from './idle-rss.js';
 import { run as runRender } from './render.js';
 import { run as runVaultRotation } from './vault-rotation.js';
 import { run as runStartup } from './startup.js';
+import { run as runFleetFootprint } from './fleet-footprint.js';
+import { run as runFleetDedup } from './fleet-dedup.js';
 
 export type Size = 'full' | 'tiny';
 
@@ -20,6 +22,8 @@ export const scenarios: readonly { name: string; needs: readonly ('etcd' | 'redi
   { name: 'latency', needs: ['etcd', 'redis', 'zookeeper'], run: runLatency },
   { name: 'fan-out', needs: ['etcd'], run: runFanOut },
   { name: 'idle-rss', needs: ['etcd'], run: runIdleRss },
+  { name: 'fleet-footprint', needs: [], run: runFleetFootprint },
   { name: 'render', needs: [], run: runRender },
   { name: 'vault-rotation', needs: ['vault'], run: runVaultRotation },
+  { name: 'fleet-dedup', needs: [], run: runFleetDedup },
 ];

@@ -28,6 +28,8 @@ export interface Snapshot {
 export interface Backend {
   /** Name and address for log lines and errors, e.g. `etcd http://127.0.0.1:2379`. */
   readonly description: string;
+  /** Name and address of the store that serves `dep`, where a wrapper serves some elsewhere (Vault, local files); default `description`. */
+  addressOf?(dep: Dependency): string;
   supports(dep: Dependency): boolean;
   snapshot(dep: Dependency, signal: AbortSignal): Promise<Snapshot>;
   changes(dep: Dependency, cursor: string, signal: AbortSignal): AsyncIterable<Snapshot>;

@@ -2,6 +2,7 @@ import { CtmplError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { TlsOptions } from '../types/tls.js';
 import type { Backend } from './backend.js';
+import type { FleetStore } from './fleet.js';
 import { withLocalFiles } from './local-files.js';
 import { withRegistratorServices } from './registrator.js';
 import { exponentialBackoff } from '../retry-policy.js';
@@ -158,6 +159,38 @@ async function createStoreBackend(config: BackendSettings, env: Env, logger: Log
     default:
       throw new CtmplError('USAGE', `unknown backend "${String(config.backend)}"`);
   }
+}
+
+/** Fleet mode's settings (the run's DedupSettings), as the stores take them. */
+export interface FleetSettings {
+  readonly prefix: string;
+  readonly ttlMs: number;
+  readonly maxStaleMs: number;
+  readonly blockQueryWaitMs: number;
+}
+
+/** Fleet mode's store (-dedup): the run's Consul or etcd, reached as the backend reaches it. */
+export async function createFleetStore(config: BackendSettings, dedup: FleetSettings, env: Env, logger: Logger): Promise<FleetStore> {
+  const log = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => logger[level]('dedup', message);
+  if (config.backend === 'consul') {
+    const { createConsulFleet } = await import('./consul/fleet.js');
+    return createConsulFleet({
+      address: config.nodes[0] ?? env.CONSUL_HTTP_ADDR ?? '127.0.0.1:8500',
+      env,
+      ...(config.token !== undefined ? { token: config.token } : {}),
+      ...(config.tokenFile !== undefined ? { tokenFile: config.tokenFile } : {}),
+      ...(config.username !== undefined ? { auth: { username: config.username, password: config.password ?? '' } } : {}),
+      ...tlsOf(config),
+      ...dedup,
+      log,
+    });
+  }
+  if (config.backend === 'etcd' || config.backend === 'etcdv3') {
+    const { createEtcdFleet } = await import('./etcd/fleet.js');
+    const nodes = config.nodes.length > 0 ? config.nodes : ['http://127.0.0.1:2379'];
+    return createEtcdFleet({ nodes, ...credentials(config), ...tlsOf(config), prefix: dedup.prefix, ttlMs: dedup.ttlMs, log });
+  }
+  throw new CtmplError('USAGE', `-dedup: the ${config.backend} backend cannot hold a fleet's locks; use consul or etcd`);
 }
 
 function credentials(config: BackendSettings): { username?: string; password?: string } {

@@ -11,6 +11,7 @@ import { contentSnapshot } from './kv-data.js';
 export function withLocalFiles(inner: Backend): Backend {
   return {
     description: inner.description,
+    addressOf: (dep) => (dep.type === 'file' ? 'local files' : (inner.addressOf?.(dep) ?? inner.description)),
     supports: (dep) => dep.type === 'file' || inner.supports(dep),
     snapshot: (dep, signal) => (dep.type === 'file' ? readLocalFile(dep.path) : inner.snapshot(dep, signal)),
     changes: (dep, cursor, signal) =>

@@ -9,7 +9,8 @@ import { normalizeKvPath, type Dependency } from '../types/dependency.js';
 export function withRegistratorServices(inner: Backend, servicesPrefix: string): Backend {
   const root = normalizeKvPath(servicesPrefix);
   const listOf = (dep: Dependency): Dependency | undefined => {
-    if (dep.type === 'health.service') return { type: 'kv.list', prefix: normalizeKvPath(`${root}/${dep.name}`) };
+    // The layout knows nothing of Connect: `connect` is Consul's alone.
+    if (dep.type === 'health.service' && !dep.connect) return { type: 'kv.list', prefix: normalizeKvPath(`${root}/${dep.name}`) };
     if (dep.type === 'catalog.services') return { type: 'kv.list', prefix: root };
     return undefined;
   };

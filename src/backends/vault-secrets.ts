@@ -4,10 +4,10 @@ import type { VaultSource, VaultSourceOptions } from './vault/source.js';
 
 export type { VaultSourceOptions };
 
-const isVaultDep = (dep: Dependency): boolean => dep.type === 'vault.read' || dep.type === 'vault.write' || dep.type === 'vault.list';
+const isVaultDep = (dep: Dependency): boolean => dep.type.startsWith('vault.');
 
 /**
- * Serves `secret` and `secrets` (vault.read, vault.write, vault.list) from Vault in front of
+ * Serves `secret`, `secrets` and `pkiCert` (vault.read, vault.write, vault.list, vault.pki) from Vault in front of
  * whichever backend serves the rest, so templates mix Vault secrets with Consul keys. The
  * client is made on first use; from then on the token is renewed until `close`.
  */
@@ -20,6 +20,7 @@ export function withVaultSecrets(inner: Backend, options: VaultSourceOptions): B
   }
   return {
     description: inner.description,
+    addressOf: (dep) => (isVaultDep(dep) ? `vault ${options.address}` : (inner.addressOf?.(dep) ?? inner.description)),
     supports: (dep) => isVaultDep(dep) || inner.supports(dep),
     snapshot: async (dep, signal) => (isVaultDep(dep) ? (await sourceOf()).snapshot(dep, signal) : inner.snapshot(dep, signal)),
     changes: (dep, cursor, signal) => (isVaultDep(dep) ? vaultChanges(dep, cursor, signal) : inner.changes(dep, cursor, signal)),

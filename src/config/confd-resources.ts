@@ -88,6 +88,7 @@ export async function loadResourceFile(file: string, defaults: ResourceDefaults)
   return {
     origin: shown,
     src: resolve(defaults.confdir, 'templates', src),
+    templateDir: resolve(defaults.confdir, 'templates'),
     dest: resolve(defaults.cwd, dest),
     ...(keys ? { keys } : {}),
     prefix,

@@ -27,6 +27,7 @@ const keyToFlag: Record<string, string> = {
   'client-ca-keys': 'client-ca-keys', flavor: 'flavor', wait: 'wait', 'command-timeout': 'command-timeout',
   'lookup-timeout': 'lookup-timeout', 'reload-error-fatal': 'reload-error-fatal', 'services-prefix': 'services-prefix',
   'function-denylist': 'function-denylist', 'sandbox-path': 'sandbox-path', 'status-addr': 'status-addr',
+  'blocked-warning': 'blocked-warning',
   'retry-max': 'retry-max', 'max-stale': 'max-stale', 'consul-addr': 'consul-addr', 'consul-token': 'consul-token',
   'token-file': 'token-file', 'tls-server-name': 'tls-server-name', 'tls-skip-verify': 'tls-skip-verify',
   'initial-wait': 'initial-wait', scheme: 'scheme',

@@ -2,6 +2,7 @@ import type { LogFormat, LogLevel } from '../types/log.js';
 import type { TlsOptions } from '../types/tls.js';
 import type { Flavor } from '../types/template.js';
 import type { Wait } from './wait.js';
+import type { DedupSettings } from './dedup.js';
 import type { VaultAuthConfig, VaultConfig } from '../types/vault.js';
 import { defaultVaultConfig } from './vault.js';
 
@@ -45,6 +46,10 @@ export interface Config {
   readonly maxStaleMs?: number;
   readonly retryMax: number;
   readonly statusAddress?: string;
+  /** A template waiting this long for data is named in a warning, repeated at growing intervals. */
+  readonly blockedWarningMs: number;
+  /** Fleet mode (-dedup, deduplicate {}); absent: off. */
+  readonly dedup?: DedupSettings;
   // operations: dry-run gate, lint, consul-template config files, exec mode, packaging
   /** -exit-code: a dry run exits 2 when a file would change (terraform's -detailed-exitcode). */
   readonly exitCode: boolean;
@@ -96,6 +101,7 @@ export const defaultConfig: Config = {
   separator: '/',
   tls: { verify: true },
   retryMax: Infinity,
+  blockedWarningMs: 10_000,
   // operations
   exitCode: false,
   parseOnly: false,

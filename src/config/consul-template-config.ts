@@ -1,6 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { CtmplError, messageOf } from '../errors.js';
+import type { DedupBlock } from './dedup.js';
 import { parseHcl, type HclValue, type Position } from './hcl.js';
 import { vaultTableToFlags } from './vault.js';
 
@@ -15,7 +16,9 @@ export interface ConsulTemplateConfig {
   readonly templates: readonly { readonly block: Readonly<Record<string, unknown>>; readonly where: string }[];
   readonly killSignal?: string;
   readonly reloadSignal?: string;
-  /** Settings accepted but without effect in ctmpl (syslog, deduplicate…), to warn about once. */
+  /** The deduplicate {} block (fleet mode), keys as written. */
+  readonly deduplicate?: DedupBlock;
+  /** Settings accepted but without effect in ctmpl (syslog…), to warn about once. */
   readonly notes: readonly string[];
 }
 
@@ -53,7 +56,7 @@ const rootSchema: Schema = {
     env: { pristine: 'leaf', custom: 'leaf', whitelist: 'leaf', blacklist: 'leaf' },
   },
   syslog: { enabled: 'leaf', facility: 'leaf' },
-  deduplicate: { enabled: 'leaf', prefix: 'leaf' },
+  deduplicate: { enabled: 'leaf', prefix: 'leaf', ttl: 'leaf', TTL: 'leaf', max_stale: 'leaf', block_query_wait: 'leaf' },
 };
 
 type Decoded = { [key: string]: unknown };
@@ -104,6 +107,7 @@ function mergeConfigs(base: ConsulTemplateConfig, next: ConsulTemplateConfig): C
     templates: [...base.templates, ...next.templates],
     ...pick('killSignal', next.killSignal ?? base.killSignal),
     ...pick('reloadSignal', next.reloadSignal ?? base.reloadSignal),
+    ...(base.deduplicate || next.deduplicate ? { deduplicate: { ...base.deduplicate, ...next.deduplicate } } : {}),
     notes: [...base.notes, ...next.notes],
   };
 }
@@ -169,7 +173,6 @@ function toConsulTemplateConfig(root: Decoded, file: string): ConsulTemplateConf
   const vault = (root.vault ?? {}) as Decoded;
   const notes: string[] = [];
   if (root.syslog && (root.syslog as Decoded).enabled === true) notes.push(`${file}: syslog is not supported; logging to stderr`);
-  if (root.deduplicate && (root.deduplicate as Decoded).enabled === true) notes.push(`${file}: deduplicate mode is not supported; ignored`);
   const values: Decoded = {
     ...consulValues(consul),
     ...pick('wait', root.wait),
@@ -185,6 +188,7 @@ function toConsulTemplateConfig(root: Decoded, file: string): ConsulTemplateConf
     templates,
     ...pick('killSignal', root.kill_signal as string | undefined),
     ...pick('reloadSignal', root.reload_signal as string | undefined),
+    ...pick('deduplicate', root.deduplicate as DedupBlock | undefined),
     notes,
   };
 }

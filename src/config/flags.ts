@@ -54,7 +54,9 @@ const flagDefinitions = {
   'tls-skip-verify': { type: 'boolean', describe: 'do not verify the server certificate' },
   'max-stale': { type: 'string', describe: 'Consul: allow stale reads up to this age' },
   'retry-max': { type: 'number', describe: 'give up after N failed backend attempts (default: never)' },
-  'status-addr': { type: 'string', describe: 'serve /health and /metrics on host:port' },
+  'status-addr': { type: 'string', describe: 'serve the status page, /status, /health and /metrics on host:port' },
+  'blocked-warning': { type: 'string', describe: 'warn when a template has waited this long for data, again at growing intervals (default 10s)' },
+  dedup: { type: 'boolean', describe: 'fleet mode: one instance per template watches and publishes its data in Consul or etcd, the others follow it' },
   // operations: dry-run gate, lint, consul-template config files, exec mode, packaging
   'exit-code': { type: 'boolean', describe: 'with -noop: exit 2 when a file would change, 0 when none would, 1 on errors (implies -onetime)' },
   'parse-only': { type: 'boolean', describe: 'parse every resource and template, report every error, touch nothing (= `ctmpl check`)' },

@@ -5,7 +5,8 @@ import type { Flavor } from '../types/template.js';
 import { backendNames, defaultConfig, type BackendName, type Config } from './config.js';
 import { findConfigFile, readConfigFile, type ConfigFile } from './config-file.js';
 import { loadConfdResources } from './confd-resources.js';
-import { readConsulTemplateConfigs, type ConsulTemplateConfig } from './consul-template-config.js';
+import type { ConsulTemplateConfig } from './consul-template-config.js';
+import { dedupSettingsOf } from './dedup.js';
 import { settingsFromEnvironment } from './environment.js';
 import { execSettingsOf, signalOf } from './exec-settings.js';
 import type { ParsedFlags } from './flags.js';
@@ -42,7 +43,8 @@ export async function loadConfig(
   const configPath = await findConfigFile(configFileSetting && resolve(cwd, configFileSetting), confdirSetting ? resolve(cwd, confdirSetting) : defaultConfig.confdir);
   const configFile = configPath ? await readConfigFile(configPath, cwd) : undefined;
   const configPaths = flags.config ?? envValues.config;
-  const ctConfig = configPaths ? await readConsulTemplateConfigs(configPaths, cwd) : undefined;
+  // The HCL reader loads only for a run given consul-template config files.
+  const ctConfig = configPaths ? await (await import('./consul-template-config.js')).readConsulTemplateConfigs(configPaths, cwd) : undefined;
   // A consul-template config means Consul, as it does for consul-template, unless ctmpl.toml names a backend.
   const impliedBackend = ctConfig && configFile?.values.backend === undefined ? { backend: 'consul' } : {};
   const fileValues: Readonly<Record<string, unknown>> = { ...configFile?.values, ...impliedBackend, ...ctConfig?.values };
@@ -87,6 +89,7 @@ function withOperations(config: Config, setting: (name: keyof ParsedFlags) => un
     ...optional('exec', exec),
     ...optional('killSignal', signalOf(ct?.killSignal, 'kill_signal')),
     ...optional('reloadSignal', signalOf(ct?.reloadSignal, 'reload_signal')),
+    ...optional('dedup', dedupSettingsOf(setting('dedup'), ct?.deduplicate, config.backend)),
   };
 }
 
@@ -145,6 +148,7 @@ function buildConfig(setting: (name: keyof ParsedFlags) => unknown, cwd: string,
     ...optional('maxStaleMs', setting('max-stale') === undefined ? undefined : positiveDuration(setting('max-stale'), 'max-stale', 0)),
     retryMax: positiveInteger(setting('retry-max'), 'retry-max') ?? defaultConfig.retryMax,
     ...optional('statusAddress', optionalString(setting('status-addr'), 'status-addr')),
+    blockedWarningMs: positiveDuration(setting('blocked-warning'), 'blocked-warning', defaultConfig.blockedWarningMs),
     // vault
     vault: vaultConfigOf(setting as (name: string) => unknown),
     vaultAuth: vaultAuthOf(setting as (name: string) => unknown),

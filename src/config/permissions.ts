@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { CtmplError } from '../errors.js';
 
 /**
@@ -24,11 +24,16 @@ export function resolveId(kind: 'user' | 'group', value: unknown, where: string)
   if (typeof value !== 'string' || value === '') throw new CtmplError('CONFIG', `${where}: invalid ${kind} ${JSON.stringify(value)}`);
   const database = kind === 'user' ? 'passwd' : 'group';
   try {
-    const entry = execFileSync('getent', [database, value], { encoding: 'utf8' });
+    const entry = loadChildProcess().execFileSync('getent', [database, value], { encoding: 'utf8' });
     const id = Number(entry.split(':')[2]);
     if (Number.isInteger(id)) return id;
   } catch {
     // unknown name: reported below
   }
   throw new CtmplError('CONFIG', `${where}: unknown ${kind} "${value}"`);
+}
+
+/** node:child_process, loaded when a name is first resolved: ~5 ms of start-up that most runs do not need. */
+function loadChildProcess(): typeof import('node:child_process') {
+  return createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
 }

@@ -12,6 +12,8 @@ export interface Resource {
   readonly src: string;
   /** An inline template (consul-template's `contents`): used instead of reading `src`. */
   readonly contents?: string;
+  /** Where `include` finds templates: conf.d resources' templates folder (else `src`'s folder). */
+  readonly templateDir?: string;
   readonly dest: string;
   /** confd `keys`, joined with the prefix; absent: dependencies come from the template itself. */
   readonly keys?: readonly string[];

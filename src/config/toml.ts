@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { parse, TomlError } from 'smol-toml';
 import { CtmplError, messageOf } from '../errors.js';
 
 /**
@@ -13,6 +12,8 @@ export async function readTomlFile(path: string): Promise<{ data: Record<string,
   } catch (error) {
     throw new CtmplError('CONFIG', `${path}: cannot read: ${messageOf(error)}`, { cause: error });
   }
+  // Loaded here: a run with -template and no config file reads no TOML.
+  const { parse, TomlError } = await import('smol-toml');
   try {
     return { data: parse(text) as Record<string, unknown>, text };
   } catch (error) {

@@ -7,6 +7,7 @@ export interface CommandResult {
   readonly timedOut: boolean;
   /** The last lines of stdout and stderr together, for log lines. */
   readonly outputTail: string;
+  readonly durationMs: number;
 }
 
 /** Where commands run and the whole environment they see: the run's own (`run(argv, io)`), not this process's. */
@@ -29,6 +30,7 @@ const killGraceMs = 2000;
 export async function runCommand(command: string, timeoutMs: number, place: CommandPlace): Promise<CommandResult> {
   // Loaded on first use: most once-mode runs have no command, and execa costs ~90 ms to load.
   const { execa } = await import('execa');
+  const started = performance.now();
   const subprocess = execa(command, { shell: true, detached: true, reject: false, all: true, stdin: 'ignore', cwd: place.cwd, env: place.env, extendEnv: false });
   let timedOut = false;
   const terminate = setTimeout(() => {
@@ -45,6 +47,7 @@ export async function runCommand(command: string, timeoutMs: number, place: Comm
     ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}),
     timedOut,
     outputTail: tailOf(String(result.all ?? ''), 10),
+    durationMs: performance.now() - started,
   };
 }
 

@@ -42,14 +42,16 @@ export interface DaemonModeOptions {
 export async function runDaemonMode(prepared: PreparedResource[], { config, backend, logger, io, reloadResources }: DaemonModeOptions): Promise<number> {
   const supervision = await superviseExecChild(config, logger, io);
   const signal = supervision.signal;
+  const fleet = await fleetModeFor(config, logger, io);
   const daemon = new Daemon({
     ...processOptionsFor(config, logger, io), backend, signal, watch: config.watch, intervalMs: config.interval * 1000,
     onPassComplete: passHandler(supervision.child, logger, io),
     ...(config.wait ? { wait: config.wait } : {}), waitAtStart: config.waitAtStart, reloadErrorFatal: config.reloadErrorFatal,
-    retryPolicy: retryPolicyFor(config.retryMax),
+    retryPolicy: retryPolicyFor(config.retryMax), blockedWarningMs: config.blockedWarningMs,
+    ...(fleet ? { fleet } : {}),
   });
   logger.info('runner', `watching ${prepared.length} template(s) on ${backend.description} (${config.watch ? 'watch' : `interval ${config.interval}s`})`);
-  const status = config.statusAddress ? await (await import('./status-server.js')).startStatusServer(config.statusAddress, daemon.stats) : undefined;
+  const status = config.statusAddress ? await (await import('./status-server.js')).startStatusServer(config.statusAddress, daemon.stats, () => daemon.status.status()) : undefined;
   const reload = async () => {
     try {
       daemon.replaceResources(await reloadResources());
@@ -62,9 +64,11 @@ export async function runDaemonMode(prepared: PreparedResource[], { config, back
   const templateFiles = prepared.filter((item) => !item.resource.origin.endsWith('.toml') && item.resource.contents === undefined).map((item) => item.resource.src);
   const stopWatchingConfiguration = watchConfiguration([join(config.confdir, 'conf.d'), join(config.confdir, 'templates'), ...templateFiles], reload, signal);
   // A daemon that gave up leaves nothing running behind it.
-  const fatal = await daemon.run(prepared).finally(() => {
+  const fatal = await daemon.run(prepared).finally(async () => {
     stopWatchingConfiguration();
     status?.close();
+    // A clean stop hands every template this instance leads to the fleet at once.
+    await fleet?.close();
   });
   if (fatal) {
     logger.error('runner', fatal.message);
@@ -72,6 +76,22 @@ export async function runDaemonMode(prepared: PreparedResource[], { config, back
     return exitCodeFor(fatal.code);
   }
   return supervision.child ? supervision.child.exited : ExitCode.ok;
+}
+
+/** Fleet mode (-dedup) on the run's Consul or etcd; none in a dry run, which must not lead anything. */
+async function fleetModeFor(config: Config, logger: Logger, io: DaemonIo) {
+  if (!config.dedup || config.noop) return undefined;
+  const [{ createFleetStore }, { FleetMode }, { templateHash }] = await Promise.all([
+    import('../backends/index.js'), import('./dedup/fleet-mode.js'), import('./dedup/template-hash.js'),
+  ]);
+  const store = await createFleetStore(config, config.dedup, io.env, logger);
+  logger.info('dedup', `fleet mode on ${store.description}, under ${config.dedup.prefix}/`);
+  return new FleetMode<PreparedResource>({
+    store,
+    logger,
+    hashOf: ({ resource, template }) => templateHash({ ...resource, text: template.source.text }),
+    nameOf: ({ resource }) => resource.dest,
+  });
 }
 
 /**

@@ -4,14 +4,17 @@ import { CtmplError, messageOf } from '../errors.js';
 import { dependencyKey, type Dependency } from '../types/dependency.js';
 import { DependencyRegistry } from './dependency-registry.js';
 import type { PreparedResource } from './prepare.js';
-import { writePass, type DueReload } from './pass.js';
+import { writePass, type DueReload, type RenderedResource } from './pass.js';
 import { secretValuesOf } from './secrets.js';
 import { runReloads, type ProcessOptions } from './process.js';
+import type { CommandResult } from './commands.js';
 import { Quiescence } from './quiescence.js';
 import { exponentialBackoff, type RetryPolicy } from '../retry-policy.js';
 import { SnapshotStore } from './snapshot-store.js';
 import { createStats, type RunStats } from './stats.js';
-import { Watcher } from './watcher.js';
+import { StatusBoard } from './status-board.js';
+import type { DaemonFleet } from './dedup/fleet-mode.js';
+import { Watcher, type WatcherOptions } from './watcher.js';
 
 export interface DaemonOptions extends ProcessOptions {
   readonly backend: Backend;
@@ -24,8 +27,12 @@ export interface DaemonOptions extends ProcessOptions {
   readonly reloadErrorFatal: boolean;
   /** Used by the daemon's own Watcher; default: exponential backoff, forever. */
   readonly retryPolicy?: RetryPolicy;
+  /** A template waiting this long for data is warned about, again at growing intervals (default 10 s). */
+  readonly blockedWarningMs?: number;
   /** Called after every pass (exec mode starts, signals or restarts its child from here). */
   readonly onPassComplete?: (pass: { isComplete: boolean; didChange: boolean; didFail: boolean }) => Promise<void> | void;
+  /** Fleet mode (-dedup): where each template's data comes from. */
+  readonly fleet?: DaemonFleet<PreparedResource>;
 }
 
 /** The run's counters; the name is kept for code written before RunStats. */
@@ -41,6 +48,8 @@ export type DaemonStats = RunStats;
  */
 export class Daemon {
   readonly stats: RunStats = createStats();
+  /** What each template waits for and last did, for the log's warnings, /status and the status page. */
+  readonly status: StatusBoard;
   readonly #options: DaemonOptions;
   readonly #watcher: Watcher;
   readonly #store = new SnapshotStore();
@@ -59,8 +68,24 @@ export class Daemon {
   constructor(options: DaemonOptions) {
     this.#options = options;
     const retry = options.retryPolicy ?? exponentialBackoff();
-    this.#watcher = new Watcher({ backend: options.backend, retry, logger: options.logger, stats: this.stats });
+    const { backend, logger } = options;
+    this.status = new StatusBoard({
+      backend: backend.description,
+      addressOf: (dep) => backend.addressOf?.(dep) ?? backend.description,
+      blockedWarningMs: options.blockedWarningMs ?? 10_000,
+      logger,
+      mode: options.watch ? 'watch' : `interval ${options.intervalMs / 1000}s`,
+    });
+    const onHealth: WatcherOptions['onHealth'] = (dep, health) =>
+      this.status.dependencyHealth(dep, health.kind === 'failing' ? { error: health.error.message, attempt: health.attempt } : undefined);
+    this.#watcher = new Watcher({ backend, retry, logger, stats: this.stats, onHealth });
     this.#registry = new DependencyRegistry((dep) => this.#startWatch(dep));
+    options.fleet?.attach({
+      markDirty: (item) => this.#markDirty(item),
+      forgetUnwatched: (keys) => {
+        for (const key of keys) if (this.#registry.usersOf(key).size === 0) this.#store.delete(key);
+      },
+    });
   }
 
   /** Runs until the signal aborts (resolves null) or a fatal reload failure (resolves the error). */
@@ -90,6 +115,8 @@ export class Daemon {
     }
     this.#rendered.clear();
     this.#resources = [...resources];
+    this.status.setTemplates(this.#resources.map((item) => item.resource));
+    this.#options.fleet?.setResources(this.#resources);
     for (const item of this.#resources) this.#markDirty(item);
     this.stats.watches = this.#registry.size;
   }
@@ -99,6 +126,7 @@ export class Daemon {
   }
 
   #stop(): void {
+    this.status.stop();
     for (const timer of this.#timers.values()) timer.cancel();
     this.#registry.stopAll();
   }
@@ -140,7 +168,9 @@ export class Daemon {
       this.#rendered.add(item);
       return [{ resource: item.resource, ...rendered }];
     });
-    const pass = await writePass(items, this.#options, (command) => this.#failedReloads.has(command));
+    const onCheck = (dest: string, result: CommandResult) => this.status.checked(dest, result);
+    const pass = await writePass(items, { ...this.#options, onCheck }, (command) => this.#failedReloads.has(command));
+    for (const { dest, didRender, error } of pass.outcomes) this.status.processed(dest, { didRender, ...(error ? { error: error.message } : {}) });
     this.stats.writes += pass.written;
     for (const error of pass.errors) this.#options.logger.error('runner', error.message);
     await this.#reload(pass.reloads);
@@ -153,7 +183,8 @@ export class Daemon {
 
   async #reload(reloads: readonly DueReload[]): Promise<void> {
     if (reloads.length === 0) return;
-    const failures = await runReloads(reloads, this.#options.commandPlace, this.#options.logger);
+    const onResult = (result: CommandResult) => this.status.reloaded(reloads.filter((r) => r.command === result.command).map((r) => r.dest), result);
+    const failures = await runReloads(reloads, this.#options.commandPlace, this.#options.logger, onResult);
     this.stats.reloads += new Set(reloads.map((r) => r.command)).size;
     for (const { command } of reloads) this.#failedReloads.delete(command);
     for (const failure of failures) {
@@ -163,18 +194,28 @@ export class Daemon {
   }
 
   /** Renders one resource; updates its watches from what it used. Returns the output, if complete. */
-  #render(item: PreparedResource): { output: string; secrets: string[] } | undefined {
+  #render(item: PreparedResource): Omit<RenderedResource, 'resource'> | undefined {
     this.stats.renders++;
+    const started = performance.now();
     try {
-      const result = item.template.render(this.#store.data, item.renderOptions);
-      this.#registry.setUses(item, result.used);
+      const { fleet } = this.#options;
+      const data = fleet ? fleet.dataFor(item, this.#store.data) : this.#store.data;
+      const result = item.template.render(data, item.renderOptions);
+      const durationMs = performance.now() - started;
+      this.#registry.setUses(item, fleet ? fleet.watchesFor(item, result.used) : result.used);
+      fleet?.rendered(item, result, data);
       this.stats.watches = this.#registry.size;
       if (result.output === undefined) {
         this.#options.logger.debug('runner', `${item.resource.dest}: waiting for ${[...result.missing.keys()].join(', ')}`);
+        this.status.rendered(item.resource, result, durationMs);
+        return undefined;
       }
-      return result.output === undefined ? undefined : { output: result.output, secrets: secretValuesOf(result.used, this.#store.data, this.#options.isVaultStore) };
+      const secrets = secretValuesOf(result.used, data, this.#options.isVaultStore);
+      this.status.rendered(item.resource, result, durationMs, secrets);
+      return { output: result.output, secrets, fileWrites: result.fileWrites };
     } catch (error) {
       this.#renderFailures++;
+      this.status.renderFailed(item.resource, messageOf(error));
       this.#options.logger.error('runner', `${item.resource.dest}: ${messageOf(error)} (keeping the last good file)`);
       return undefined;
     }
@@ -191,13 +232,17 @@ export class Daemon {
       const failure = error instanceof CtmplError ? error : new CtmplError('BACKEND', `${dependencyKey(dep)}: ${messageOf(error)}`);
       if (!signal.aborted) this.#fatal?.(failure);
     });
-    return () => controller.abort();
+    return () => {
+      controller.abort();
+      this.status.dependencyDropped(dep);
+    };
   }
 
   #onData(dep: Dependency, snapshot: Snapshot): void {
     const key = dependencyKey(dep);
     if (this.#store.cursorOf(dep) === snapshot.cursor && this.#store.has(dep)) return;
     this.#store.set(dep, snapshot);
+    this.status.dependencyData(dep);
     for (const item of this.#registry.usersOf(key)) this.#markDirty(item);
   }
 }

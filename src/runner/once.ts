@@ -2,7 +2,7 @@ import type { Backend } from '../backends/backend.js';
 import { CtmplError, messageOf } from '../errors.js';
 import type { Dependency } from '../types/dependency.js';
 import type { PreparedResource } from './prepare.js';
-import { writePass } from './pass.js';
+import { writePass, type RenderedResource } from './pass.js';
 import { runReloads, type ProcessOptions } from './process.js';
 import { exponentialBackoff, type RetryPolicy } from '../retry-policy.js';
 import { secretValuesOf } from './secrets.js';
@@ -16,6 +16,8 @@ export interface OnceOptions extends ProcessOptions {
   /** The same policy as the daemon's (-retry-max); default: exponential backoff until the lookup deadline. */
   readonly retryPolicy?: RetryPolicy;
 }
+
+type Rendered = Omit<RenderedResource, 'resource'>;
 
 export interface OnceResult {
   readonly failures: readonly CtmplError[];
@@ -62,7 +64,7 @@ async function renderAll(prepared: readonly PreparedResource[], options: OnceOpt
   const watcher = new Watcher({ backend: options.backend, retry: options.retryPolicy ?? exponentialBackoff(), logger: options.logger });
   const store = new SnapshotStore();
   const failures: CtmplError[] = [];
-  const outputs = new Map<PreparedResource, { output: string; secrets: string[] }>();
+  const outputs = new Map<PreparedResource, Rendered>();
   let pending = [...prepared];
   while (pending.length > 0) {
     const waiting = new Map<string, Dependency>();
@@ -71,8 +73,9 @@ async function renderAll(prepared: readonly PreparedResource[], options: OnceOpt
     for (const item of pending) {
       try {
         const result = item.template.render(store.data, item.renderOptions);
-        if (result.output !== undefined) outputs.set(item, { output: result.output, secrets: secretValuesOf(result.used, store.data, options.isVaultStore) });
-        else {
+        if (result.output !== undefined) {
+          outputs.set(item, { output: result.output, secrets: secretValuesOf(result.used, store.data, options.isVaultStore), fileWrites: result.fileWrites });
+        } else {
           stillPending.push(item);
           missingOf.set(item, [...result.missing.keys()]);
           for (const [key, dep] of result.missing) waiting.set(key, dep);
@@ -95,7 +98,7 @@ async function renderAll(prepared: readonly PreparedResource[], options: OnceOpt
 
 async function finishPass(
   prepared: readonly PreparedResource[],
-  outputs: ReadonlyMap<PreparedResource, { output: string; secrets: string[] }>,
+  outputs: ReadonlyMap<PreparedResource, Rendered>,
   failures: CtmplError[],
   options: OnceOptions,
 ): Promise<OnceResult> {

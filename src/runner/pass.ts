@@ -2,16 +2,21 @@ import type { Resource } from '../config/resource.js';
 import { CtmplError, messageOf } from '../errors.js';
 import { expandCommand } from './commands.js';
 import { processResource, type ProcessOptions } from './process.js';
+import type { FileWrite } from '../types/effects.js';
 
 export interface RenderedResource {
   readonly resource: Resource;
   readonly output: string;
   /** Values the render took from Vault (masked in dry-run diffs). */
   readonly secrets?: readonly string[];
+  /** The render's `writeToFile` calls, performed before the destination is written. */
+  readonly fileWrites?: readonly FileWrite[];
 }
 
 export interface DueReload {
   readonly command: string;
+  /** The destination whose change made it due. */
+  readonly dest: string;
   readonly timeoutMs: number;
 }
 
@@ -24,6 +29,14 @@ export interface PassResult {
   readonly unchangedCount: number;
   readonly errors: readonly CtmplError[];
   readonly reloads: readonly DueReload[];
+  /** Per destination processed: whether it was written, or the error that stopped it. */
+  readonly outcomes: readonly FileOutcome[];
+}
+
+export interface FileOutcome {
+  readonly dest: string;
+  readonly didRender: boolean;
+  readonly error?: CtmplError;
 }
 
 /**
@@ -44,6 +57,7 @@ export async function writePass(
   }
   const due = new Map<RenderedResource, DueReload>();
   const errors: CtmplError[] = [];
+  const outcomes: FileOutcome[] = [];
   let written = 0;
   let changedCount = 0;
   let unchangedCount = 0;
@@ -51,20 +65,48 @@ export async function writePass(
     [...lanes.values()].map(async (group) => {
       for (const item of group) {
         try {
+          await performFileWrites(item, options);
           const outcome = await processResource(item.resource, item.output, options, item.secrets);
           written += outcome.didRender ? 1 : 0;
+          outcomes.push({ dest: item.resource.dest, didRender: outcome.didRender });
           if (outcome.wouldRender) changedCount++;
           else unchangedCount++;
           const { reloadCmd, dest } = item.resource;
           const command = reloadCmd && expandCommand(reloadCmd, { src: dest, dest });
           if (command && (outcome.didRender || isRetry(command))) {
-            due.set(item, { command, timeoutMs: item.resource.commandTimeoutMs ?? options.commandTimeoutMs });
+            due.set(item, { command, dest, timeoutMs: item.resource.commandTimeoutMs ?? options.commandTimeoutMs });
           }
         } catch (error) {
-          errors.push(error instanceof CtmplError ? error : new CtmplError('WRITE', `${item.resource.dest}: ${messageOf(error)}`, { cause: error }));
+          const failure = error instanceof CtmplError ? error : new CtmplError('WRITE', `${item.resource.dest}: ${messageOf(error)}`, { cause: error });
+          errors.push(failure);
+          outcomes.push({ dest: item.resource.dest, didRender: false, error: failure });
         }
       }
     }),
   );
-  return { written, wouldChange: changedCount > 0, changedCount, unchangedCount, errors, reloads: items.flatMap((item) => due.get(item) ?? []) };
+  return { written, wouldChange: changedCount > 0, changedCount, unchangedCount, errors, reloads: items.flatMap((item) => due.get(item) ?? []), outcomes };
+}
+
+/**
+ * A render's `writeToFile` calls, in order, as consul-template makes them during execution: a
+ * failure fails the resource and its destination is left as it was. A dry run only says what
+ * it would write.
+ */
+async function performFileWrites(item: RenderedResource, options: ProcessOptions): Promise<void> {
+  const writes = item.fileWrites ?? [];
+  if (writes.length === 0) return;
+  if (options.noop) {
+    for (const write of writes) {
+      options.logger.info('runner', `${item.resource.dest}: writeToFile would ${write.append ? 'append to' : 'write'} ${write.path} (${Buffer.byteLength(write.content)} bytes, mode 0${write.mode.toString(8)}) (dry run)`);
+    }
+    return;
+  }
+  const { performFileWrite } = await import('./file-writes.js');
+  for (const write of writes) {
+    try {
+      await performFileWrite(write);
+    } catch (error) {
+      throw new CtmplError('WRITE', `${item.resource.dest}: writeToFile ${write.path}: ${messageOf(error)}`, { cause: error });
+    }
+  }
 }

@@ -1,9 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import type { Config } from '../config/config.js';
 import type { Resource } from '../config/resource.js';
 import { CtmplError, messageOf } from '../errors.js';
 import { compileTemplate, type CompiledTemplate, type RenderOptions } from '../template/render.js';
+import type { PluginRunner } from '../types/effects.js';
+import { createPluginRunner } from './plugin.js';
 import { removeStaleStaged } from './writer.js';
 
 /** A resource with its template parsed and its render options fixed. */
@@ -16,22 +18,26 @@ export interface PreparedResource {
 /**
  * Reads and parses every resource's template. Any failure rejects the whole set, so a run
  * with one broken template writes nothing. Also removes the staged files a killed ctmpl left
- * beside the destinations (a dry run leaves them: it touches nothing).
+ * beside the destinations (a dry run leaves them: it touches nothing). `plugin` runs its
+ * programs in `cwd` with `env`, the run's own.
  */
 export async function prepareResources(
   resources: readonly Resource[],
   config: Config,
   env: Readonly<Record<string, string | undefined>>,
+  cwd: string,
 ): Promise<PreparedResource[]> {
-  const prepared = await Promise.all(resources.map((resource) => prepareResource(resource, config, env)));
+  const runPlugin = createPluginRunner({ cwd, env });
+  const prepared = await Promise.all(resources.map((resource) => prepareResource(resource, config, env, runPlugin)));
   if (!config.noop) await removeStaleStaged(resources.map((resource) => resource.dest));
   return prepared;
 }
 
-export async function prepareResource(
+async function prepareResource(
   resource: Resource,
   config: Config,
   env: Readonly<Record<string, string | undefined>>,
+  runPlugin: PluginRunner,
 ): Promise<PreparedResource> {
   let text: string;
   try {
@@ -51,9 +57,12 @@ export async function prepareResource(
   const renderOptions: RenderOptions = {
     env,
     prefix: resource.prefix,
+    templateDir: resource.templateDir ?? dirname(resource.src),
     ...(resource.keys ? { keys: resource.keys } : {}),
     ...(config.sandboxPath ? { sandboxPath: config.sandboxPath } : {}),
     denylist: config.functionDenylist,
+    destination: resource.dest,
+    runPlugin,
   };
   return { resource, template, renderOptions };
 }

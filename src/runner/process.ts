@@ -3,7 +3,7 @@ import type { Resource } from '../config/resource.js';
 import { encodedLength } from '../bytes.js';
 import { CtmplError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { assertCommandOk, expandCommand, runCommand, type CommandPlace } from './commands.js';
+import { assertCommandOk, expandCommand, runCommand, type CommandPlace, type CommandResult } from './commands.js';
 import { describePlan } from './diff.js';
 import { isWorldReadable } from './secrets.js';
 import { commitFile, discardStaged, planWrite, readDestination, stageFile, type WritePlan } from './writer.js';
@@ -20,6 +20,8 @@ export interface ProcessOptions {
   readonly showSecrets?: boolean;
   /** The store is Vault (confd's vault backend): every value read is a secret. */
   readonly isVaultStore?: boolean;
+  /** Told about every check command run, passed or not (the daemon's status keeps the last one). */
+  readonly onCheck?: (dest: string, result: CommandResult) => void;
 }
 
 /** The options every file's processing takes from the configuration and the run, in once and daemon modes alike. */
@@ -77,6 +79,7 @@ async function checkStaged(resource: Resource, staged: string, options: ProcessO
   if (!resource.checkCmd) return;
   const timeoutMs = resource.commandTimeoutMs ?? options.commandTimeoutMs;
   const result = await runCommand(expandCommand(resource.checkCmd, { src: staged, dest: resource.dest }), timeoutMs, options.commandPlace);
+  options.onCheck?.(resource.dest, result);
   assertCommandOk(result, timeoutMs, 'CHECK', resource.dest);
 }
 
@@ -90,11 +93,12 @@ export interface ReloadFailure {
   readonly error: CtmplError;
 }
 
-/** Runs each distinct reload command once, in order; returns the failures (never throws). */
+/** Runs each distinct reload command once, in order; returns the failures (never throws). `onResult` sees every run. */
 export async function runReloads(
   reloads: readonly { command: string; timeoutMs: number }[],
   place: CommandPlace,
   logger: Logger,
+  onResult?: (result: CommandResult) => void,
 ): Promise<ReloadFailure[]> {
   const failures: ReloadFailure[] = [];
   const seen = new Set<string>();
@@ -102,6 +106,7 @@ export async function runReloads(
     if (seen.has(command)) continue;
     seen.add(command);
     const result = await runCommand(command, timeoutMs, place);
+    onResult?.(result);
     try {
       assertCommandOk(result, timeoutMs, 'RELOAD', 'reload');
       logger.info('runner', `reload: "${command}" ok`);

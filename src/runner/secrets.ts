@@ -1,4 +1,4 @@
-import type { VaultSecret } from '../types/vault.js';
+import type { PkiCert, VaultSecret } from '../types/vault.js';
 import { dependencyKey, type Dependency } from '../types/dependency.js';
 import { JsonNumber, type JsonValue } from '../json-number.js';
 
@@ -24,6 +24,11 @@ export function secretValuesOf(used: ReadonlyMap<string, Dependency>, snapshots:
       const data = snapshots.get(dependencyKey(dep));
       if (typeof data === 'string') add(data);
       else if (data instanceof Map) for (const value of (data as ReadonlyMap<string, string>).values()) add(value);
+      continue;
+    }
+    if (dep.type === 'vault.pki') {
+      const cert = snapshots.get(dependencyKey(dep)) as PkiCert | undefined;
+      if (cert) add(cert.Key);
       continue;
     }
     if (dep.type !== 'vault.read' && dep.type !== 'vault.write') continue;

@@ -7,12 +7,13 @@ import { dependencyKey, type Dependency } from '../types/dependency.js';
  */
 export class SnapshotStore {
   readonly data = new Map<string, unknown>();
-  readonly #cursors = new Map<string, string>();
+  /** The snapshots themselves: a backend may make a cursor only when it is read (Consul's digest). */
+  readonly #snapshots = new Map<string, Snapshot>();
 
   set(dep: Dependency, snapshot: Snapshot): void {
     const key = dependencyKey(dep);
     this.data.set(key, snapshot.data);
-    this.#cursors.set(key, snapshot.cursor);
+    this.#snapshots.set(key, snapshot);
   }
 
   has(dep: Dependency): boolean {
@@ -20,11 +21,11 @@ export class SnapshotStore {
   }
 
   cursorOf(dep: Dependency): string | undefined {
-    return this.#cursors.get(dependencyKey(dep));
+    return this.#snapshots.get(dependencyKey(dep))?.cursor;
   }
 
   delete(key: string): void {
     this.data.delete(key);
-    this.#cursors.delete(key);
+    this.#snapshots.delete(key);
   }
 }

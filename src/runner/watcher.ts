@@ -26,7 +26,12 @@ export interface WatcherOptions {
   readonly logger: Logger;
   /** Counted once per dependency per outage. */
   readonly stats?: { backendErrors: number };
+  /** Told of each failed attempt of `follow`/`poll` and of the recovery that ends an outage (the daemon's status). */
+  readonly onHealth?: (dep: Dependency, health: DependencyHealth) => void;
 }
+
+/** A watch's health as the status shows it: its backend answers, or it fails (attempts so far in this outage). */
+export type DependencyHealth = { readonly kind: 'ok' } | { readonly kind: 'failing'; readonly error: CtmplError; readonly attempt: number };
 
 /**
  * The one owner of "data for one dependency", in every mode: `follow` (watch mode), `poll`
@@ -68,7 +73,7 @@ export class Watcher {
     const read: ReadState = {};
     let lastError: CtmplError | undefined;
     for await (const event of this.events(dep, deadline, { kind: 'follow' }, read)) {
-      if (event.kind === 'data' && event.snapshot.cursor !== cursor) return event.snapshot;
+      if (event.kind === 'data' && (cursor === undefined || event.snapshot.cursor !== cursor)) return event.snapshot;
       if (event.kind === 'error') lastError = event.error;
       if (event.kind === 'gave-up') throw givingUp(dep, event);
     }
@@ -122,7 +127,7 @@ export class Watcher {
   }
 
   async #consume(dep: Dependency, events: AsyncIterable<WatchEvent>, onData: (snapshot: Snapshot) => void): Promise<void> {
-    const { backend, logger, stats } = this.#options;
+    const { backend, logger, stats, onHealth } = this.#options;
     const key = dependencyKey(dep);
     if (!backend.supports(dep)) {
       logger.error('watcher', unsupported(dep, backend).message);
@@ -130,13 +135,18 @@ export class Watcher {
     }
     for await (const event of events) {
       if (event.kind === 'data') onData(event.snapshot);
-      else if (event.kind === 'recovered') logger.info('watcher', `${key}: backend reachable again`);
-      else if (event.kind === 'gave-up') throw givingUp(dep, event);
-      else if (event.attempt === 1) {
-        if (stats) stats.backendErrors++;
-        logger.error('watcher', `${key}: ${event.error.message} (retrying; keeping the last good data)`);
-      } else {
-        logger.debug('watcher', `${key}: attempt ${event.attempt} failed: ${event.error.message}`);
+      else if (event.kind === 'recovered') {
+        onHealth?.(dep, { kind: 'ok' });
+        logger.info('watcher', `${key}: backend reachable again`);
+      } else if (event.kind === 'gave-up') throw givingUp(dep, event);
+      else {
+        onHealth?.(dep, { kind: 'failing', error: event.error, attempt: event.attempt });
+        if (event.attempt === 1) {
+          if (stats) stats.backendErrors++;
+          logger.error('watcher', `${key}: ${event.error.message} (retrying; keeping the last good data)`);
+        } else {
+          logger.debug('watcher', `${key}: attempt ${event.attempt} failed: ${event.error.message}`);
+        }
       }
     }
   }

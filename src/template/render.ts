@@ -1,4 +1,5 @@
 import type { Dependency } from '../types/dependency.js';
+import type { FileWrite } from '../types/effects.js';
 import type { Dialect, Flavor } from '../types/template.js';
 import { CtmplError } from '../errors.js';
 import { SnapshotReader } from './data-reader.js';
@@ -16,8 +17,11 @@ export interface TemplateSource {
   readonly errorOnMissingKey?: boolean;
 }
 
-/** What a render may use besides snapshots: the resource's key space and safety options. */
-export type RenderOptions = Omit<FunctionContext, 'data' | 'flavor'>;
+/**
+ * What a render may use besides snapshots: the resource's key space and safety options, its
+ * destination, and the runner's plugin runner (the one impure call a render can make).
+ */
+export type RenderOptions = Omit<FunctionContext, 'data' | 'flavor' | 'goEngine' | 'fileWrites'>;
 
 /**
  * The outcome of one render. `output` is present only when every dependency had data;
@@ -25,13 +29,18 @@ export type RenderOptions = Omit<FunctionContext, 'data' | 'flavor'>;
  */
 export interface RenderResult {
   readonly output?: string;
+  /** The `writeToFile` calls of a complete render, in order, for the runner to perform. */
+  readonly fileWrites: readonly FileWrite[];
   readonly used: ReadonlyMap<string, Dependency>;
   readonly missing: ReadonlyMap<string, Dependency>;
 }
 
 export interface CompiledTemplate {
   readonly source: TemplateSource;
-  /** Pure: the same snapshots and options give the same result. Throws CtmplError('TEMPLATE_EXEC'). */
+  /**
+   * Pure but for `plugin` (see RenderOptions): the same snapshots and options give the same
+   * result. Throws CtmplError('TEMPLATE_EXEC').
+   */
   render(snapshots: ReadonlyMap<string, unknown>, options: RenderOptions): RenderResult;
 }
 
@@ -41,8 +50,8 @@ export interface CompiledTemplate {
  */
 export async function compileTemplate(source: TemplateSource): Promise<CompiledTemplate> {
   const { createFuncMap, functionNames } = await import('./functions/index.js');
-  const renderWith = (snapshots: ReadonlyMap<string, unknown>, options: RenderOptions, execute: (funcs: FuncMap) => string) =>
-    renderWithData(source, snapshots, (data) => execute(createFuncMap({ ...options, flavor: source.flavor, data })));
+  const renderWith = (snapshots: ReadonlyMap<string, unknown>, options: RenderOptions, execute: (funcs: FuncMap) => string, goEngine?: FunctionContext['goEngine']) =>
+    renderWithData(source, snapshots, (data, fileWrites) => execute(createFuncMap({ ...options, flavor: source.flavor, data, fileWrites, ...(goEngine ? { goEngine } : {}) })));
   if (source.dialect === 'handlebars') {
     const { compileHandlebars, renderHandlebars } = await import('./handlebars.js');
     const template = compileHandlebars(source.name, source.text);
@@ -54,28 +63,32 @@ export async function compileTemplate(source: TemplateSource): Promise<CompiledT
     ...(source.leftDelim ? { leftDelim: source.leftDelim } : {}),
     ...(source.rightDelim ? { rightDelim: source.rightDelim } : {}),
   });
+  const goEngine = { parse: parseGoTemplate, execute: executeGoTemplate };
   // consul-template executes with missingkey=zero: `.Meta.nope` on a map[string]string is "".
   const missingKey = source.errorOnMissingKey ? 'error' : source.flavor === 'consul-template' ? 'zero' : 'default';
   return {
     source,
-    render: (snapshots, options) => renderWith(snapshots, options, (funcs) => executeGoTemplate(template, undefined, funcs, { missingKey })),
+    render: (snapshots, options) =>
+      renderWith(snapshots, options, (funcs) => executeGoTemplate(template, undefined, funcs, { missingKey }), goEngine),
   };
 }
 
 function renderWithData(
   source: TemplateSource,
   snapshots: ReadonlyMap<string, unknown>,
-  execute: (data: SnapshotReader) => string,
+  execute: (data: SnapshotReader, fileWrites: FileWrite[]) => string,
 ): RenderResult {
   const reader = new SnapshotReader(snapshots);
+  const fileWrites: FileWrite[] = [];
   try {
-    const output = execute(reader);
-    if (reader.missing.size > 0) return { used: reader.used, missing: reader.missing };
-    return { output, used: reader.used, missing: reader.missing };
+    const output = execute(reader, fileWrites);
+    // An incomplete render's writes are dropped: they would be made of zero values.
+    if (reader.missing.size > 0) return { used: reader.used, missing: reader.missing, fileWrites: [] };
+    return { output, used: reader.used, missing: reader.missing, fileWrites };
   } catch (error) {
     // Functions return zero values for data not fetched yet; an error that follows from
     // those is not the template's fault, so it only means "fetch and render again".
-    if (reader.missing.size > 0 && !isDataIndependent(error)) return { used: reader.used, missing: reader.missing };
+    if (reader.missing.size > 0 && !isDataIndependent(error)) return { used: reader.used, missing: reader.missing, fileWrites: [] };
     if (error instanceof CtmplError) throw error;
     throw new CtmplError('TEMPLATE_EXEC', `template: ${source.name}: ${String(error)}`, { cause: error });
   }

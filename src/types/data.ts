@@ -88,3 +88,28 @@ export interface CatalogNodeServices {
     readonly EnableTagOverride?: boolean;
   }[];
 }
+
+/** A Connect CA root, as consul/api's CARoot decodes it (`caRoots`). */
+export interface ConnectCaRoot {
+  readonly ID: string;
+  readonly Name: string;
+  /** The PEM certificate (JSON field `RootCert`). */
+  readonly RootCertPEM: string;
+  readonly Active: boolean;
+  readonly CreateIndex: bigint;
+  readonly ModifyIndex: bigint;
+}
+
+/** A Connect leaf certificate, as consul/api's LeafCert decodes it (`caLeaf`). */
+export interface ConnectLeafCert {
+  readonly SerialNumber: string;
+  readonly CertPEM: string;
+  readonly PrivateKeyPEM: string;
+  readonly Service: string;
+  readonly ServiceURI: string;
+  /** RFC 3339 timestamps as Consul sends them. */
+  readonly ValidAfter: string;
+  readonly ValidBefore: string;
+  readonly CreateIndex: bigint;
+  readonly ModifyIndex: bigint;
+}

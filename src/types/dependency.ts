@@ -27,6 +27,8 @@ export type Dependency =
       readonly dc?: string;
       readonly near?: string;
       readonly filters: readonly HealthFilter[];
+      /** Connect-capable instances only (`connect`: /v1/health/connect/), keyed `health.connect(…)`. */
+      readonly connect?: true;
     }
   /** Every service name with its tags. Data: `CatalogService[]`. */
   | { readonly type: 'catalog.services'; readonly dc?: string }
@@ -36,6 +38,10 @@ export type Dependency =
   | { readonly type: 'catalog.node'; readonly name?: string; readonly dc?: string }
   /** Every datacenter name. Data: `string[]`. */
   | { readonly type: 'catalog.datacenters' }
+  /** The Connect CA's root certificates (`caRoots`). Data: `ConnectCaRoot[]`. */
+  | { readonly type: 'connect.caroots' }
+  /** A Connect leaf certificate for a service (`caLeaf`). Data: `ConnectLeafCert`. */
+  | { readonly type: 'connect.caleaf'; readonly service: string }
   /** A local file (consul-template's `file`), absolute path. Data: `string | null` (null: absent). */
   | { readonly type: 'file'; readonly path: string }
   // Vault (consul-template's `secret` and `secrets`); paths trimmed of spaces and slashes.
@@ -44,7 +50,12 @@ export type Dependency =
   /** A write whose answer is the secret (`secret "path" "k=v"…`). Data: `VaultSecret`. */
   | { readonly type: 'vault.write'; readonly path: string; readonly data: Readonly<Record<string, string>> }
   /** The names under a path, sorted (`secrets`). Data: `string[]`. */
-  | { readonly type: 'vault.list'; readonly path: string };
+  | { readonly type: 'vault.list'; readonly path: string }
+  /**
+   * A PKI certificate issued by a write to `path` (`pkiCert`), cached in the template's
+   * destination `dest` and re-issued near its expiry. Data: `PkiCert`.
+   */
+  | { readonly type: 'vault.pki'; readonly path: string; readonly data: Readonly<Record<string, string>>; readonly dest: string };
 
 export type DependencyType = Dependency['type'];
 
@@ -59,7 +70,7 @@ export function dependencyKey(dep: Dependency): string {
     case 'health.service': {
       const tag = dep.tag ? `${dep.tag}.` : '';
       const near = dep.near ? `~${dep.near}` : '';
-      return `health.service(${tag}${dep.name}${at(dep.dc)}${near}|${dep.filters.join(',')})`;
+      return `health.${dep.connect ? 'connect' : 'service'}(${tag}${dep.name}${at(dep.dc)}${near}|${dep.filters.join(',')})`;
     }
     case 'catalog.services':
       return `catalog.services(${at(dep.dc)})`;
@@ -69,6 +80,10 @@ export function dependencyKey(dep: Dependency): string {
       return `catalog.node(${dep.name ?? ''}${at(dep.dc)})`;
     case 'catalog.datacenters':
       return 'catalog.datacenters()';
+    case 'connect.caroots':
+      return 'connect.caroots';
+    case 'connect.caleaf':
+      return `connect.caleaf(${dep.service})`;
     case 'file':
       return `file(${dep.path})`;
     case 'vault.read':
@@ -77,6 +92,8 @@ export function dependencyKey(dep: Dependency): string {
       return `vault.write(${dep.path} -> ${hashWriteData(dep.data)})`;
     case 'vault.list':
       return `vault.list(${dep.path})`;
+    case 'vault.pki':
+      return `vault.pki(${dep.path} -> ${hashWriteData(dep.data)} -> ${dep.dest})`;
   }
 }
 

@@ -57,3 +57,13 @@ export interface VaultSecretWrapInfo {
   readonly CreationTime: string;
   readonly WrappedAccessor: string;
 }
+
+/** consul-template's dependency.PemEncoded (`pkiCert`): PEM blocks, each ending in a newline. */
+export interface PkiCert {
+  readonly Cert: string;
+  readonly Key: string;
+  /** The first CA certificate met. */
+  readonly CA: string;
+  /** Every distinct CA certificate, in the order met. */
+  readonly CAChain: readonly string[];
+}

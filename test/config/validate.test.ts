@@ -26,6 +26,7 @@ const badFlags = [
   { name: 'a Consul address with a word for a port', argv: ['-consul-addr', 'localhost:http'], line: '-consul-addr "localhost:http": the port must be a number from 1 to 65535' },
   { name: 'a negative lookup timeout', argv: ['-lookup-timeout', '-1s'], line: '-lookup-timeout "-1s": want a duration greater than 0, e.g. 500ms, 10s, 1m' },
   { name: 'a zero lookup timeout', argv: ['-lookup-timeout', '0s'], line: '-lookup-timeout "0s": want a duration greater than 0, e.g. 500ms, 10s, 1m' },
+  { name: 'a blocked warning that is not a duration', argv: ['-blocked-warning', 'soon'], line: '-blocked-warning "soon": want a duration greater than 0, e.g. 500ms, 10s, 1m' },
   { name: 'a command timeout without a unit it knows', argv: ['-command-timeout', '10x'], line: '-command-timeout "10x": want a duration greater than 0, e.g. 500ms, 10s, 1m' },
   { name: 'a negative -retry-max', argv: ['-retry-max', '-3'], line: '-retry-max "-3": want a number greater than 0' },
   { name: 'a fractional -retry-max', argv: ['-retry-max', '1.5'], line: '-retry-max "1.5": want a whole number of at least 1' },

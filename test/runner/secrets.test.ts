@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isWorldReadable, maskSecretLines } from '../../src/runner/secrets.js';
+import { isWorldReadable, maskSecretLines, secretValuesOf } from '../../src/runner/secrets.js';
+import { dependencyKey } from '../../src/types/dependency.js';
 
 const MASK = '*** (a value read from Vault; -show-secrets shows it)';
 
@@ -23,4 +24,14 @@ describe('masking secret values in dry-run diffs', () => {
     { mode: 0o604, want: true },
   ];
   for (const { mode, want } of modes) it(`mode 0${mode.toString(8)} is ${want ? '' : 'not '}world-readable`, () => assert.equal(isWorldReadable(mode), want));
+});
+
+describe('the values a render took from Vault', () => {
+  it('include the private key of a pkiCert certificate, line by line, and not the public certificate', () => {
+    const dep = { type: 'vault.pki', path: 'pki/issue/web', data: {}, dest: '/tls/web.pem' } as const;
+    const cert = { Cert: '-----BEGIN CERTIFICATE-----\nPUBLICPART\n-----END CERTIFICATE-----\n', Key: '-----BEGIN EC PRIVATE KEY-----\nSECRETPART1\nSECRETPART2\n-----END EC PRIVATE KEY-----\n', CA: '', CAChain: [] };
+    const values = secretValuesOf(new Map([[dependencyKey(dep), dep]]), new Map([[dependencyKey(dep), cert]]));
+    assert.ok(values.includes('SECRETPART1') && values.includes('SECRETPART2'));
+    assert.ok(!values.includes('PUBLICPART'));
+  });
 });

@@ -1,5 +1,5 @@
 import { decodeBase64Bytes } from '../../bytes.js';
-import { withKvMeta, type CatalogNode, type CatalogNodeServices, type CatalogService, type HealthCheck, type HealthService, type KvList, type KvMeta } from '../../types/data.js';
+import { withKvMeta, type CatalogNode, type ConnectCaRoot, type ConnectLeafCert, type CatalogNodeServices, type CatalogService, type HealthCheck, type HealthService, type KvList, type KvMeta } from '../../types/data.js';
 import type { Dependency, HealthFilter } from '../../types/dependency.js';
 
 /** Consul's endpoints per dependency type and the decoding of their answers into ctmpl's data shapes. */
@@ -54,10 +54,15 @@ export function consulQuery(dep: Dependency, nodeName: string): ConsulQuery {
       return { ...base, path: `/v1/catalog/node/${encodeURIComponent(nodeName)}`, params: dcParam(dep.dc), decode: decodeCatalogNode };
     case 'catalog.datacenters':
       return { ...base, blocking: false, path: '/v1/catalog/datacenters', params: [], decode: (a) => [...parseBody<string[]>(a)].sort() };
+    case 'connect.caroots':
+      return { ...base, path: '/v1/agent/connect/ca/roots', params: [], decode: decodeCaRoots };
+    case 'connect.caleaf':
+      return { ...base, path: `/v1/agent/connect/ca/leaf/${encodeURIComponent(dep.service)}`, params: [], decode: decodeLeafCert };
     case 'file':
     case 'vault.read':
     case 'vault.write':
     case 'vault.list':
+    case 'vault.pki':
       throw new Error(`consul does not serve ${dep.type} dependencies (a wrapper in src/backends/ does)`);
   }
 }
@@ -137,7 +142,8 @@ function healthQuery(dep: Extract<Dependency, { type: 'health.service' }>): Cons
     const accepted = services.filter((s) => filters.includes('any') || filters.includes(s.Status as HealthFilter));
     return dep.near ? accepted : accepted.sort((a, b) => compare(a.Node, b.Node) || compare(a.ID, b.ID));
   };
-  return { path: `/v1/health/service/${encodeURIComponent(dep.name)}`, params, blocking: true, allowNotFound: false, decode };
+  const endpoint = dep.connect ? 'connect' : 'service';
+  return { path: `/v1/health/${endpoint}/${encodeURIComponent(dep.name)}`, params, blocking: true, allowNotFound: false, decode };
 }
 
 function toHealthService(entry: RawHealthEntry): HealthService {
@@ -217,6 +223,44 @@ function decodeCatalogNode(answer: ConsulAnswer): CatalogNodeServices | null {
   }));
   services.sort((a, b) => compare(a.Service, b.Service) || compare(a.ID, b.ID));
   return { Node: toCatalogNode(body.Node), Services: services };
+}
+
+interface RawCaRoot {
+  readonly ID?: string;
+  readonly Name?: string;
+  readonly RootCert?: string;
+  readonly Active?: boolean;
+  readonly CreateIndex?: number;
+  readonly ModifyIndex?: number;
+}
+
+/** The roots in Consul's order, with the fields consul/api's CARoot decodes. */
+function decodeCaRoots(answer: ConsulAnswer): ConnectCaRoot[] {
+  const body = parseBody<{ Roots?: readonly RawCaRoot[] | null }>(answer);
+  return (body.Roots ?? []).map((root) => ({
+    ID: root.ID ?? '',
+    Name: root.Name ?? '',
+    RootCertPEM: root.RootCert ?? '',
+    Active: root.Active ?? false,
+    CreateIndex: BigInt(root.CreateIndex ?? 0),
+    ModifyIndex: BigInt(root.ModifyIndex ?? 0),
+  }));
+}
+
+function decodeLeafCert(answer: ConsulAnswer): ConnectLeafCert {
+  const raw = parseBody<Partial<Record<keyof ConnectLeafCert, string | number>>>(answer);
+  const text = (value: string | number | undefined) => (typeof value === 'string' ? value : '');
+  return {
+    SerialNumber: text(raw.SerialNumber),
+    CertPEM: text(raw.CertPEM),
+    PrivateKeyPEM: text(raw.PrivateKeyPEM),
+    Service: text(raw.Service),
+    ServiceURI: text(raw.ServiceURI),
+    ValidAfter: text(raw.ValidAfter),
+    ValidBefore: text(raw.ValidBefore),
+    CreateIndex: BigInt(raw.CreateIndex ?? 0),
+    ModifyIndex: BigInt(raw.ModifyIndex ?? 0),
+  };
 }
 
 const sortedTags = (tags: readonly string[] | null) => [...(tags ?? [])].sort(compare);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import { Agent, request, type Dispatcher } from '../http-client.js';
+import type { Agent, Dispatcher } from '../http-client.js';
 import { CtmplError, isAbortError, messageOf } from '../../errors.js';
 import { splitCredentials } from '../../redact.js';
 import { withTimeout, type Deadline } from '../deadline.js';
@@ -83,7 +83,8 @@ export class EtcdGateway {
   readonly description: string;
   readonly #options: EtcdOptions;
   readonly #nodes: readonly string[];
-  readonly #agent: Agent;
+  /** undici, loaded on first use: a run whose nodes speak gRPC, without auth, never needs it. */
+  #http: Promise<{ readonly agent: Agent; readonly request: typeof import('../http-client.js').request }> | undefined;
   readonly #timing: Timing;
   readonly #credentials: { readonly username?: string; readonly password?: string };
   readonly #grpc: GrpcSessions;
@@ -104,8 +105,6 @@ export class EtcdGateway {
     const fromUrl = parsed.find((node) => node.username !== undefined) ?? {};
     this.#credentials = options.username ? { username: options.username, password: options.password ?? '' } : fromUrl;
     this.description = `etcd ${this.#nodes.join(',')}`;
-    // Not capped: on a node without gRPC, every watch holds a connection for as long as it runs.
-    this.#agent = new Agent({ connect: tlsConnectOptions(options.tls) });
     this.#grpc = new GrpcSessions(tlsConnectOptions(options.tls));
     this.#timing = timingOf(options);
   }
@@ -160,10 +159,19 @@ export class EtcdGateway {
     }
   }
 
+  /**
+   * One unary call of the JSON gateway (`/v3/lease/grant`, `/v3/kv/txn`…), with the failover and
+   * authentication of every other call; resolves to its JSON answer (int64 as strings, bytes base64).
+   */
+  async call<T>(path: string, body: unknown, signal: AbortSignal): Promise<T> {
+    const { value } = await this.#send(path, signal, (node, deadline) => this.#callNode<T>(node, path, body, deadline.signal));
+    return value;
+  }
+
   /** Closes every connection, watches included. */
   async close(): Promise<void> {
     this.#grpc.close();
-    await this.#agent.destroy();
+    await (await this.#http)?.agent.destroy();
   }
 
   async #rangeOn(node: string, range: KeyRange, options: RangeOptions, signal: AbortSignal): Promise<RangeResult> {
@@ -366,15 +374,20 @@ export class EtcdGateway {
     return answer.token;
   }
 
-  #post(node: string, path: string, body: unknown, signal: AbortSignal, isStream: boolean, token?: string) {
+  async #post(node: string, path: string, body: unknown, signal: AbortSignal, isStream: boolean, token?: string) {
     this.#options.onRequest?.(path);
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (token) headers.authorization = token;
+    const { agent, request } = await (this.#http ??= import('../http-client.js').then(({ Agent, request }) => ({
+      // Not capped: on a node without gRPC, every watch holds a connection for as long as it runs.
+      agent: new Agent({ connect: tlsConnectOptions(this.#options.tls) }),
+      request,
+    })));
     return request(`${node}${path}`, {
       method: 'POST',
       headers,
       body: typeof body === 'string' ? body : JSON.stringify(body),
-      dispatcher: this.#agent,
+      dispatcher: agent,
       signal,
       headersTimeout: this.#timing.requestTimeoutMs,
       // A watch may stay silent for hours; only unary calls get a body timeout.

@@ -1,4 +1,3 @@
-import { decodeBytes } from '../../bytes.js';
 import { GrpcStatusError, GRPC_INTERNAL, type GrpcSessions } from './grpc.js';
 import { ProtoReader, ProtoWriter } from './protobuf.js';
 import type { KeyRange } from './query.js';
@@ -52,18 +51,23 @@ export function decodeRangeResponse(body: Buffer): RangeResult {
   const kvs: [string, string][] = [];
   reader.fields(body.length, (field, end) => {
     if (field === 1) reader.fields(end, (inner) => (inner === 3 ? ((revision = reader.int64()), true) : false));
-    else if (field === 2) {
-      let key = '';
-      let value = '';
-      reader.fields(end, (inner, innerEnd) => {
-        if (inner === 1) key = decodeBytes(reader.bytes(innerEnd));
-        else if (inner === 5) value = decodeBytes(reader.bytes(innerEnd));
-        else return false;
-        return true;
-      });
-      kvs.push([key, value]);
-    } else return false;
+    else if (field === 2) kvs.push(decodeKeyValue(reader, end));
+    else return false;
     return true;
   });
   return { revision, kvs };
+}
+
+/** mvccpb.KeyValue up to `end`: key = 1, value = 5. A loop of its own: this runs once per key of a range. */
+function decodeKeyValue(reader: ProtoReader, end: number): [string, string] {
+  let key = '';
+  let value = '';
+  while (reader.pos < end) {
+    const tag = reader.varint();
+    // Tags 0x0a and 0x2a: fields 1 and 5, length-delimited.
+    if (tag === 0x0a) key = reader.text(reader.lengthEnd(end));
+    else if (tag === 0x2a) value = reader.text(reader.lengthEnd(end));
+    else reader.skip(tag, end);
+  }
+  return [key, value];
 }

@@ -1,3 +1,4 @@
+import { decodeBytes } from '../../bytes.js';
 import { GrpcStatusError, GRPC_INTERNAL } from './grpc.js';
 
 /** Walks protobuf fields; `visit` reads a field it knows (returning true) or leaves it to be skipped. */
@@ -34,6 +35,39 @@ export class ProtoReader {
     const value = this.buf.subarray(this.pos, end);
     this.pos = end;
     return value;
+  }
+
+  /**
+   * The text of a length-delimited field that ends at `end` (see src/bytes.ts); moves past it.
+   * Decoded in place, without a Buffer per field: Node's UTF-8 decoder replaces what is not UTF-8
+   * with U+FFFD, and only then (or for a real U+FFFD) does the lossless decoder run.
+   */
+  text(end: number): string {
+    const text = this.buf.toString('utf8', this.pos, end);
+    const value = text.includes('\ufffd') ? decodeBytes(this.buf.subarray(this.pos, end)) : text;
+    this.pos = end;
+    return value;
+  }
+
+  /** Reads a length-delimited field's length; returns where the field ends, which must be by `end`. */
+  lengthEnd(end: number): number {
+    const length = this.varint();
+    const fieldEnd = this.pos + length;
+    if (fieldEnd > end) throw truncated();
+    return fieldEnd;
+  }
+
+  /** Moves past the field whose `tag` was just read, which must end by `end`. */
+  skip(tag: number, end: number): void {
+    const type = tag & 7;
+    if (type === 2) {
+      const length = this.varint();
+      this.pos += length;
+    } else if (type === 0) this.varint();
+    else if (type === 1) this.pos += 8;
+    else if (type === 5) this.pos += 4;
+    else throw new GrpcStatusError(GRPC_INTERNAL, `protobuf wire type ${type}`);
+    if (this.pos > end) throw truncated();
   }
 
   /** For each field up to `end`: `visit(field, endOfField)`; length-delimited fields end after their bytes. */

@@ -117,9 +117,17 @@ export function isSameEntries(a: ReadonlyMap<string, string>, b: ReadonlyMap<str
   return true;
 }
 
-/** Returns a map sorted by key (code unit order, the same order deltas keep). */
+/** Returns a map sorted by key (code unit order, the same order deltas keep); sorts an array argument in place. */
 export function sortEntries(entries: Iterable<readonly [string, string]>): Map<string, string> {
-  return new Map([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const list = Array.isArray(entries) ? (entries as (readonly [string, string])[]) : [...entries];
+  // etcd answers in byte order, which is code unit order for nearly every key: check before sorting.
+  if (!isSortedByKey(list)) list.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return new Map(list);
+}
+
+function isSortedByKey(list: readonly (readonly [string, string])[]): boolean {
+  for (let i = 1; i < list.length; i++) if (list[i - 1]![0] > list[i]![0]) return false;
+  return true;
 }
 
 /** A key or value as etcd's gateway takes it: base64 of its bytes. */

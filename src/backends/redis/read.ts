@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { RESP_TYPES } from 'redis';
+import { ErrorReply, RESP_TYPES } from 'redis';
 import { decodeBytes } from '../../bytes.js';
 import { normalizeKvPath } from '../../types/dependency.js';
 import { splitParent, type KeyMapping } from './keys.js';
@@ -13,13 +13,27 @@ const BATCH = 500;
  * "/app/db/host". Returns null when neither exists.
  */
 export async function readValue(client: RedisClient, keys: KeyMapping, path: string): Promise<string | null> {
-  const key = keys.toKey(path);
-  if ((await client.type(key)) === 'string') return textOf(await bytesOf(client).get(key));
+  // GET and HGET straight away, not after a TYPE each: a key of another type answers WRONGTYPE,
+  // so a string costs one round trip, not two.
+  const value = await orWrongType(bytesOf(client).get(keys.toKey(path)));
+  if (value) return decodeBytes(value);
   const parent = splitParent(path);
   if (!parent) return null;
-  const parentKey = keys.toKey(parent[0]);
-  if ((await client.type(parentKey)) !== 'hash') return null;
-  return textOf(await bytesOf(client).hGet(parentKey, parent[1]));
+  return textOf(await orWrongType(bytesOf(client).hGet(keys.toKey(parent[0]), parent[1])));
+}
+
+/** The answer, or null when the key holds another type than the command reads. */
+async function orWrongType<T>(answer: Promise<T>): Promise<T | null> {
+  try {
+    return await answer;
+  } catch (error) {
+    if (isWrongType(error)) return null;
+    throw error;
+  }
+}
+
+function isWrongType(error: unknown): boolean {
+  return error instanceof ErrorReply && error.message.startsWith('WRONGTYPE');
 }
 
 /** The client answering values as Buffers, so bytes that are not UTF-8 survive (see src/bytes.ts). */
@@ -52,14 +66,16 @@ export async function readTree(client: RedisClient, keys: KeyMapping, prefix: st
 
 /** Reads string and hash keys as path → value pairs; other types and vanished keys are skipped. */
 async function readKeys(client: RedisClient, keys: KeyMapping, batch: readonly string[]): Promise<[string, string][]> {
-  // node-redis pipelines concurrent commands on one connection, so these are two round trips.
-  const types = await Promise.all(batch.map((key) => client.type(key)));
+  // node-redis pipelines concurrent commands on one connection: a GET of every key is one round
+  // trip, and only keys that are not strings (WRONGTYPE) cost a second, an HGETALL (which other
+  // types answer WRONGTYPE again: skipped, as before).
+  const notString = Symbol('not a string');
+  const strings = await Promise.all(batch.map((key) => bytesOf(client).get(key).catch((error: unknown) => {
+    if (isWrongType(error)) return notString;
+    throw error;
+  })));
   const values = await Promise.all(
-    batch.map((key, i) => {
-      if (types[i] === 'string') return bytesOf(client).get(key);
-      if (types[i] === 'hash') return bytesOf(client).hGetAll(key);
-      return null;
-    }),
+    batch.map((key, i) => (strings[i] === notString ? orWrongType(bytesOf(client).hGetAll(key)) : strings[i] as Buffer | null)),
   );
   const entries: [string, string][] = [];
   batch.forEach((key, i) => {

@@ -3,6 +3,7 @@ import type { Snapshot, VaultSecret } from '../backend.js';
 import { dependencyKey, type Dependency } from '../../types/dependency.js';
 import { VaultClient, type VaultTlsOptions } from './client.js';
 import { asBackendError, followSecret, renewTokenForever, secretSnapshot, type LeaseTiming } from './leases.js';
+import { pkiChanges, pkiSnapshot, type PkiOptions } from './pki.js';
 import { listSecrets, readSecret, stringOf, writeSecret, type MountCache } from './secrets.js';
 import { contentSnapshot } from '../kv-data.js';
 import { sleep } from '../../sleep.js';
@@ -49,6 +50,7 @@ export class VaultSource {
     const subject = dependencyKey(dep);
     try {
       if (dep.type === 'vault.list') return contentSnapshot(await listSecrets(client, dep.path, signal));
+      if (dep.type === 'vault.pki') return await pkiSnapshot(dep, this.#pkiOptions(client), signal);
       const secret = await this.#fetch(client, dep, signal);
       this.#latest.set(subject, secret);
       return secretSnapshot(secret);
@@ -61,6 +63,13 @@ export class VaultSource {
     const client = await this.#clientFor(signal);
     const subject = dependencyKey(dep);
     if (dep.type === 'vault.list') return yield* this.#pollList(client, dep.path, cursor, signal);
+    if (dep.type === 'vault.pki') {
+      try {
+        return yield* pkiChanges(dep, cursor, this.#pkiOptions(client), signal);
+      } catch (error) {
+        throw asBackendError(subject, error);
+      }
+    }
     const first = this.#latest.get(subject) ?? (await this.#fetch(client, dep, signal));
     const follow = followSecret(first, cursor, {
       client, subject, timing: this.#timing, log: this.#options.log,
@@ -75,6 +84,10 @@ export class VaultSource {
     } catch (error) {
       throw asBackendError(subject, error);
     }
+  }
+
+  #pkiOptions(client: VaultClient): PkiOptions {
+    return { client, log: this.#options.log };
   }
 
   async *#pollList(client: VaultClient, path: string, cursor: string, signal: AbortSignal): AsyncGenerator<Snapshot> {

@@ -1,5 +1,6 @@
 import { goFunc, goSlice, GoChannel, GoFloat, GoInt, taggedType, type FuncMap, type GoStruct, type GoValue } from '../go/values.js';
 import { sprintf, typeString } from '../go/print.js';
+import { isTrue } from '../go/reflect.js';
 import { parseInt64 } from './strconv.js';
 import { wrapError } from './encoding.js';
 
@@ -60,16 +61,25 @@ export function explodeMap(input: ReadonlyMap<string, GoValue>): ReadonlyMap<str
   return m;
 }
 
-const isEmptyValue = (v: GoValue) =>
-  v === null || v === undefined || v === '' || v === 0 || v === false || (v instanceof Map && v.size === 0);
-
-/** mergo.Map semantics: src fills dst's missing/empty keys (overrides them all with `isOverride`). */
-export function mergeMaps(dst: ReadonlyMap<string, GoValue>, src: ReadonlyMap<string, GoValue>, isOverride: boolean): Map<string, GoValue> {
-  const out = new Map(dst);
+/**
+ * consul-template's mergeMap: mergo.Map (v1.0.2) of src into dst, in place (the template sees
+ * its first map changed), dst returned. A key dst lacks or holds empty takes src's value; with
+ * `isOverride` every src value wins, nil and empty ones too; two maps merge recursively, in place;
+ * without `isOverride` a nil src value is skipped.
+ */
+export function mergeMaps(dst: ReadonlyMap<string, GoValue>, src: ReadonlyMap<string, GoValue>, isOverride: boolean): ReadonlyMap<string, GoValue> {
+  const out = dst as Map<string, GoValue>;
   for (const [k, v] of src) {
+    if (v === null || v === undefined) {
+      if (isOverride) out.set(k, null);
+      continue;
+    }
     const current = out.get(k);
-    if (current instanceof Map && v instanceof Map) out.set(k, mergeMaps(current, v, isOverride));
-    else if (isEmptyValue(current) || (isOverride && !isEmptyValue(v))) out.set(k, v);
+    if (current instanceof Map && v instanceof Map) {
+      mergeMaps(current, v, isOverride);
+      if (isTrue(current)) continue;
+    }
+    if (isOverride || !out.has(k) || !isTrue(current)) out.set(k, v);
   }
   return out;
 }

@@ -1,5 +1,7 @@
 import type { Dependency } from '../../types/dependency.js';
+import type { FileWrite, PluginRunner } from '../../types/effects.js';
 import type { Flavor } from '../../types/template.js';
+import type { executeGoTemplate, parseGoTemplate } from '../go/index.js';
 
 /**
  * What data functions read through. The renderer implements it over the snapshots it was given:
@@ -31,8 +33,24 @@ export interface FunctionContext {
    * its own dependency.
    */
   readonly keys?: readonly string[];
+  /** The folder `include` resolves names in: a conf.d resource's templates folder. */
+  readonly templateDir?: string;
+  /**
+   * The Go engine a Go-dialect render runs on, which `include` parses and runs its files with;
+   * passed in rather than imported, so a Handlebars run never loads it.
+   */
+  readonly goEngine?: { readonly parse: typeof parseGoTemplate; readonly execute: typeof executeGoTemplate };
   /** `-sandbox-path`: `file` may only read below it. */
   readonly sandboxPath?: string;
-  /** `-function-denylist` globs: matching functions fail when called. */
+  /** `-function-denylist` globs (`*` only): matching functions fail when called. */
   readonly denylist: readonly string[];
+  /** The template's destination (`pkiCert` caches its certificate there). */
+  readonly destination?: string;
+  /** Where `writeToFile` records its writes; the runner performs them after a complete render. */
+  readonly fileWrites?: FileWrite[];
+  /**
+   * Runs `plugin` executables. The one impure collaborator a render may call, injected by the
+   * runner: the plugin's stdout becomes template text, so it cannot wait until after the render.
+   */
+  readonly runPlugin?: PluginRunner;
 }

@@ -24,19 +24,32 @@ import {
 
 const EMPTY: MemkvStore = new Map();
 
+/**
+ * The store of each list, by resource prefix. Kept across renders (a render builds a new reader):
+ * a list object stands for one snapshot of its data, so its store only changes with it, and a
+ * list no snapshot holds any more is collected with its stores.
+ */
+const storesByList = new WeakMap<KvList, Map<string, MemkvStore>>();
+
+function listStore(list: KvList, prefix: string): MemkvStore {
+  let byPrefix = storesByList.get(list);
+  if (!byPrefix) storesByList.set(list, (byPrefix = new Map()));
+  let store = byPrefix.get(prefix);
+  if (!store) {
+    const built = new Map<string, string>();
+    for (const [k, v] of list) built.set(storeKey(k, prefix), v);
+    byPrefix.set(prefix, (store = built));
+  }
+  return store;
+}
+
 class StoreReader {
   #merged?: { lists: readonly KvList[]; store: MemkvStore };
-  readonly #byList = new WeakMap<KvList, MemkvStore>();
 
   constructor(readonly ctx: FunctionContext) {}
 
   #listStore(list: KvList): MemkvStore {
-    let store = this.#byList.get(list);
-    if (!store) {
-      store = new Map([...list].map(([k, v]) => [storeKey(k, this.ctx.prefix), v]));
-      this.#byList.set(list, store);
-    }
-    return store;
+    return listStore(list, this.ctx.prefix);
   }
 
   #readList(path: string, siblings = false): KvList | undefined {
@@ -49,6 +62,7 @@ class StoreReader {
     // confd loads `keys` with its backend's own listing: on Consul that includes siblings.
     const lists = keys.map((key) => this.#readList(key, true));
     if (lists.some((list) => list === undefined)) return undefined;
+    if (lists.length === 1) return this.#listStore(lists[0]!);
     const cached = this.#merged;
     if (cached && cached.lists.every((list, i) => list === lists[i])) return cached.store;
     const store = new Map<string, string>();

@@ -7,13 +7,14 @@ import { atoiValue, parseBool, parseFloat64, parseInt64, parseUint64 } from './s
 
 const DIVIDE_BY_ZERO = 'runtime error: integer divide by zero';
 
+// The confd fork's words; upstream confd's `a / b` panicked with Go's runtime message.
 function intDiv(a: number, b: number): number {
-  if (b === 0) throw new Error(DIVIDE_BY_ZERO);
+  if (b === 0) throw new Error('division by zero');
   return Math.trunc(a / b);
 }
 
 function intMod(a: number, b: number): number {
-  if (b === 0) throw new Error(DIVIDE_BY_ZERO);
+  if (b === 0) throw new Error('modulo by zero');
   return a % b;
 }
 

@@ -1,6 +1,5 @@
-import { goSlice, type GoStruct } from '../go/values.js';
+import { GO_TYPE_NAME, goSlice, type GoStruct } from '../go/values.js';
 import { basePath, cleanPath, dirPath, matchPath } from './go-path.js';
-import { goStruct } from './methods.js';
 
 /**
  * kelseyhightower/memkv's Store operations, over a key → value map whose keys are absolute
@@ -12,7 +11,7 @@ const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** memkv.KVPair. */
 export function kvPair(key: string, value: string): GoStruct {
-  return goStruct('memkv.KVPair', { Key: key, Value: value });
+  return { Key: key, Value: value, [GO_TYPE_NAME]: 'memkv.KVPair' };
 }
 
 /** confd's store key for a backend key: path.Join("/", strings.TrimPrefix(key, prefix)). */

@@ -15,18 +15,29 @@ export { GO_METHODS, methodOf } from '../go/values.js';
  */
 export type GoMethods = Readonly<Record<string, GoFunc>>;
 
-/** Builds a value of Go type `typeName` with `methods` and (optionally) exported `fields`. */
+/**
+ * Builds a value of Go type `typeName` with `methods` and (optionally) exported `fields`.
+ * `fields` must be a fresh object literal: it is tagged in place and returned (see goStruct).
+ */
 export function goObject(
   typeName: string,
   methods: GoMethods,
   fields: Readonly<Record<string, GoValue>> = {},
 ): GoStruct {
-  return { ...fields, [GO_TYPE_NAME]: typeName, [GO_METHODS]: methods } as GoStruct;
+  const struct = fields as Record<string | symbol, unknown>;
+  struct[GO_TYPE_NAME] = typeName;
+  struct[GO_METHODS] = methods;
+  return struct as GoStruct;
 }
 
-/** Builds a struct value of Go type `typeName` (fields in the given order). */
+/**
+ * Builds a struct value of Go type `typeName` (fields in the given order). `fields` must be a
+ * fresh object literal: it is tagged in place and returned. Copying it with a spread cost ~7×
+ * more per struct (10 000 KVPairs of a confd `gets`: ~25 ms against ~3 ms).
+ */
 export function goStruct(typeName: string, fields: Readonly<Record<string, GoValue>>): GoStruct {
-  return { ...fields, [GO_TYPE_NAME]: typeName } as GoStruct;
+  (fields as Record<symbol, unknown>)[GO_TYPE_NAME] = typeName;
+  return fields as GoStruct;
 }
 
 /** Returns the Go type name a struct was built with, if any. */

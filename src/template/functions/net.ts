@@ -1,12 +1,12 @@
-import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { goFunc, type FuncMap, type GoStruct } from '../go/values.js';
 import { goStruct } from './methods.js';
 
 /**
- * confd's DNS functions: `lookupIP lookupIPV4 lookupIPV6 lookupSRV`. These are the only impure
- * functions: a render is synchronous and node:dns is not, so a lookup runs node:dns in a child
- * process (spawnSync, 5 s timeout) and answers are cached for CACHE_MS. As in confd, a failed
- * lookup yields an empty list, never an error.
+ * confd's DNS functions: `lookupIP lookupIPV4 lookupIPV6 lookupSRV`. These and host.ts's are the
+ * only impure functions: a render is synchronous and node:dns is not, so a lookup runs node:dns
+ * in a child process (spawnSync, 5 s timeout) and answers are cached for CACHE_MS. As in confd, a
+ * failed lookup yields an empty list, never an error.
  */
 
 const CACHE_MS = 30_000;
@@ -34,6 +34,8 @@ export interface Resolver {
 }
 
 function runLookup(kind: 'ip' | 'srv', name: string): unknown[] {
+  // node:child_process loads on the first lookup, not with every template's functions.
+  const { spawnSync } = createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
   const result = spawnSync(process.execPath, ['-e', SCRIPT, kind, name], { timeout: TIMEOUT_MS, encoding: 'utf8' });
   try {
     const parsed: unknown = JSON.parse(result.stdout);

@@ -8,6 +8,8 @@ import { createRequire } from 'node:module';
 export interface GoRegexp {
   /** Go's MatchString. */
   matchString(s: string): boolean;
+  /** Go's FindString: the leftmost match, "" when none. */
+  findString(s: string): string;
   /** Go's ReplaceAllString: `$1`, `${name}` and `$$` in `template` expand per match. */
   replaceAllString(s: string, template: string): string;
 }
@@ -48,6 +50,10 @@ function compileUncached(pattern: string): GoRegexp {
   const names = re.namedGroups();
   return {
     matchString: (s) => re.test(s),
+    findString(s) {
+      const [start, end] = engine.findAllSubmatchIndex(s, 1)?.[0] ?? [];
+      return start === undefined || end === undefined ? '' : s.slice(start, end);
+    },
     replaceAllString(s, template) {
       let out = '';
       let last = 0;

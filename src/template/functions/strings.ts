@@ -30,7 +30,7 @@ export function goReplace(s: string, old: string, repl: string, n: number): stri
 }
 
 /** Go's unicode.IsSpace set, which differs from JS's \s (U+0085 yes, U+FEFF no). */
-const SPACE_CLASS = '[\\t\\n\\v\\f\\r \\u0085\\u00a0\\p{Z}]';
+export const SPACE_CLASS = '[\\t\\n\\v\\f\\r \\u0085\\u00a0\\p{Z}]';
 const LEADING_SPACE = new RegExp(`^${SPACE_CLASS}+`, 'u');
 const TRAILING_SPACE = new RegExp(`${SPACE_CLASS}+$`, 'u');
 
@@ -58,6 +58,13 @@ export function indent(spaces: number, s: string): string {
   if (spaces < 0) throw new Error('indent value must be a positive integer');
   const prefix = ' '.repeat(spaces);
   return s.replace(/(^|\n)(?=[^\n])/g, `$1${prefix}`);
+}
+
+/** The confd fork's indent: pads every line, blank ones too; "" stays ""; negative counts as 0. */
+export function padLines(spaces: number, s: string): string {
+  if (s === '') return '';
+  const pad = ' '.repeat(Math.max(spaces, 0));
+  return pad + s.replaceAll('\n', `\n${pad}`);
 }
 
 /** consul-template's splitToMap: "a=1,b=2" → map (pairs without sep2 skipped). */
@@ -89,31 +96,41 @@ export function stringFuncs(): FuncMap {
     toTitle: goFunc(['string'], goTitle),
     trimSpace: goFunc(['string'], trimSpace),
     trim: goFunc(['string', 'string'], (cutset: string, s: string) => trimCutset(s, cutset)),
-    trimPrefix: goFunc(['string', 'string'], (prefix: string, s: string) => trimPrefix(s, prefix)),
     replace: goFunc(['string', 'string', 'string', 'int'], goReplace),
     replaceAll: goFunc(['string', 'string', 'string'], (f: string, t: string, s: string) => goReplace(s, f, t, -1)),
-    regexReplaceAll: goFunc(['string', 'string', 'string'], (re: string, pl: string, s: string) => compileGoRegexp(re).replaceAllString(s, pl)),
     regexMatch: goFunc(['string', 'string'], (re: string, s: string) => compileGoRegexp(re).matchString(s)),
-    indent: goFunc(['int', 'string'], indent),
     splitToMap: goFunc(['string', 'string', 'string'], splitToMap),
   };
 }
 
-/** confd's argument order: `split s sep`, `join list sep`, `contains s sub`, `trimSuffix s suffix`. */
+/**
+ * confd's argument order: `split s sep`, `join list sep`, `contains s sub`, `trimSuffix s suffix`;
+ * from the confd fork (abtreece/confd 0.41): `trimPrefix s prefix`, `regexReplaceAll re s repl`,
+ * and `indent` that pads blank lines too.
+ */
 export function confdStringFuncs(): FuncMap {
   return {
     split: goFunc(['string', 'string'], goSplit),
     join: goFunc(['[]string', 'string'], (list: string[], sep: string) => list.join(sep)),
     contains: goFunc(['string', 'string'], (s: string, sub: string) => s.includes(sub)),
     trimSuffix: goFunc(['string', 'string'], trimSuffix),
+    trimPrefix: goFunc(['string', 'string'], trimPrefix),
+    regexReplaceAll: goFunc(['string', 'string', 'string'], (re: string, s: string, repl: string) => compileGoRegexp(re).replaceAllString(s, repl)),
+    indent: goFunc(['int', 'string'], padLines),
   };
 }
 
-/** consul-template's pipe-friendly order: `split sep s`, `join sep list`, `trimSuffix suffix s`. */
+/**
+ * consul-template's pipe-friendly order: `split sep s`, `join sep list`, `trimSuffix suffix s`,
+ * `trimPrefix prefix s`, `regexReplaceAll re repl s`; its `indent` skips blank lines.
+ */
 export function consulStringFuncs(): FuncMap {
   return {
     split: goFunc(['string', 'string'], splitPiped),
     join: goFunc(['string', '[]string'], (sep: string, list: string[]) => list.join(sep)),
     trimSuffix: goFunc(['string', 'string'], (suffix: string, s: string) => trimSuffix(s, suffix)),
+    trimPrefix: goFunc(['string', 'string'], (prefix: string, s: string) => trimPrefix(s, prefix)),
+    regexReplaceAll: goFunc(['string', 'string', 'string'], (re: string, pl: string, s: string) => compileGoRegexp(re).replaceAllString(s, pl)),
+    indent: goFunc(['int', 'string'], indent),
   };
 }

@@ -137,11 +137,12 @@ function evalField(s: ExecState, dot: GoValue, name: string, args: readonly Node
   return errorf(s, `can't evaluate field ${name} in type ${typeName(receiver)}`);
 }
 
+/** The FuncMap first, as in Go's findFunction: a denylist replaces `executeTemplate` there. */
 function lookupFunction(s: ExecState, name: string): { fn: EngineFunc; isBuiltin: boolean } | null {
+  if (Object.hasOwn(s.funcs, name)) return { fn: s.funcs[name] as EngineFunc, isBuiltin: false };
   if (name === 'executeTemplate') {
     return { fn: { params: EXECUTE_TEMPLATE, variadic: 'any', call: executeTemplateCall(s) }, isBuiltin: false };
   }
-  if (Object.hasOwn(s.funcs, name)) return { fn: s.funcs[name] as EngineFunc, isBuiltin: false };
   if (Object.hasOwn(BUILTINS, name)) return { fn: BUILTINS[name] as EngineFunc, isBuiltin: true };
   return null;
 }

@@ -28,7 +28,7 @@ export class GoTemplate {
   ) {}
 }
 
-/** Engine-level functions every template can call; a FuncMap cannot override them. */
+/** Engine-level functions every template can call; a FuncMap entry of the same name (a denied one) wins. */
 const ENGINE_FUNCTIONS: ReadonlySet<string> = new Set(['executeTemplate']);
 
 /** Parses `text`; throws CtmplError('TEMPLATE_PARSE') with Go's message (`template: NAME:LINE: …`). */

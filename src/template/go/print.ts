@@ -10,12 +10,6 @@ import { GO_TYPE_NAME, GoChannel, GoFloat, GoInt, GoNil, JsonNumber, methodOf, t
 
 const STRING_VERBS = new Set(['v', 's', 'q', 'x', 'X']);
 
-/** A value's fmt.Stringer: its `String` method taking nothing, which fmt prints for %v %s %q %x %X. */
-function stringerOf(value: GoValue): (() => string) | undefined {
-  const method = methodOf(value, 'String');
-  return method && method.params.length === 0 && !method.variadic ? () => String(method.call()) : undefined;
-}
-
 /** A pseudo address, for the values Go prints as pointers (channels, nested struct pointers). */
 const FAKE_POINTER = '0xc000010000';
 
@@ -88,11 +82,17 @@ export class Printer {
     } else if (arg instanceof GoNil) {
       if (verb === 'v') this.pad('<nil>');
       else this.badVerb(verb, arg);
-    } else if (STRING_VERBS.has(verb) && !this.sharpV && stringerOf(arg)) {
-      this.printString(stringerOf(arg)!(), verb);
-    } else {
+    } else if (!this.printStringer(arg, verb)) {
       this.printComposite(arg, verb, depth);
     }
+  }
+
+  /** fmt's handleMethods: a value with a String() method (time.Time) prints its result for %v %s %q %x. */
+  printStringer(arg: GoValue, verb: string): boolean {
+    const stringer = methodOf(arg, 'String');
+    if (!stringer || stringer.params.length > 0 || this.sharpV || !STRING_VERBS.has(verb)) return false;
+    this.printString(String(stringer.call()), verb);
+    return true;
   }
 
   badVerb(verb: string, arg: GoValue): void {
@@ -310,8 +310,6 @@ export function formatValue(value: GoValue): string {
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (value instanceof GoFloat) return formatFloat(value.value, 'g', -1);
   if (value instanceof GoInt) return value.value.toString();
-  const stringer = stringerOf(value);
-  if (stringer) return stringer();
   if (isStruct(value) && value[GO_TYPE_NAME]?.startsWith('*')) {
     const p = new Printer();
     p.printStruct(value, 'v', 0, true);

@@ -26,6 +26,12 @@ describe('decodeRangeResponse reads etcd RangeResponse messages', () => {
     assert.deepEqual(decodeRangeResponse(body), { revision: '300', kvs: [['/app/a', 'x'], ['/app/ü', 'ñ\nmore']] });
   });
 
+  it('reads keys and values longer than 127 bytes (two-byte lengths) and keeps bytes that are not UTF-8', () => {
+    const long = `/app/${'k'.repeat(200)}`;
+    const body = Buffer.from([...bytesField(2, [...bytesField(1, Buffer.from(long)), ...bytesField(5, Buffer.from([0x61, 0xff, 0x62]))]), ...kv('/b', 'v'.repeat(300))]);
+    assert.deepEqual(decodeRangeResponse(body).kvs, [[long, 'a\udcffb'], ['/b', 'v'.repeat(300)]]);
+  });
+
   it('reads an empty answer as revision 0 with no keys', () => assert.deepEqual(decodeRangeResponse(Buffer.alloc(0)), { revision: '0', kvs: [] }));
 
   it('refuses a truncated message', () => assert.throws(() => decodeRangeResponse(Buffer.from([1 << 3 | 2, 5, 3 << 3])), /truncated protobuf/));

@@ -4,7 +4,7 @@ import { GoChannel, GoFloat, goSlice, type GoStruct, type GoValue } from '../../
 import { typeName } from '../../../src/template/go/reflect.js';
 import { kvPair } from '../../../src/template/functions/memkv.js';
 import { toKeyPair } from '../../../src/template/functions/shapes.js';
-import { call, funcsFor, plain } from './helpers.js';
+import { call, funcsFor, plain, renderGo } from './helpers.js';
 
 const f = funcsFor('consul-template');
 const confd = funcsFor('confd');
@@ -46,6 +46,18 @@ describe('explode and merge', () => {
     assert.deepEqual(plain(call(f, 'mergeMap', dst, src)), { a: 1, n: { x: 1, y: 2 }, b: 3 });
     assert.deepEqual(plain(call(f, 'mergeMapWithOverride', dst, src)), { a: 2, n: { x: 1, y: 2 }, b: 3 });
   });
+
+  // mergo.Map(&dst, src) (dario.cat/mergo v1.0.2) writes into dst, nested maps included.
+  const merges: readonly [string, string, string][] = [
+    ['mergeMap changes its first map in place', '{{ $a := dict "x" 1 }}{{ $_ := mergeMap $a (dict "y" 2) }}{{ $a }}', 'map[x:1 y:2]'],
+    ['mergeMap merges nested maps in place', '{{ $n := dict "x" 1 }}{{ $_ := mergeMap (dict "n" $n) (dict "n" (dict "y" 2)) }}{{ $n }}', 'map[x:1 y:2]'],
+    ['mergeMap fills empty values, keeps set ones', '{{ mergeMap (dict "a" "" "b" "x") (dict "a" "A" "b" "B") }}', 'map[a:A b:x]'],
+    ['mergeMap skips a nil source value', '{{ mergeMap (dict) (dict "a" nil) }}', 'map[]'],
+    ['mergeMapWithOverride: empty and nil source values win too', '{{ mergeMapWithOverride (dict "a" "x" "b" 1) (dict "a" "" "b" nil) }}', 'map[a: b:<nil>]'],
+  ];
+  for (const [name, template, want] of merges) {
+    it(name, async () => assert.equal((await renderGo(template, 'consul-template')).output, want));
+  }
 });
 
 describe('sequences', () => {

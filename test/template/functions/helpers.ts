@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { GoChannel, GoFloat, GoInt, type FuncMap, type GoValue } from '../../../src/template/go/values.js';
 import type { Flavor } from '../../../src/types/template.js';
 import type { DataReader, FunctionContext } from '../../../src/template/functions/context.js';
 import { createFuncMap, type FuncMapOptions } from '../../../src/template/functions/index.js';
+import { compileTemplate, type RenderOptions, type RenderResult } from '../../../src/template/render.js';
 import { consulKv, FakeData, flattenYaml } from '../../support/fake-data.js';
 
 /** Shared setup for the function tests: contexts, calls, and the conformance fixtures. */
@@ -102,4 +103,21 @@ export function catalogServices() {
 /** A FakeData serving the consul fixtures for the dependencies `keys` name. */
 export function consulData(other: Readonly<Record<string, unknown>> = {}): FakeData {
   return new FakeData(CONSUL_KV, other);
+}
+
+/**
+ * Renders a Go template as the runner would: pass after pass, each `file` dependency the render
+ * reports missing read from disk (null when absent), until nothing is missing.
+ */
+export async function renderGo(text: string, flavor: Flavor, options: Partial<RenderOptions> = {}, name = 'x.tmpl'): Promise<RenderResult> {
+  const template = await compileTemplate({ name, text, dialect: 'go', flavor });
+  const snapshots = new Map<string, unknown>();
+  for (;;) {
+    const result = template.render(snapshots, { env: {}, prefix: '/', denylist: [], ...options });
+    if (result.missing.size === 0) return result;
+    for (const [key, dep] of result.missing) {
+      if (dep.type !== 'file') throw new Error(`renderGo serves files only, not ${key}`);
+      snapshots.set(key, existsSync(dep.path) ? readFileSync(dep.path, 'utf8') : null);
+    }
+  }
 }

@@ -36,7 +36,9 @@ const badPatterns = [
 describe('Go regexp functions', () => {
   for (const flavor of ['confd', 'consul-template'] as const) {
     for (const { name, re, template, s, want } of replacements) {
-      it(`regexReplaceAll (${flavor}): ${name}`, () => assert.equal(call(funcsFor(flavor), 'regexReplaceAll', re, template, s), want));
+      // consul-template: regexReplaceAll re repl s; the confd fork: regexReplaceAll re s repl.
+      const args = flavor === 'confd' ? [re, s, template] : [re, template, s];
+      it(`regexReplaceAll (${flavor}): ${name}`, () => assert.equal(call(funcsFor(flavor), 'regexReplaceAll', ...args), want));
     }
     for (const { name, re, s, want } of matches) {
       it(`regexMatch (${flavor}): ${name}`, () => assert.equal(call(funcsFor(flavor), 'regexMatch', re, s), want));
@@ -48,6 +50,17 @@ describe('Go regexp functions', () => {
       assert.throws(() => compileGoRegexp(re), { message });
       assert.throws(() => call(funcsFor('consul-template'), 'regexMatch', re, 'a'), (error: Error) => error.message.includes(message));
     });
+  }
+
+  const finds = [
+    { name: 'the leftmost match', re: '[0-9]+', s: 'ab12cd345', want: '12' },
+    { name: 'leftmost-first, not longest, alternation', re: 'a|ab', s: 'xab', want: 'a' },
+    { name: 'no match is ""', re: 'z', s: 'abc', want: '' },
+    { name: 'an empty match is ""', re: 'x*', s: 'abc', want: '' },
+    { name: 'a whole rune', re: '.$', s: 'hé', want: 'é' },
+  ];
+  for (const { name, re, s, want } of finds) {
+    it(`regexFind (the confd fork): ${name}`, () => assert.equal(call(funcsFor('confd'), 'regexFind', re, s), want));
   }
 
   it('runs in time linear in the input: ^(a+)+$ on 100 000 a and a b answers at once', () => {

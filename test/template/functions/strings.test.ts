@@ -33,18 +33,10 @@ describe('string functions shared by both flavors', () => {
         ['replace_edge: an empty new deletes', 'replace', ['abc', 'b', '', 1], 'ac'],
         ['replaceAll', 'replaceAll', ['.', '_', 'a.b.c'], 'a_b_c'],
         ['trim cutset', 'trim', ['xy', 'xxaxyy'], 'a'],
-        ['trimPrefix', 'trimPrefix', ['a', 'aab'], 'ab'],
-        ['indent skips empty lines', 'indent', [2, 'a\n\nb'], '  a\n\n  b'],
-        ['regexReplaceAll with Go groups', 'regexReplaceAll', ['(?P<w>o+)', '<${w}$1>', 'foo boo'], 'f<oooo> b<oooo>'],
-        ['regexReplaceAll $1x names a group "1x"', 'regexReplaceAll', ['(a)', '$1x', 'a'], ''],
         ['regexMatch', 'regexMatch', ['^[[:digit:]]+$', '123'], true],
       ]),
     );
   }
-
-  it('indent rejects a negative count', () => {
-    assert.throws(() => call(funcsFor('confd'), 'indent', -1, 'x'), { message: 'indent value must be a positive integer' });
-  });
 
   it('splitToMap', () => {
     assert.deepEqual([...(call(funcsFor('confd'), 'splitToMap', ',', '=', 'a=1,b,c=3') as Map<string, string>)], [['a', '1'], ['c', '3']]);
@@ -60,6 +52,14 @@ describe('confd flavor argument order', () => {
     ['split_join: join list sep', 'join', [['a', 'b', 'c'], '-'], 'a-b-c'],
     ['case_contains_trim: contains s substr', 'contains', ['seafood', 'foo'], true],
     ['case_contains_trim: trimSuffix s suffix', 'trimSuffix', ['file.conf', '.conf'], 'file'],
+    // The confd fork's utility_funcs.go: strings.TrimPrefix, re.ReplaceAllString(s, repl), its indent.
+    ['fork: trimPrefix s prefix', 'trimPrefix', ['service-web', 'service-'], 'web'],
+    ['fork: trimPrefix only at the start', 'trimPrefix', ['a-service-', 'service-'], 'a-service-'],
+    ['fork: regexReplaceAll re s repl', 'regexReplaceAll', ['[^a-zA-Z0-9]', 'my.app-1', '_'], 'my_app_1'],
+    ['fork: regexReplaceAll expands Go groups', 'regexReplaceAll', ['(?P<w>o+)', 'foo boo', '<${w}$1>'], 'f<oooo> b<oooo>'],
+    ['fork: indent pads blank lines and after a final newline', 'indent', [2, 'a\n\nb\n'], '  a\n  \n  b\n  '],
+    ['fork: indent of "" is ""', 'indent', [4, ''], ''],
+    ['fork: a negative indent counts as 0', 'indent', [-3, 'a\nb'], 'a\nb'],
   ]);
 });
 
@@ -73,5 +73,12 @@ describe('consul-template flavor argument order', () => {
     ['contains_in: contains needle list', 'contains', ['b', ['a', 'b', 'c']], true],
     ['contains_in: contains needle string', 'contains', ['b', 'abc'], true],
     ['trimSuffix suffix s', 'trimSuffix', ['.conf', 'file.conf'], 'file'],
+    ['trimPrefix prefix s', 'trimPrefix', ['a', 'aab'], 'ab'],
+    ['indent skips empty lines', 'indent', [2, 'a\n\nb'], '  a\n\n  b'],
+    ['regexReplaceAll re repl s', 'regexReplaceAll', ['(?P<w>o+)', '<${w}$1>', 'foo boo'], 'f<oooo> b<oooo>'],
+    ['regexReplaceAll $1x names a group "1x"', 'regexReplaceAll', ['(a)', '$1x', 'a'], ''],
   ]);
+  it('indent rejects a negative count', () => {
+    assert.throws(() => call(funcsFor('consul-template'), 'indent', -1, 'x'), { message: 'indent value must be a positive integer' });
+  });
 });

@@ -125,8 +125,9 @@ describe('Go template execution', () => {
     assert.equal(executeGoTemplate(tpl, 2, {}), '2');
   });
 
-  it('does not let a FuncMap override executeTemplate', () => {
+  it('a FuncMap entry named executeTemplate wins, as in consul-template (its denylist replaces it)', () => {
     const own = { executeTemplate: goFunc(['string'], () => 'mine') };
-    assert.equal(render('{{define "x"}}engine{{end}}{{executeTemplate "x"}}', null, own), 'engine');
+    assert.equal(render('{{define "x"}}engine{{end}}{{executeTemplate "x"}}', null, own), 'mine');
+    assert.equal(render('{{define "x"}}engine{{end}}{{executeTemplate "x"}}', null, {}), 'engine');
   });
 });

@@ -1,0 +1,37 @@
+/**
+ * The store side of fleet mode (-dedup): per template name, an election among the instances of a
+ * fleet and one published value. Protocol code only; what the value holds is the runner's business
+ * (src/runner/dedup/). Consul and etcd implement it (src/backends/consul/fleet.ts, etcd/fleet.ts).
+ */
+export interface SeatEvents {
+  /** This instance now leads the template (true) or follows it again (false). */
+  onRole(isLeader: boolean): void;
+  /** As follower: the published value, each time a newer one is seen. */
+  onPayload(payload: Uint8Array): void;
+}
+
+export interface Seat {
+  /**
+   * As leader: writes the value, guarded by the leadership, so that an instance that lost it
+   * (its session or lease lapsed) cannot overwrite its successor's. Resolves false when this
+   * instance no longer leads: it then follows again (onRole(false)). Rejects on a store failure.
+   */
+  publish(payload: Uint8Array): Promise<boolean>;
+}
+
+export interface FleetStore {
+  /** `consul URL` or `etcd URL`, for log lines. */
+  readonly description: string;
+  /** The largest value the store accepts in one write. */
+  readonly maxPayloadBytes: number;
+  /** Takes part in the election of `name` until `signal` aborts. */
+  join(name: string, events: SeatEvents, signal: AbortSignal): Seat;
+  /** Gives up every leadership at once (others take over without waiting for a TTL) and closes connections. */
+  close(): Promise<void>;
+}
+
+/** How long to wait before retrying after a store failure: a little, then up to 5 s. */
+export function fleetRetryDelay(attempt: number): number {
+  const ceiling = Math.min(5_000, 250 * 2 ** Math.min(attempt - 1, 10));
+  return ceiling / 2 + Math.random() * (ceiling / 2);
+}

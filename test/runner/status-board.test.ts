@@ -1,0 +1,105 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Resource } from '../../src/config/resource.js';
+import type { CommandResult } from '../../src/runner/commands.js';
+import { StatusBoard } from '../../src/runner/status-board.js';
+import { statusPage } from '../../src/runner/status-page.js';
+import { dependencyKey, type Dependency } from '../../src/types/dependency.js';
+import { waitFor } from '../support/cli.js';
+import { memoryLogger } from '../support/watch.js';
+
+const port: Dependency = { type: 'kv.get', key: '/app/port' };
+const host: Dependency = { type: 'kv.get', key: '/app/host' };
+const secret: Dependency = { type: 'vault.read', path: 'secret/db' };
+
+function resourceFor(dest: string): Resource {
+  return { origin: 'conf.d/app.toml', src: '/etc/confd/templates/app.tmpl', dest, prefix: '/', dialect: 'go', flavor: 'confd', errorOnMissingKey: false, backup: false };
+}
+
+function boardWith(...dests: string[]) {
+  const logger = memoryLogger();
+  const addressOf = (dep: Dependency) => (dep.type === 'vault.read' ? 'vault https://vault:8200' : 'etcd http://user:hunter2@127.0.0.1:2379');
+  const board = new StatusBoard({ backend: 'etcd http://user:hunter2@127.0.0.1:2379', addressOf, blockedWarningMs: 50, logger, mode: 'watch' });
+  const resources = dests.map(resourceFor);
+  board.setTemplates(resources);
+  return { board, logger, resources };
+}
+
+const uses = (...deps: Dependency[]) => new Map(deps.map((dep) => [dependencyKey(dep), dep]));
+
+describe('the status board', () => {
+  it('names every missing dependency with its reason after the threshold, and the end of the wait', async () => {
+    const { board, logger, resources } = boardWith('/etc/app.conf');
+    try {
+      board.dependencyData(host);
+      board.rendered(resources[0]!, { used: uses(port, host), missing: uses(port) }, 1);
+      await waitFor(() => logger.lines.some((line) => line.startsWith('warn /etc/app.conf: waiting')), 'the warning');
+      assert.match(logger.lines.find((line) => line.includes('waiting'))!, /^warn \/etc\/app\.conf: waiting [\d.]+s for kv\.get\(\/app\/port\) \(no answer yet from etcd http:\/\/user:hunter2@127\.0\.0\.1:2379\)$/);
+      board.dependencyData(port);
+      board.rendered(resources[0]!, { used: uses(port, host), missing: new Map(), output: '' }, 2);
+      assert.match(logger.lines.at(-1)!, /^info \/etc\/app\.conf: rendered after waiting [\d.]+s for kv\.get\(\/app\/port\)$/);
+      assert.equal(board.status().templates[0]!.state, 'fine');
+    } finally {
+      board.stop();
+    }
+  });
+
+  it('warns about nothing when the template renders within the threshold', async () => {
+    const { board, logger, resources } = boardWith('/etc/quick.conf', '/etc/slow.conf');
+    try {
+      board.rendered(resources[0]!, { used: uses(port), missing: uses(port) }, 1);
+      board.rendered(resources[1]!, { used: uses(host), missing: uses(host) }, 1);
+      board.rendered(resources[0]!, { used: uses(port), missing: new Map(), output: '' }, 1);
+      // The slow template's warning comes after the quick one's threshold has passed too.
+      await waitFor(() => logger.lines.some((line) => line.includes('/etc/slow.conf: waiting')), 'the slow template named');
+      assert.ok(!logger.lines.some((line) => line.includes('/etc/quick.conf')), logger.lines.join('\n'));
+    } finally {
+      board.stop();
+    }
+  });
+
+  it('shows no secret: Vault values in command output are masked, credentials in addresses and errors too', () => {
+    const { board, resources } = boardWith('/etc/db.conf');
+    const check: CommandResult = { command: 'check-db', ok: false, exitCode: 1, timedOut: false, outputTail: 'bad password s3cr3t-value', durationMs: 12 };
+    board.rendered(resources[0]!, { used: uses(secret, port), missing: new Map(), output: '' }, 1, ['s3cr3t-value']);
+    board.checked('/etc/db.conf', check);
+    board.processed('/etc/db.conf', { didRender: false, error: 'check command "check-db" exited with status 1: bad password s3cr3t-value' });
+    board.dependencyHealth(port, { error: 'etcd http://user:hunter2@127.0.0.1:2379: connect ECONNREFUSED', attempt: 3 });
+    const text = JSON.stringify(board.status());
+    board.stop();
+    assert.ok(!text.includes('s3cr3t-value'), text);
+    assert.ok(!text.includes('hunter2'), text);
+    const template = board.status().templates[0]!;
+    assert.equal(template.state, 'failing');
+    assert.equal(template.lastCheck?.outputTail, 'bad password ***');
+    assert.deepEqual(board.status().backends.map((backend) => [backend.address, backend.state, backend.retries]), [
+      ['etcd http://user:xxxxx@127.0.0.1:2379', 'failing', 3],
+      ['vault https://vault:8200', 'connecting', 0],
+    ]);
+  });
+
+  it('stops warning about a backend once its failing dependency is no longer watched', async () => {
+    const { board, logger, resources } = boardWith('/etc/app.conf');
+    try {
+      board.rendered(resources[0]!, { used: uses(port), missing: uses(port) }, 1);
+      board.dependencyHealth(port, { error: 'connect ECONNREFUSED', attempt: 1 });
+      await waitFor(() => logger.lines.some((line) => /^warn etcd \S+: failing for [\d.]+s \(1 failed attempts, watching kv\.get\(\/app\/port\)\): connect ECONNREFUSED$/.test(line)), 'the backend named');
+      board.dependencyDropped(port);
+      assert.match(logger.lines.at(-1)!, /^info etcd \S+: answers again$/);
+      assert.equal(board.status().backends[0]!.state, 'connecting');
+    } finally {
+      board.stop();
+    }
+  });
+
+  it('draws a page whose text cannot inject markup', () => {
+    const { board, resources } = boardWith('/etc/<script>alert(1)</script>.conf');
+    board.rendered(resources[0]!, { used: uses({ type: 'kv.get', key: '/"><img src=x>' }), missing: new Map(), output: '' }, 1);
+    const page = statusPage(board.status());
+    board.stop();
+    assert.ok(!/<script|<img/.test(page), page);
+    assert.match(page, /&#60;script&#62;alert\(1\)&#60;\/script&#62;\.conf/);
+    assert.match(page, /<meta http-equiv="refresh" content="5">/);
+    assert.ok(!/src=["']?http|href=["']?http|<link/.test(page), 'no external asset');
+  });
+});
