@@ -1,11 +1,15 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { parse, type Tags } from 'yaml';
 import { decodeBytes } from '../bytes.js';
 import { CtmplError, messageOf } from '../errors.js';
 import type { Backend } from './backend.js';
 import { followFiles } from './follow-files.js';
-import { contentSnapshot, kvData } from './kv-data.js';
+import type { Dependency } from '../types/dependency.js';
+import { confdListing, contentSnapshot, kvData } from './kv-data.js';
+import { parseYamlV2 } from '../template/functions/yaml-v2-parse.js';
+import { resolvePlainScalar, YamlUint64 } from '../template/functions/yaml-v2-resolve.js';
+import { joinPath } from '../template/functions/go-path.js';
+import { formatFloat } from '../template/go/strconv.js';
 
 export interface FileBackendOptions {
   /** YAML or JSON files, or directories searched recursively for *.yaml, *.yml, *.json. */
@@ -27,11 +31,16 @@ export function createFileBackend(options: FileBackendOptions): Backend {
     description,
     supports: (dep) => dep.type === 'kv.get' || dep.type === 'kv.list',
     async snapshot(dep) {
-      return contentSnapshot(kvData(await read(), dep));
+      return contentSnapshot(answer(await read(), dep));
     },
-    changes: (dep, cursor, signal) => followFiles(options.files, async () => contentSnapshot(kvData(await read(), dep)), cursor, signal),
+    changes: (dep, cursor, signal) => followFiles(options.files, async () => contentSnapshot(answer(await read(), dep)), cursor, signal),
     async close() {},
   } satisfies Backend;
+}
+
+/** A confd resource's key (`siblings`) lists as confd's GetValues does; everything else as kvData. */
+function answer(all: ReadonlyMap<string, string>, dep: Dependency): unknown {
+  return dep.type === 'kv.list' && dep.siblings ? confdListing(all, dep.prefix) : kvData(all, dep);
 }
 
 /**
@@ -47,19 +56,6 @@ function coalesce<T>(read: () => Promise<T>): () => Promise<T> {
   };
 }
 
-/**
- * YAML 1.1 as confd's yaml.v2 reads it into interface{}: integers exact (big ones matter below),
- * timestamps and sexagesimal numbers (`1:20`) left as the strings they are written as.
- */
-const YAML_OPTIONS = {
-  version: '1.1',
-  merge: true,
-  // uniqueKeys off: its check is quadratic in a map's size (seconds at 20 000 keys).
-  uniqueKeys: false,
-  intAsBigInt: true,
-  customTags: (tags: Tags) => tags.filter((t) => (typeof t === 'string' ? true : t.tag !== 'tag:yaml.org,2002:timestamp' && t.format !== 'TIME')),
-} as const;
-
 /** Reads and flattens every data file into one map. */
 export async function readAll(files: readonly string[]): Promise<Map<string, string>> {
   const all = new Map<string, string>();
@@ -72,11 +68,14 @@ export async function readAll(files: readonly string[]): Promise<Map<string, str
     }
     let document: unknown;
     try {
-      document = parse(text, YAML_OPTIONS);
+      document = parseYamlV2(text, resolvePlainScalar);
     } catch (error) {
       throw new CtmplError('BACKEND', `file ${path}${positionOf(error)}: invalid YAML/JSON: ${firstLineOf(error)}`, { cause: error });
     }
-    flatten(document, '', all);
+    if (document !== null && !(document instanceof Map)) {
+      throw new CtmplError('BACKEND', `file ${path}: the document is a ${Array.isArray(document) ? 'list' : 'scalar'}, not a map (confd's file backend reads a map)`);
+    }
+    flatten(document, '/', all, path);
   }
   return all;
 }
@@ -105,50 +104,27 @@ async function expandPaths(paths: readonly string[]): Promise<string[]> {
   return files;
 }
 
-/** confd's nodeWalk: maps join keys with "/", lists use indexes, null is dropped. */
-export function flatten(node: unknown, key: string, out: Map<string, string>): void {
-  if (node === null || node === undefined) return;
-  if (Array.isArray(node)) {
-    node.forEach((item, index) => flatten(item, `${key}/${index}`, out));
-  } else if (node instanceof Map) {
-    for (const [k, v] of node) flatten(v, joinKey(key, String(k)), out);
-  } else if (typeof node === 'object') {
-    for (const [k, v] of Object.entries(node)) flatten(v, joinKey(key, k), out);
-  } else if (typeof node === 'bigint') {
-    const text = formatInteger(node);
-    if (text !== undefined) out.set(key || '/', text);
-  } else if (typeof node === 'number') {
-    out.set(key || '/', formatNumber(node));
-  } else {
-    out.set(key || '/', String(node));
-  }
-}
-
-function joinKey(parent: string, child: string): string {
-  const joined = `${parent}/${child}`.replace(/\/+/g, '/');
-  return joined.length > 1 ? joined.replace(/\/$/, '') : joined;
-}
-
-const INT64_MIN = -(2n ** 63n);
-const INT64_LIMIT = 2n ** 63n;
-const UINT64_LIMIT = 2n ** 64n;
-
 /**
- * yaml.v2's integer, as nodeWalk prints it: an int64 as is; a uint64 beyond int64 is dropped
- * (nodeWalk has no case for uint64); anything larger is read as a float64.
+ * confd's nodeWalk: map keys and list indexes joined with path.Join (so "a/../b" cleans), ints,
+ * bools and floats printed as Go prints them, null and uint64 dropped (nodeWalk has no case for
+ * them). A key that is not a string (`yes:`, `80:`) makes confd panic; here it is an error.
  */
-function formatInteger(value: bigint): string | undefined {
-  if (value >= INT64_MIN && value < INT64_LIMIT) return value.toString();
-  if (value >= 0n && value < UINT64_LIMIT) return undefined;
-  return formatNumber(Number(value));
-}
-
-/** Go's strconv.FormatFloat(f, 'f', -1, 64): never an exponent. */
-function formatNumber(value: number): string {
-  if (Number.isInteger(value) && Math.abs(value) < 1e21) return value.toFixed(0);
-  const text = String(value);
-  if (!/e/i.test(text)) return text;
-  return value.toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 20 });
+export function flatten(node: unknown, key: string, out: Map<string, string>, file: string): void {
+  if (node === null || node === undefined || node instanceof YamlUint64) return;
+  if (Array.isArray(node)) {
+    node.forEach((item, index) => flatten(item, joinPath(key, String(index)), out, file));
+  } else if (node instanceof Map) {
+    for (const [k, v] of node) {
+      if (typeof k !== 'string') throw new CtmplError('BACKEND', `file ${file}: key ${String(k)} under ${key} is not a string (confd's file backend reads only string keys: quote it)`);
+      flatten(v, joinPath(key, k), out, file);
+    }
+  } else if (typeof node === 'bigint') {
+    out.set(key, node.toString());
+  } else if (typeof node === 'number') {
+    out.set(key, formatFloat(node, 'f', -1));
+  } else {
+    out.set(key, String(node));
+  }
 }
 
 /** ":line:col" of a YAML parse error, when it has one. */

@@ -17,6 +17,16 @@ export function kvData(all: ReadonlyMap<string, string>, dep: Dependency): unkno
   return list satisfies KvList;
 }
 
+/**
+ * confd's own listing of a resource key on an in-memory store (its file backend's GetValues):
+ * every key that starts with the text of `prefix`, so "/app" also takes "/apple/x".
+ */
+export function confdListing(all: ReadonlyMap<string, string>, prefix: string): KvList {
+  const list = new Map<string, string>();
+  for (const key of sortedKeys(all)) if (key.startsWith(prefix)) list.set(key, all.get(key)!);
+  return list;
+}
+
 const sortedByMap = new WeakMap<ReadonlyMap<string, string>, readonly string[]>();
 
 /** The map's keys sorted, computed once per map (one data set answers many kv.list). */

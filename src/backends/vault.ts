@@ -68,7 +68,10 @@ export function createVaultBackend(options: VaultBackendOptions): Backend {
       await ensureLogin(signal);
       const root = dep.type === 'kv.get' ? dep.key : dep.type === 'kv.list' ? dep.prefix : '/';
       try {
-        return contentSnapshot(kvData(await getValues(client, root, signal), dep));
+        const values = await getValues(client, root, signal);
+        // A confd resource's store holds all GetValues read, even a field like "../up" that
+        // path.Join put outside the key.
+        return contentSnapshot(dep.type === 'kv.list' && dep.siblings ? values : kvData(values, dep));
       } catch (error) {
         if (error instanceof CtmplError) throw new CtmplError(error.code, `${description}: ${error.message}`, { cause: error });
         throw error;

@@ -3,6 +3,7 @@ import { join, relative, resolve } from 'node:path';
 import { CtmplError, messageOf } from '../errors.js';
 import type { Dialect, Flavor } from '../types/template.js';
 import { parseMode, resolveId } from './permissions.js';
+import { cleanPath } from '../template/functions/go-path.js';
 import { dialectOf, joinKeyPath, type Resource } from './resource.js';
 import { lineOfKey, readTomlFile } from './toml.js';
 import { parseDuration, parseWait } from './wait.js';
@@ -53,6 +54,17 @@ async function listTomlFiles(dir: string): Promise<string[]> {
     .sort();
 }
 
+/**
+ * The resource's key prefix. Without a global -prefix it is the resource's `prefix` as confd
+ * keeps it: not cleaned, "/" put in front when missing. confd strips this very text from the
+ * front of every key it reads (strings.TrimPrefix), so "/kv//app" strips nothing from
+ * "/kv/app/x" and "/kv/ap" leaves "/p/x"; its keys are path.Join(prefix, key), cleaned.
+ */
+function resourcePrefix(globalPrefix: string, prefix: string): string {
+  if (globalPrefix !== '' && globalPrefix !== '/') return joinKeyPath(globalPrefix, prefix);
+  return prefix.startsWith('/') ? prefix : `/${prefix}`;
+}
+
 /** Parses one conf.d file's `[template]` table into a Resource. */
 export async function loadResourceFile(file: string, defaults: ResourceDefaults): Promise<Resource> {
   const { data, text } = await readTomlFile(file);
@@ -71,8 +83,8 @@ export async function loadResourceFile(file: string, defaults: ResourceDefaults)
   }
   const src = requireString(t, 'src', at, shown);
   const dest = requireString(t, 'dest', at, shown);
-  const prefix = joinKeyPath(defaults.prefix, optionalString(t, 'prefix', at) ?? '');
-  const keys = optionalKeys(t, at)?.map((key) => joinKeyPath(prefix, key));
+  const prefix = resourcePrefix(defaults.prefix, optionalString(t, 'prefix', at) ?? '');
+  const keys = optionalKeys(t, at)?.map((key) => cleanPath(`${prefix}/${key}`));
   return {
     origin: shown,
     src: resolve(defaults.confdir, 'templates', src),

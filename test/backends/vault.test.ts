@@ -133,6 +133,49 @@ describe('the vault backend (confd) on a real Vault', { skip: vault.skip }, () =
     assert.match(written.stderr, /confd-basic-test\.conf: holds values read from Vault but is world-readable \(mode 0644\)/);
   });
 
+  // Expected outputs written by the real confd from the same secrets. confd strips its prefix
+  // as text (strings.TrimPrefix, uncleaned), joins keys and secret fields with path.Join, and
+  // keeps every value it read, even a field ("../up") that lands outside the key.
+  const pathCases = [
+    {
+      name: 'a field path.Join puts outside the key is still in the store',
+      resource: 'prefix = ""\nkeys = ["/kv/app/multi"]',
+      want: '/kv/app/multi=empty\n/kv/app/up=escaped\n/kv/app/multi/dot=dot\n/kv/app/multi/pass=p\n/kv/app/multi/user=u\n/kv/app/multi/a/b=slash\n/kv/app/multi/nested/x=y\n/kv/app/multi/x/y=dbl\n',
+    },
+    {
+      name: 'an uncleaned prefix strips nothing from the cleaned keys',
+      resource: 'prefix = "/kv//app"\nkeys = ["/./sub/"]',
+      want: '/kv/app/sub/leaf=leafv\n/kv/app/sub/more/leaf2={"j":"w","k":"v"}\n',
+    },
+    {
+      name: 'keys are path.Join(prefix, key), ".." included',
+      resource: 'prefix = "kv/app/../app"\nkeys = ["sub/../plain", "/sub/more/"]',
+      want: '/kv/app/plain=v1\n/kv/app/sub/more/leaf2={"j":"w","k":"v"}\n',
+    },
+    {
+      name: 'the prefix is stripped as text, mid-segment too',
+      resource: 'prefix = "/kv/app/mu"\nkeys = ["../multi"]',
+      want: '/lti=empty\n/lti/dot=dot\n/lti/pass=p\n/lti/user=u\n/kv/app/up=escaped\n/lti/a/b=slash\n/lti/nested/x=y\n/lti/x/y=dbl\n/lti/nested/deep/z=w\n',
+    },
+  ];
+  for (const [i, c] of pathCases.entries()) {
+    it(`keeps confd's key paths: ${c.name}`, async () => {
+      await server.must('POST', 'kv/app/plain', '{"value":"v1"}');
+      await server.must('POST', 'kv/app/multi', JSON.stringify({ user: 'u', pass: 'p', n: 5, l: ['a'], nested: { x: 'y', deep: { z: 'w' } }, '../up': 'escaped', 'a/b': 'slash', './dot': 'dot', '': 'empty', 'x//y': 'dbl' }));
+      await server.must('POST', 'kv/app/sub/leaf', '{"value":"leafv"}');
+      await server.must('POST', 'kv/app/sub/more/leaf2', '{"k":"v","j":"w"}');
+      const root = join(dir, `paths-${i}`);
+      await mkdir(join(root, 'conf.d'), { recursive: true });
+      await mkdir(join(root, 'templates'), { recursive: true });
+      const levels = ['/*', '/*/*', '/*/*/*', '/*/*/*/*', '/*/*/*/*/*'];
+      await writeFile(join(root, 'templates', 't.tmpl'), levels.map((glob) => `{{range gets "${glob}"}}{{.Key}}={{.Value}}\n{{end}}`).join(''));
+      await writeFile(join(root, 'conf.d', 't.toml'), `[template]\nsrc = "t.tmpl"\ndest = "out"\n${c.resource}\n`);
+      const outcome = await runCtmpl(['-onetime', '-backend', 'vault', '-node', server.address, '-auth-type', 'token', '-auth-token', 'root', '-confdir', root], root);
+      assert.equal(outcome.code, 0, outcome.stderr);
+      assert.equal(await readFile(join(root, 'out'), 'utf8'), c.want);
+    });
+  }
+
   const confd = findBinary('confd', 'confd (the real peer; not a Debian package)', 'vault backend against the real confd');
   it('writes what the real confd writes from the same Vault (app-role auth)', { skip: confd.skip }, async () => {
     const confdRoot = join(dir, 'peer');

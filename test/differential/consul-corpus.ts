@@ -5,7 +5,7 @@
  * forever for a missing one in -once mode.
  */
 import { goFeatureSnippet, literal, type Builders } from './go-features.js';
-import { flattenTree, Random, RawScalar, randomTree } from './random.js';
+import { flattenTree, Random, RawScalar, randomJson, randomTree } from './random.js';
 
 export interface ConsulCase {
   readonly name: string;
@@ -73,6 +73,9 @@ const snippets: readonly Snippet[] = [
   (r) => `{{ $j := parseJSON ${q(r.pick(['{"a":1,"b":"x","c":[1,2.5,"y"],"d":{"e":null}}', '[1,"a",true,null]', '"str"', '12', 'nope', '{"n":1e21,"m":0.1,"big":12345678901234567890}']))} }}{{ $j }} {{ printf "%T" $j }}`,
   (r) => `{{ ${r.pick(['toJSON', 'toJSONPretty', 'toYAML', 'toTOML'])} (parseJSON ${q(r.pick(['{"a":1,"b":"x","c":[1,2.5,"y"],"d":{"e":null}}', '{}', '{"z":true,"a":{"b":{"c":"ü <&>"}}}', '{"list":[{"a":1},{"b":2}]}', '{"f":1.5e300,"i":-0}']))}) }}`,
   (r) => `{{ toJSON ${r.pick(['"x<y>&"', '1', '(split "," "a,b")', 'nil', '(parseJSON "[1.0,2]")'])} }}`,
+  (r) => `{{ ${r.pick(['toYAML', 'toTOML'])} (parseJSON ${q(JSON.stringify(Object.fromEntries(Array.from({ length: r.int(1, 4) }, (_, i) => [String(i), randomJson(r, 3)]))))}) }}`,
+  (r) => `{{ ${r.pick(['toUpper', 'toLower', 'toTitle'])} ${q(r.pick(['ǆemal ǉubljana', 'İstanbul', 'straße', 'ᾳ ᾗ', 'ﬁnal', 'ა ბ', '𐐨𐐩', 'a\u00a0b c«d', 'x\u2003y', 'ǅ']))} }}`,
+  (r, k) => `{{ range split "" (keyOrDefault ${q(anyKey(r, k))} ${q(r.pick(['é😀', 'ключ', '']))}) }}[{{ . }}]{{ end }} {{ len (split "" ${q(r.pick(['😀😀', 'ǆ', '']))}) }}`,
   (r) => `{{ base64Decode ${q(r.pick(['aGVsbG8=', 'QUJD', 'bad!', '']))} }} {{ base64URLDecode ${q(r.pick(['aGk_', 'aGk-', 'YQ==', 'YQ']))} }}`,
   (r) => `{{ range loop ${r.pick(['3', '1 4', '0', '5 2', '(parseInt "2")'])} }}{{ . }},{{ end }} {{ range $i := loop 2 }}{{ printf "%T" $i }}{{ end }}`,
   (r) => `{{ scratch.Set "a" ${literal(r)} }}{{ scratch.Get "a" }} {{ scratch.Key "a" }} {{ scratch.Key "b" }} {{ scratch.SetX "a" 2 }}{{ scratch.Get "a" }} {{ scratch.MapSet "m" "k" 1 }}{{ scratch.MapValues "m" }} {{ scratch.Get "none" }}`,

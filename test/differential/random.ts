@@ -42,11 +42,19 @@ const WORDS = [
   'alpha', 'beta', 'web-01', '10.0.0.1', 'ключ', '日本語', 'emoji😀', 'a b', ' padded ', '', 'x,y,z',
   '42', '-7', '3.14', '1e3', 'true', 'False', '0x1F', '<b>&"\'', 'line1\nline2', 'tab\there', '{"a":1,"b":[1,2]}',
   '["x","y"]', 'QUJD', 'aGVsbG8=', 'path/to/file.txt', 'MiXeD', '%d %s', '{{not}}', 'ü', '  ',
+  // Case mapping where Go's tables and JavaScript's differ (title-case digraphs, İ, ß, ᾳ,
+  // ligatures, Georgian, Deseret) and words split at non-ASCII spaces.
+  'ǆemal ǉubljana', 'İstanbul', 'straße', 'ᾳ ᾗ', 'ﬁnal', 'ა ბ', '𐐨𐐩', 'a\u00a0b c«d', 'x\u2003y',
 ];
 
 const KEYS = ['a', 'b', 'name', 'port', 'host', 'ключ', '日本', 'x-y', 'with space', 'n1', 'Upper', 'z'];
 
-const RAW = ['1', '0', '-3', '1.5', '1e3', '0.10', '0755', '0x1F', 'true', 'no', 'yes', 'on', 'y', 'null', '~', '12345678901234567890', '.5', '2001-12-14', '+12', '1_000'];
+/** Plain YAML scalars where yaml.v2's resolve.go and other YAML 1.1 readers part ways. */
+const RAW = [
+  '1', '0', '-3', '1.5', '1e3', '0.10', '0755', '0x1F', 'true', 'no', 'yes', 'on', 'y', 'null', '~', '12345678901234567890', '.5', '2001-12-14', '+12', '1_000',
+  '0o17', '08', '0X1f', '0b101', '-0b11', '._5', '1e400', '-0.0', '+.5', '1.', '123456789012345678901234', '9223372036854775808', 'Yes', 'Off', 'N',
+  '.inf', '-.Inf', '.NaN', '1_0.5', '1:20', '2001-12-14 21:59:43.10', '0x_1F', '1e-400', '5e-324', '1e21',
+];
 
 /** A random scalar: mostly words, sometimes a raw YAML scalar. */
 export function randomScalar(rng: Random, allowRaw: boolean): Data {
@@ -99,4 +107,42 @@ export function toYaml(data: { readonly [key: string]: Data }): string {
   };
   for (const [k, v] of Object.entries(data)) emit(v, '  ', `${JSON.stringify(k)}:`);
   return `${lines.join('\n')}\n`;
+}
+
+/** Strings that YAML and TOML writers must quote, escape, fold or write as blocks. */
+const MARSHAL_STRINGS = [
+  'yes', 'Off', '0755', '08', '1e3', '1e+3', '0o17', '2001-12-14', '1:20', '- x', '#c', 'a #b', 'a: b', ' lead', 'trail ', "'s", '"q"', '@x', '%p', '!t', '&a', '*a', '|', '>', '?',
+  'tab\there', 'multi\nline', 'trail\n\n', '\nlead', 'a\r\nb', '\u0085', 'a\u00a0b', '😀', 'ü', '',
+  'lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut labore et dolore',
+];
+
+/** Map keys whose order differs between byte order and yaml.v2's natural order. */
+const MARSHAL_KEYS = ['a10', 'a2', 'a1', 'a_', 'A', 'Zeta', '_u', 'ä', 'b', 'x y', 'n', 'y', 'k:', '😀'];
+
+/**
+ * Random JSON for toYAML / toTOML: maps, nested lists, lists of maps, mixed lists and nulls
+ * (which TOML refuses), and strings that need quoting.
+ */
+export function randomJson(rng: Random, depth: number): unknown {
+  const roll = rng.next();
+  if (depth > 0 && roll < 0.3) {
+    return Object.fromEntries(Array.from({ length: rng.int(0, 4) }, () => [rng.pick(MARSHAL_KEYS), randomJson(rng, depth - 1)]));
+  }
+  if (depth > 0 && roll < 0.5) {
+    const homogeneous = rng.chance(0.6);
+    const first = randomJson(rng, depth - 1);
+    return Array.from({ length: rng.int(0, 3) }, (_, i) => (i === 0 || !homogeneous ? (i === 0 ? first : randomJson(rng, depth - 1)) : sameShape(rng, first, depth - 1)));
+  }
+  if (roll < 0.8) return rng.pick(MARSHAL_STRINGS);
+  return rng.pick([0, 1.5, -2, 1e21, 0.1, true, false, null]);
+}
+
+/** A value of the same JSON kind as `like` (so a list stays one TOML type). */
+function sameShape(rng: Random, like: unknown, depth: number): unknown {
+  if (typeof like === 'string') return rng.pick(MARSHAL_STRINGS);
+  if (typeof like === 'number') return rng.pick([3, 0.25, -7]);
+  if (typeof like === 'boolean') return rng.chance(0.5);
+  if (Array.isArray(like)) return [sameShape(rng, like[0] ?? 'x', depth)];
+  if (like !== null && typeof like === 'object') return randomJson(rng, Math.max(depth, 1));
+  return null;
 }

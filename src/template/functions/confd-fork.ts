@@ -7,7 +7,8 @@ import { hostFuncs } from './host.js';
 import { marshalGoJSON } from './json-encode.js';
 import { parseGoJSON } from './json-scan.js';
 import { compileGoRegexp } from './regexp.js';
-import { padLines, SPACE_CLASS, toLower, toUpper } from './strings.js';
+import { goToLower as toLower, goToUpper as toUpper } from './go-case.js';
+import { padLines, SPACE_CLASS } from './strings.js';
 
 /**
  * The helpers the maintained confd fork (abtreece/confd 0.41, pkg/template/utility_funcs.go)

@@ -3,7 +3,8 @@ import { fromJSON, goFunc, type FuncMap, type GoValue } from '../go/values.js';
 import { decodeStdBase64, decodeUrlBase64, encodeStdBase64, encodeUrlBase64 } from './base64.js';
 import { marshalGoJSON } from './json-encode.js';
 import { jsonKind, parseGoJSON } from './json-scan.js';
-import { parseGoYAML, toGoTOML, toGoYAML } from './yaml-toml.js';
+import { toGoTOML } from './toml-encode.js';
+import { parseGoYAML, toGoYAML } from './yaml-toml.js';
 
 /** Encoding functions: base64, JSON, YAML, TOML, hashes. */
 

@@ -17,6 +17,7 @@ import { netFuncs, type Resolver } from './net.js';
 import { pkiFuncs } from './pki.js';
 import { scratchFuncs } from './scratch.js';
 import { serviceFuncs } from './services.js';
+import { sockaddrFuncs, type Host } from './sockaddr/index.js';
 import { stringFuncs } from './strings.js';
 import { timeFuncs } from './time.js';
 import { vaultFuncs } from './vault.js';
@@ -27,6 +28,8 @@ export { GO_METHODS, methodOf } from './methods.js';
 export interface FuncMapOptions {
   readonly now?: () => number;
   readonly resolver?: Resolver;
+  /** The interfaces `sockaddr` reads (default: this machine's). */
+  readonly sockaddrHost?: Host;
 }
 
 /**
@@ -45,8 +48,10 @@ function staticFuncs(flavor: Flavor, options: FuncMapOptions): FuncMap {
     ...timeFuncs(options.now),
     ...confdForkFuncs(),
     ...staticFlavorFuncs(flavor),
+    // consul-template 0.22+; confd has no sockaddr.
+    ...(flavor === 'consul-template' ? sockaddrFuncs(options.sockaddrHost) : {}),
   });
-  if (options.now || options.resolver) return build();
+  if (options.now || options.resolver || options.sockaddrHost) return build();
   let funcs = staticByFlavor.get(flavor);
   if (!funcs) staticByFlavor.set(flavor, (funcs = build()));
   return funcs;

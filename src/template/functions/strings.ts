@@ -1,4 +1,5 @@
 import { goFunc, goSlice, type FuncMap } from '../go/values.js';
+import { goTitle, goToLower, goToUpper } from './go-case.js';
 import { basePath, dirPath } from './go-path.js';
 import { compileGoRegexp } from './regexp.js';
 
@@ -52,37 +53,6 @@ export function trimCutset(s: string, cutset: string): string {
 const trimPrefix = (s: string, prefix: string) => (prefix !== '' && s.startsWith(prefix) ? s.slice(prefix.length) : s);
 const trimSuffix = (s: string, suffix: string) => (suffix !== '' && s.endsWith(suffix) ? s.slice(0, -suffix.length) : s);
 
-/** Per-rune case mapping, as Go's unicode tables do (no "ß" → "SS" expansion). */
-function mapRunes(s: string, map: (r: string) => string): string {
-  let out = '';
-  for (const r of s) {
-    const mapped = map(r);
-    out += Array.from(mapped).length === 1 ? mapped : r;
-  }
-  return out;
-}
-
-export const toUpper = (s: string) => mapRunes(s, (r) => r.toUpperCase());
-export const toLower = (s: string) => mapRunes(s, (r) => r.toLowerCase());
-
-/** Go's isSeparator for strings.Title: ASCII non-alphanumerics, and Unicode spaces. */
-function isSeparator(r: string): boolean {
-  if (r.codePointAt(0)! <= 0x7f) return !/[A-Za-z0-9_]/.test(r);
-  if (/[\p{L}\p{Nd}]/u.test(r)) return false;
-  return new RegExp(`^${SPACE_CLASS}$`, 'u').test(r);
-}
-
-/** strings.Title: upper-cases the first letter of each word. */
-export function toTitle(s: string): string {
-  let prev = ' ';
-  let out = '';
-  for (const r of s) {
-    out += isSeparator(prev) ? toUpper(r) : r;
-    prev = r;
-  }
-  return out;
-}
-
 /** consul-template's indent: prefixes every non-empty line start with `spaces` spaces. */
 export function indent(spaces: number, s: string): string {
   if (spaces < 0) throw new Error('indent value must be a positive integer');
@@ -121,9 +91,9 @@ export function stringFuncs(): FuncMap {
   return {
     base: goFunc(['string'], basePath),
     dir: goFunc(['string'], dirPath),
-    toUpper: goFunc(['string'], toUpper),
-    toLower: goFunc(['string'], toLower),
-    toTitle: goFunc(['string'], toTitle),
+    toUpper: goFunc(['string'], goToUpper),
+    toLower: goFunc(['string'], goToLower),
+    toTitle: goFunc(['string'], goTitle),
     trimSpace: goFunc(['string'], trimSpace),
     trim: goFunc(['string', 'string'], (cutset: string, s: string) => trimCutset(s, cutset)),
     replace: goFunc(['string', 'string', 'string', 'int'], goReplace),

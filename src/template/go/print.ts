@@ -235,7 +235,7 @@ export class Printer {
   }
 
   printList(list: readonly GoValue[], verb: string, depth: number): void {
-    this.out += this.sharpV ? '[]interface {}{' : '[';
+    this.out += this.sharpV ? `${typeName(list)}{` : '[';
     list.forEach((item, i) => {
       if (i > 0) this.out += this.sharpV ? ', ' : ' ';
       this.printElement(item, verb, depth + 1);
@@ -244,7 +244,7 @@ export class Printer {
   }
 
   printMap(map: ReadonlyMap<string, GoValue>, verb: string, depth: number): void {
-    this.out += this.sharpV ? 'map[string]interface {}{' : 'map[';
+    this.out += this.sharpV ? `${typeName(map)}{` : 'map[';
     [...map.keys()].sort(compareStrings).forEach((key, i) => {
       if (i > 0) this.out += this.sharpV ? ', ' : ' ';
       this.printArg(key, verb, depth + 1);
