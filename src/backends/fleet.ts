@@ -6,11 +6,13 @@
 export interface SeatEvents {
   /** This instance now leads the template (true) or follows it again (false). */
   onRole(isLeader: boolean): void;
-  /** As follower: the published value, each time a newer one is seen. */
-  onPayload(payload: Uint8Array): void;
+  /** As follower: the published value, each time a newer one is seen, with the store's version of it (Consul ModifyIndex, etcd mod revision). */
+  onPayload(payload: Uint8Array, version: string): void;
 }
 
 export interface Seat {
+  /** The store's key that holds the published value, for the operator. */
+  readonly dataKey: string;
   /**
    * As leader: writes the value, guarded by the leadership, so that an instance that lost it
    * (its session or lease lapsed) cannot overwrite its successor's. Resolves false when this

@@ -1,4 +1,5 @@
 import type { Backend, Snapshot } from '../backends/backend.js';
+import type { Resource } from '../config/resource.js';
 import type { Wait } from '../config/wait.js';
 import { CtmplError, messageOf } from '../errors.js';
 import { dependencyKey, type Dependency } from '../types/dependency.js';
@@ -60,6 +61,7 @@ export class Daemon {
   /** Reload commands that failed: run again on the next pass even if their file is unchanged. */
   readonly #failedReloads = new Set<string>();
   #resources: PreparedResource[] = [];
+  readonly #itemOf = new Map<Resource, PreparedResource>();
   #renderFailures = 0;
   #passQueued = false;
   #passRunning: Promise<void> = Promise.resolve();
@@ -68,13 +70,19 @@ export class Daemon {
   constructor(options: DaemonOptions) {
     this.#options = options;
     const retry = options.retryPolicy ?? exponentialBackoff();
-    const { backend, logger } = options;
+    const { backend, logger, fleet } = options;
     this.status = new StatusBoard({
       backend: backend.description,
       addressOf: (dep) => backend.addressOf?.(dep) ?? backend.description,
       blockedWarningMs: options.blockedWarningMs ?? 10_000,
       logger,
       mode: options.watch ? 'watch' : `interval ${options.intervalMs / 1000}s`,
+      ...(fleet ? {
+        fleetOf: (resource: Resource) => {
+          const item = this.#itemOf.get(resource);
+          return item && fleet.statusOf(item);
+        },
+      } : {}),
     });
     const onHealth: WatcherOptions['onHealth'] = (dep, health) =>
       this.status.dependencyHealth(dep, health.kind === 'failing' ? { error: health.error.message, attempt: health.attempt } : undefined);
@@ -115,6 +123,8 @@ export class Daemon {
     }
     this.#rendered.clear();
     this.#resources = [...resources];
+    this.#itemOf.clear();
+    for (const item of this.#resources) this.#itemOf.set(item.resource, item);
     this.status.setTemplates(this.#resources.map((item) => item.resource));
     this.#options.fleet?.setResources(this.#resources);
     for (const item of this.#resources) this.#markDirty(item);

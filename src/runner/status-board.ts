@@ -5,7 +5,7 @@ import { redactCredentials } from '../redact.js';
 import type { Dependency } from '../types/dependency.js';
 import type { CommandResult } from './commands.js';
 import { Reminder } from './reminder.js';
-import { isoTime, seconds, type BackendStatus, type CommandStatus, type DaemonStatus, type DependencyStatus, type TemplateState, type TemplateStatus } from './status.js';
+import { isoTime, seconds, type BackendStatus, type CommandStatus, type DaemonStatus, type DependencyStatus, type FleetStatus, type TemplateState, type TemplateStatus } from './status.js';
 import { WatchHealth } from './watch-health.js';
 
 export interface StatusBoardOptions {
@@ -16,6 +16,8 @@ export interface StatusBoardOptions {
   readonly blockedWarningMs: number;
   readonly logger: Logger;
   readonly mode: string;
+  /** Fleet mode (-dedup): the template's role in its fleet. */
+  readonly fleetOf?: (resource: Resource) => FleetStatus | undefined;
 }
 
 interface TemplateRecord {
@@ -203,6 +205,7 @@ export class StatusBoard {
   }
 
   #templateStatus(record: TemplateRecord): TemplateStatus {
+    const fleet = this.#options.fleetOf?.(record.resource);
     const dependencies = [...record.used.entries()].map(([key, dep]) => this.#dependencyStatus(key, dep, record));
     const state: TemplateState = record.isFailing ? 'failing' : record.waitingSince !== undefined || !record.hasRendered ? 'waiting' : 'fine';
     return {
@@ -218,6 +221,7 @@ export class StatusBoard {
       ...(record.lastReload ? { lastReload: commandStatus(record.lastReload, record.secrets) } : {}),
       reloadFailures: record.reloadFailures,
       ...(record.lastError ? { lastError: { at: isoTime(record.lastError.at), message: redactCredentials(mask(record.lastError.message, record.secrets)) } } : {}),
+      ...(fleet ? { fleet } : {}),
     };
   }
 

@@ -1,4 +1,4 @@
-import type { BackendStatus, CommandStatus, DaemonStatus, DependencyStatus, TemplateStatus } from './status.js';
+import type { BackendStatus, CommandStatus, DaemonStatus, DependencyStatus, FleetStatus, TemplateStatus } from './status.js';
 
 /** Seconds between the page's own refreshes. */
 const REFRESH_SECONDS = 5;
@@ -17,6 +17,7 @@ ul{margin:0;padding:0;list-style:none}
 tr.fine td{background:#eef7ee}tr.waiting td{background:#fff5e0}tr.failing td{background:#fdecea}
 tr.ok td{background:#eef7ee}tr.connecting td{background:#fff5e0}
 .badge{display:inline-block;min-width:5em;text-align:center;padding:.1em .4em;border-radius:3px;color:#fff;font-weight:600}
+.leader{background:#1565c0}.follower{background:#5c6bc0}.candidate{background:#e69500}.direct{background:#6d4c41}
 .dot{display:inline-block;width:.7em;height:.7em;border-radius:50%;margin-right:.3em}
 code{font-size:.95em}
 `;
@@ -24,12 +25,14 @@ code{font-size:.95em}
 /**
  * The status page: the daemon's state as one self-contained HTML document (inline style, no
  * script, no external asset) that reloads itself every few seconds. Waiting templates come
- * first, then failing ones, then the rest.
+ * first, then failing ones, then the rest. In fleet mode, a Fleet column and a header line.
  */
 export function statusPage(status: DaemonStatus): string {
   const order = { waiting: 0, failing: 1, fine: 2 } as const;
   const templates = [...status.templates].sort((a, b) => order[a.state] - order[b.state] || a.destination.localeCompare(b.destination));
   const { summary } = status;
+  const isFleet = templates.some((template) => template.fleet);
+  const headings = ['State', 'Destination', ...(isFleet ? ['Fleet'] : []), 'Dependencies', 'Last render', 'Last write', 'Check', 'Reload', 'Last error'];
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="refresh" content="${REFRESH_SECONDS}">
@@ -38,11 +41,11 @@ export function statusPage(status: DaemonStatus): string {
 <body>
 <h1>ctmpl</h1>
 <div class="meta">${escape(status.mode)} · started ${when(status.startedAt, status.now)} · refreshes every ${REFRESH_SECONDS}s · <a href="/status">/status</a> · <a href="/metrics">/metrics</a></div>
-<div class="summary">${(['waiting', 'failing', 'fine'] as const).map((state) => `<span class="${summary[state] > 0 ? state : 'none'}">${summary[state]} ${state}</span>`).join('')}</div>
+${isFleet ? `<div class="meta" id="fleet">${fleetLine(templates)}</div>\n` : ''}<div class="summary">${(['waiting', 'failing', 'fine'] as const).map((state) => `<span class="${summary[state] > 0 ? state : 'none'}">${summary[state]} ${state}</span>`).join('')}</div>
 <h2>Templates</h2>
-<table id="templates"><thead><tr><th>State</th><th>Destination</th><th>Dependencies</th><th>Last render</th><th>Last write</th><th>Check</th><th>Reload</th><th>Last error</th></tr></thead>
+<table id="templates"><thead><tr>${headings.map((heading) => `<th>${heading}</th>`).join('')}</tr></thead>
 <tbody>
-${templates.map((template) => templateRow(template, status.now)).join('\n') || '<tr><td colspan="8">no templates</td></tr>'}
+${templates.map((template) => templateRow(template, status.now, isFleet)).join('\n') || `<tr><td colspan="${headings.length}">no templates</td></tr>`}
 </tbody></table>
 <h2>Backends</h2>
 <table id="backends"><thead><tr><th>State</th><th>Address</th><th>Watches</th><th>Retries</th><th>Failing since</th><th>Last error</th></tr></thead>
@@ -53,11 +56,12 @@ ${status.backends.map((backend) => backendRow(backend, status.now)).join('\n')}
 `;
 }
 
-function templateRow(template: TemplateStatus, now: string): string {
+function templateRow(template: TemplateStatus, now: string, isFleet: boolean): string {
   const waiting = template.waitingSince ? `<br><small>for ${when(template.waitingSince, now, '')}</small>` : '';
   const cells = [
     `<span class="badge ${template.state}">${template.state}</span>${waiting}`,
     `<code>${escape(template.destination)}</code><br><small>from ${escape(template.source)}</small>`,
+    ...(isFleet ? [fleetCell(template.fleet, now)] : []),
     dependencyList(template.dependencies, now),
     template.lastRender ? `${when(template.lastRender.at, now)}<br><small>${template.lastRender.durationMs} ms</small>` : 'never',
     template.lastWrite ? when(template.lastWrite, now) : 'never',
@@ -66,6 +70,22 @@ function templateRow(template: TemplateStatus, now: string): string {
     template.lastError ? `${escape(template.lastError.message)}<br><small>${when(template.lastError.at, now)}</small>` : '',
   ];
   return `<tr class="${template.state}" data-destination="${escape(template.destination)}">${cells.map((cell) => `<td>${cell}</td>`).join('')}</tr>`;
+}
+
+/** "fleet: leader of 2, follower of 3" (and the candidates and direct ones, when there are). */
+function fleetLine(templates: readonly TemplateStatus[]): string {
+  const count = (role: FleetStatus['role']) => templates.filter((template) => template.fleet?.role === role).length;
+  const parts = [`leader of ${count('leader')}`, `follower of ${count('follower')}`];
+  if (count('candidate') > 0) parts.push(`waiting for a leader's data on ${count('candidate')}`);
+  if (count('direct') > 0) parts.push(`watching directly on ${count('direct')} (data too big to share)`);
+  return `fleet: ${parts.join(', ')}`;
+}
+
+function fleetCell(fleet: FleetStatus | undefined, now: string): string {
+  if (!fleet) return '';
+  const published = fleet.lastPublished ? `<br><small>published ${fleet.lastPublished.direct ? 'the too-big note' : `${fleet.lastPublished.bytes} bytes`} ${when(fleet.lastPublished.at, now)}</small>` : '';
+  const received = fleet.lastReceived ? `<br><small>read version ${escape(fleet.lastReceived.version)} ${when(fleet.lastReceived.at, now)}</small>` : '';
+  return `<span class="badge ${fleet.role}">${fleet.role}</span> <small>since ${when(fleet.since, now)}</small><br><code>${escape(fleet.key)}</code>${published}${received}`;
 }
 
 function dependencyList(dependencies: readonly DependencyStatus[], now: string): string {

@@ -7,7 +7,7 @@ import { statusPage } from './status-page.js';
 /**
  * `-status-addr host:port`: GET / is the status page (HTML), GET /status the same state as
  * JSON, GET /health answers 200 while the daemon runs, GET /metrics gives Prometheus counters
- * for the run and series per template.
+ * for the run and series per template (with -dedup, its fleet role).
  */
 export async function startStatusServer(address: string, stats: RunStats, status: () => DaemonStatus): Promise<Server> {
   const match = /^(.*):(\d+)$/.exec(address);
@@ -36,6 +36,7 @@ export async function startStatusServer(address: string, stats: RunStats, status
 }
 
 type Sample = readonly [labels: string, value: number];
+type Family = [name: string, type: string, help: string, samples: Sample[]];
 
 function metricsText(stats: RunStats, status: DaemonStatus): string {
   const label = (destination: string) => `{destination="${destination.replace(/[\\"]/g, '\\$&').replaceAll('\n', '\\n')}"}`;
@@ -44,7 +45,12 @@ function metricsText(stats: RunStats, status: DaemonStatus): string {
       const sample = value(template);
       return sample === undefined ? [] : [[label(template.destination), sample] as const];
     });
-  const families: [string, string, string, Sample[]][] = [
+  // Fleet mode (-dedup) only.
+  const fleetFamilies: Family[] = status.templates.some((t) => t.fleet) ? [
+    ['ctmpl_template_fleet_leader', 'gauge', '1 while this instance leads the template\'s fleet (watches and publishes).', perTemplate((t) => t.fleet && Number(t.fleet.role === 'leader'))],
+    ['ctmpl_template_fleet_follower', 'gauge', '1 while this instance renders the template from its fleet\'s published data.', perTemplate((t) => t.fleet && Number(t.fleet.role === 'follower'))],
+  ] : [];
+  const families: Family[] = [
     ['ctmpl_renders_total', 'counter', 'Template renders.', [['', stats.renders]]],
     ['ctmpl_writes_total', 'counter', 'Destination files written.', [['', stats.writes]]],
     ['ctmpl_reloads_total', 'counter', 'Reload commands run.', [['', stats.reloads]]],
@@ -54,6 +60,7 @@ function metricsText(stats: RunStats, status: DaemonStatus): string {
     ['ctmpl_template_last_render_timestamp_seconds', 'gauge', 'When the last complete render finished (Unix time).', perTemplate((t) => t.lastRender && Date.parse(t.lastRender.at) / 1000)],
     ['ctmpl_template_blocked', 'gauge', '1 while the template waits for dependencies without data.', perTemplate((t) => (t.missing.length > 0 ? 1 : 0))],
     ['ctmpl_template_reload_failures_total', 'counter', 'Failed runs of the template\'s reload command.', perTemplate((t) => t.reloadFailures)],
+    ...fleetFamilies,
   ];
   return families
     .map(([name, type, help, samples]) => `# HELP ${name} ${help}\n# TYPE ${name} ${type}\n${samples.map(([labels, value]) => `${name}${labels} ${value}\n`).join('')}`)

@@ -40,6 +40,27 @@ export interface TemplateStatus {
   readonly lastReload?: CommandStatus;
   readonly reloadFailures: number;
   readonly lastError?: ErrorStatus;
+  /** Fleet mode (-dedup) only: this instance's part in the template's fleet. */
+  readonly fleet?: FleetStatus;
+}
+
+/**
+ * `leader`: watches the dependencies and publishes their data; `follower`: renders from the
+ * published data; `candidate`: no data published yet (it renders nothing until some is);
+ * `direct`: the leader's data is over the store's limit, so this instance watches directly.
+ */
+export type FleetRole = 'leader' | 'follower' | 'candidate' | 'direct';
+
+export interface FleetStatus {
+  readonly role: FleetRole;
+  /** The store's key holding the template's published data, e.g. `ctmpl/dedup/3f2a…/data`. */
+  readonly key: string;
+  /** Since when it has had this role. */
+  readonly since: string;
+  /** As leader: the last write of the data; `direct` when it was over the limit (the note sent instead). */
+  readonly lastPublished?: { readonly at: string; readonly bytes: number; readonly direct: boolean };
+  /** The last published data read, with the store's version of it (Consul ModifyIndex, etcd mod revision). */
+  readonly lastReceived?: { readonly at: string; readonly version: string };
 }
 
 /** `data`: read and usable; `missing`: no data (absent key, empty list, no answer yet); `error`: its backend fails. */

@@ -8,6 +8,8 @@ import { findBinary } from '../support/binaries.js';
 import { makeTempDir, readIfExists, startCli, startCliInProcess, waitFor } from '../support/cli.js';
 import { startEtcd, type EtcdServer } from '../support/etcd-server.js';
 import { recordFigure } from '../support/figures.js';
+import { freePort } from '../support/ports.js';
+import { readStatus } from '../support/status.js';
 
 const { skip } = findBinary('etcd', 'etcd-server', 'fleet mode on etcd');
 
@@ -88,6 +90,39 @@ describe('fleet mode (-dedup) on etcd', { skip }, () => {
       assert.ok(Date.now() - stopped < 2_000, `took over in ${Date.now() - stopped} ms (the lease was revoked)`);
       await etcd.delete('/svc/web/a');
       await allRead([2, 3], 'b=10.0.0.2:80 c=10.0.0.3:80 \n', 'the other two follow a deregistration');
+    } finally {
+      await Promise.all(instances.map((cli) => cli.stop()));
+    }
+  });
+
+  it('shows each instance\'s role in /status, on the page and in /metrics; the follower shows it leads after a clean stop', async () => {
+    await etcd.put('/role/v', '1');
+    const { root, args, allRead } = await caseDir('v={{ key "/role/v" }}\n');
+    const ports = [await freePort(), await freePort()];
+    const instances = [1, 2].map((n) => startCliInProcess([...args(n), '-status-addr', `127.0.0.1:${ports[n - 1]}`], { cwd: root }));
+    const roleOf = async (n: number) => (await readStatus(ports[n]!)).templates[0]?.fleet?.role;
+    try {
+      await allRead([1, 2], 'v=1\n', 'both render');
+      await waitFor(async () => [await roleOf(0), await roleOf(1)].sort().join() === 'follower,leader', 'one leader and one follower in /status');
+      const leader = (await roleOf(0)) === 'leader' ? 0 : 1;
+      const follower = 1 - leader;
+      const [leading, following] = [(await readStatus(ports[leader]!)).templates[0]!.fleet!, (await readStatus(ports[follower]!)).templates[0]!.fleet!];
+      assert.match(leading.key, /^ctmpl\/dedup\/[0-9a-f]+\/data$/);
+      assert.equal(following.key, leading.key, 'one data key for the template');
+      assert.equal(leading.lastPublished?.direct, false);
+      const stored = (await prefixKeys(leading.key)).find((kv) => kv.key === leading.key);
+      assert.equal(leading.lastPublished?.bytes, stored?.value.length, 'the bytes the store holds');
+      assert.match(following.lastReceived?.version ?? '', /^\d+$/);
+      const metrics = await (await fetch(`http://127.0.0.1:${ports[leader]}/metrics`)).text();
+      assert.match(metrics, /^ctmpl_template_fleet_leader\{destination="[^"]*out\d"\} 1$/m);
+      assert.match(metrics, /^ctmpl_template_fleet_follower\{destination="[^"]*out\d"\} 0$/m);
+      assert.match(await (await fetch(`http://127.0.0.1:${ports[follower]}/`)).text(), /fleet: leader of 0, follower of 1/);
+
+      assert.equal(await instances[leader]!.stop(), 0);
+      await waitFor(async () => (await roleOf(follower)) === 'leader', 'the follower leading in /status', 10_000);
+      assert.match(await (await fetch(`http://127.0.0.1:${ports[follower]}/metrics`)).text(), /^ctmpl_template_fleet_leader\{destination="[^"]*out\d"\} 1$/m);
+      await etcd.put('/role/v', '2');
+      await allRead([follower + 1], 'v=2\n', 'the new leader renders a change');
     } finally {
       await Promise.all(instances.map((cli) => cli.stop()));
     }

@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { FleetStore, SeatEvents } from '../../src/backends/fleet.js';
 import { FleetMode } from '../../src/runner/dedup/fleet-mode.js';
-import { compressPayload, decodePayload, payloadText } from '../../src/runner/dedup/payload.js';
+import { compressPayload, decodePayload, directPayload, payloadText } from '../../src/runner/dedup/payload.js';
 import { dependencyKey, type Dependency } from '../../src/types/dependency.js';
 import type { Logger } from '../../src/log.js';
+import { waitFor } from '../support/cli.js';
 
 const kv: Dependency = { type: 'kv.get', key: '/app/x' };
 const service: Dependency = { type: 'health.service', name: 'web', filters: ['passing'] };
@@ -22,6 +23,7 @@ function fakeFleet(maxPayloadBytes = 1024 * 1024) {
     join: (_name, seatEvents) => {
       events = seatEvents;
       return {
+        dataKey: 'ctmpl/dedup/h/data',
         publish: async (payload) => {
           published.push(payload);
           return true;
@@ -49,7 +51,7 @@ describe('fleet mode, the runner side', () => {
     const { fleet, events } = fakeFleet();
     const all = uses(kv, service, secret, file);
     assert.deepEqual([...fleet.watchesFor('out', all).keys()], [dependencyKey(secret), dependencyKey(file)], 'before any payload: instance-own only');
-    events().onPayload(payload(new Map([[dependencyKey(kv), 'v']])));
+    events().onPayload(payload(new Map([[dependencyKey(kv), 'v']])), '1');
     assert.deepEqual([...fleet.watchesFor('out', all).keys()], [dependencyKey(service), dependencyKey(secret), dependencyKey(file)]);
     const data = fleet.dataFor('out', new Map([[dependencyKey(kv), 'old'], [dependencyKey(secret), 's']]));
     assert.equal(data.get(dependencyKey(kv)), 'v', 'the published data wins over kept data');
@@ -75,7 +77,7 @@ describe('fleet mode, the runner side', () => {
 
   it('a leader that steps down renders from what it last published, never from older data', async () => {
     const { fleet, events } = fakeFleet();
-    events().onPayload(payload(new Map([[dependencyKey(kv), 'old']])));
+    events().onPayload(payload(new Map([[dependencyKey(kv), 'old']])), '2');
     events().onRole(true);
     fleet.rendered('out', { output: 'x', used: uses(kv), missing: new Map() }, new Map([[dependencyKey(kv), 'new']]));
     await flush();
@@ -95,15 +97,40 @@ describe('fleet mode, the runner side', () => {
 
   it('ignores a payload it cannot read and keeps the last good data', () => {
     const { fleet, events, lines } = fakeFleet();
-    events().onPayload(payload(new Map([[dependencyKey(kv), 'good']])));
-    events().onPayload(Buffer.from('garbage'));
+    events().onPayload(payload(new Map([[dependencyKey(kv), 'good']])), '3');
+    events().onPayload(Buffer.from('garbage'), '4');
     assert.equal(fleet.dataFor('out', new Map()).get(dependencyKey(kv)), 'good');
     assert.match(lines.join('\n'), /the published data is unreadable \(not a ctmpl payload/);
   });
 
+  it('tells /status its role, since when, and the last data it published and read', async () => {
+    const { fleet, events } = fakeFleet(256);
+    const role = () => fleet.statusOf('out')?.role;
+    assert.deepEqual(fleet.statusOf('out'), { role: 'candidate', key: 'ctmpl/dedup/h/data', since: fleet.statusOf('out')!.since });
+    assert.equal(fleet.statusOf('elsewhere'), undefined, 'not a template of this instance');
+    events().onPayload(payload(new Map([[dependencyKey(kv), 'v']])), '41');
+    assert.equal(role(), 'follower');
+    assert.equal(fleet.statusOf('out')!.lastReceived!.version, '41');
+    const followingSince = fleet.statusOf('out')!.since;
+    await waitFor(() => Date.now() > Date.parse(followingSince), 'a later millisecond');
+    events().onPayload(payload(new Map([[dependencyKey(kv), 'w']])), '42');
+    assert.equal(fleet.statusOf('out')!.since, followingSince, 'newer data is no change of role');
+    events().onPayload(directPayload('too big'), '43');
+    assert.equal(role(), 'direct');
+    events().onRole(true);
+    assert.equal(role(), 'leader');
+    fleet.rendered('out', { output: 'x', used: uses(kv), missing: new Map() }, new Map([[dependencyKey(kv), 'v']]));
+    await waitFor(() => fleet.statusOf('out')!.lastPublished !== undefined, 'the publication');
+    assert.equal(fleet.statusOf('out')!.lastPublished!.direct, false);
+    fleet.rendered('out', { output: 'x', used: uses(kv), missing: new Map() }, new Map([[dependencyKey(kv), 'y'.repeat(5000).replace(/y/g, () => String.fromCharCode(33 + Math.floor(Math.random() * 90)))]]));
+    await waitFor(() => fleet.statusOf('out')!.lastPublished!.direct, 'the note that it is too big');
+    events().onRole(false);
+    assert.equal(role(), 'follower', 'it follows what it last published');
+  });
+
   it('forgets the data it kept of shared dependencies when it starts leading (it went stale while it followed)', () => {
     const { events, forgotten } = fakeFleet();
-    events().onPayload(payload(new Map([[dependencyKey(kv), 'v']])));
+    events().onPayload(payload(new Map([[dependencyKey(kv), 'v']])), '5');
     events().onRole(true);
     assert.deepEqual(forgotten, [dependencyKey(kv)]);
   });

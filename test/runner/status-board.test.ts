@@ -4,6 +4,7 @@ import type { Resource } from '../../src/config/resource.js';
 import type { CommandResult } from '../../src/runner/commands.js';
 import { StatusBoard } from '../../src/runner/status-board.js';
 import { statusPage } from '../../src/runner/status-page.js';
+import type { FleetStatus } from '../../src/runner/status.js';
 import { dependencyKey, type Dependency } from '../../src/types/dependency.js';
 import { waitFor } from '../support/cli.js';
 import { memoryLogger } from '../support/watch.js';
@@ -17,9 +18,14 @@ function resourceFor(dest: string): Resource {
 }
 
 function boardWith(...dests: string[]) {
+  return fleetBoardWith(undefined, ...dests);
+}
+
+/** A board whose templates have the fleet roles `fleetOf` gives (none: fleet mode off). */
+function fleetBoardWith(fleetOf: ((resource: Resource) => FleetStatus | undefined) | undefined, ...dests: string[]) {
   const logger = memoryLogger();
   const addressOf = (dep: Dependency) => (dep.type === 'vault.read' ? 'vault https://vault:8200' : 'etcd http://user:hunter2@127.0.0.1:2379');
-  const board = new StatusBoard({ backend: 'etcd http://user:hunter2@127.0.0.1:2379', addressOf, blockedWarningMs: 50, logger, mode: 'watch' });
+  const board = new StatusBoard({ backend: 'etcd http://user:hunter2@127.0.0.1:2379', addressOf, blockedWarningMs: 50, logger, mode: 'watch', ...(fleetOf ? { fleetOf } : {}) });
   const resources = dests.map(resourceFor);
   board.setTemplates(resources);
   return { board, logger, resources };
@@ -101,5 +107,34 @@ describe('the status board', () => {
     assert.match(page, /&#60;script&#62;alert\(1\)&#60;\/script&#62;\.conf/);
     assert.match(page, /<meta http-equiv="refresh" content="5">/);
     assert.ok(!/src=["']?http|href=["']?http|<link/.test(page), 'no external asset');
+  });
+
+  it('shows each template\'s fleet role in fleet mode only: in /status, in a page column and in the page\'s header', () => {
+    const roles: Record<string, FleetStatus> = {
+      '/etc/a.conf': { role: 'leader', key: 'ctmpl/dedup/aa/data', since: '2026-01-01T00:00:00.000Z', lastPublished: { at: '2026-01-01T00:00:01.000Z', bytes: 120, direct: false } },
+      '/etc/b.conf': { role: 'follower', key: 'ctmpl/dedup/bb/data', since: '2026-01-01T00:00:00.000Z', lastReceived: { at: '2026-01-01T00:00:02.000Z', version: '17' } },
+      '/etc/c.conf': { role: 'follower', key: 'ctmpl/dedup/cc/data', since: '2026-01-01T00:00:00.000Z' },
+      '/etc/d.conf': { role: 'candidate', key: 'ctmpl/dedup/dd/data', since: '2026-01-01T00:00:00.000Z' },
+    };
+    const cases = [
+      { name: 'fleet mode', fleetOf: (resource: Resource) => roles[resource.dest], header: /<div class="meta" id="fleet">fleet: leader of 1, follower of 2, waiting for a leader's data on 1<\/div>/ },
+      { name: 'no fleet mode', fleetOf: undefined, header: undefined },
+    ];
+    for (const { name, fleetOf, header } of cases) {
+      const { board } = fleetBoardWith(fleetOf, ...Object.keys(roles));
+      const status = board.status();
+      board.stop();
+      const page = statusPage(status);
+      if (!header) {
+        assert.ok(status.templates.every((template) => !('fleet' in template)), name);
+        assert.ok(!page.includes('<th>Fleet</th>') && !page.includes('id="fleet"'), name);
+        continue;
+      }
+      assert.deepEqual(status.templates.map((template) => template.fleet), Object.values(roles), name);
+      assert.match(page, header, name);
+      assert.match(page, /<th>Destination<\/th><th>Fleet<\/th>/, name);
+      assert.match(page, /<span class="badge leader">leader<\/span>.*<code>ctmpl\/dedup\/aa\/data<\/code><br><small>published 120 bytes/, name);
+      assert.match(page, /<span class="badge follower">follower<\/span>.*<code>ctmpl\/dedup\/bb\/data<\/code><br><small>read version 17 /, name);
+    }
   });
 });

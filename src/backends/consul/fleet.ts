@@ -171,7 +171,7 @@ export function createConsulFleet(options: ConsulFleetOptions): FleetStore {
           const { entry } = read;
           if (entry && entry.Value !== null && entry.ModifyIndex > applied) {
             applied = entry.ModifyIndex;
-            events.onPayload(Buffer.from(entry.Value, 'base64'));
+            events.onPayload(Buffer.from(entry.Value, 'base64'), String(entry.ModifyIndex));
           }
           if (entry?.Session) continue;
           // No leader: campaign. A lost campaign follows on from `index`, so it blocks until the winner writes.
@@ -192,6 +192,7 @@ export function createConsulFleet(options: ConsulFleetOptions): FleetStore {
 
     void run();
     return {
+      dataKey,
       async publish(payload) {
         const term = leadership;
         if (!term) return false;

@@ -104,7 +104,7 @@ export function createEtcdFleet(options: EtcdFleetOptions): FleetStore {
         const revision = BigInt(modRevision ?? '0');
         if (revision <= applied) return;
         applied = revision;
-        events.onPayload(value);
+        events.onPayload(value, String(revision));
       };
       while (!until.aborted) {
         try {
@@ -164,6 +164,7 @@ export function createEtcdFleet(options: EtcdFleetOptions): FleetStore {
 
     void run();
     return {
+      dataKey,
       async publish(payload) {
         const term = leadership;
         if (!term) return false;

@@ -5,6 +5,7 @@ import type { Logger } from '../../log.js';
 import { sleep } from '../../sleep.js';
 import type { RenderResult } from '../../template/render.js';
 import type { Dependency } from '../../types/dependency.js';
+import { isoTime, type FleetRole, type FleetStatus } from '../status.js';
 import { compressPayload, decodePayload, directPayload, payloadText } from './payload.js';
 
 /** What fleet mode asks of the daemon that renders the templates. */
@@ -25,6 +26,8 @@ export interface DaemonFleet<Item> {
   watchesFor(item: Item, used: ReadonlyMap<string, Dependency>): ReadonlyMap<string, Dependency>;
   /** After each render: a leader publishes the data it rendered from. */
   rendered(item: Item, result: Pick<RenderResult, 'used' | 'missing' | 'output'>, data: ReadonlyMap<string, unknown>): void;
+  /** `item`'s role in the fleet, for /status. */
+  statusOf(item: Item): FleetStatus | undefined;
 }
 
 /**
@@ -49,6 +52,11 @@ interface TemplateSeat<Item> {
   stored?: string;
   publishing?: Promise<void>;
   wasTooLarge: boolean;
+  /** For /status: the role, since when, and the last data written and read. */
+  role: FleetRole;
+  roleSince: number;
+  lastPublished?: { readonly at: number; readonly bytes: number; readonly direct: boolean };
+  lastReceived?: { readonly at: number; readonly version: string };
 }
 
 /**
@@ -124,6 +132,19 @@ export class FleetMode<Item> implements DaemonFleet<Item> {
     this.#publish(seat);
   }
 
+  statusOf(item: Item): FleetStatus | undefined {
+    const seat = this.#seatOf.get(item);
+    if (!seat) return undefined;
+    const { lastPublished, lastReceived } = seat;
+    return {
+      role: seat.role,
+      key: seat.seat.dataKey,
+      since: isoTime(seat.roleSince),
+      ...(lastPublished ? { lastPublished: { ...lastPublished, at: isoTime(lastPublished.at) } } : {}),
+      ...(lastReceived ? { lastReceived: { ...lastReceived, at: isoTime(lastReceived.at) } } : {}),
+    };
+  }
+
   /** Leaves every election; the store then frees every lock at once. */
   async close(): Promise<void> {
     for (const seat of this.#seats.values()) seat.controller.abort();
@@ -134,7 +155,7 @@ export class FleetMode<Item> implements DaemonFleet<Item> {
   #join(hash: string, first: Item): TemplateSeat<Item> {
     const controller = new AbortController();
     const name = `${this.#nameOf(first)} (${hash.slice(0, 12)})`;
-    const seat = { hash, items: new Set<Item>(), controller, isLeader: false, published: undefined, wasTooLarge: false } as Partial<TemplateSeat<Item>> as TemplateSeat<Item>;
+    const seat = { hash, items: new Set<Item>(), controller, isLeader: false, published: undefined, wasTooLarge: false, role: 'candidate', roleSince: Date.now() } as Partial<TemplateSeat<Item>> as TemplateSeat<Item>;
     const seatEvents = {
       onRole: (isLeader: boolean) => {
         seat.isLeader = isLeader;
@@ -149,9 +170,10 @@ export class FleetMode<Item> implements DaemonFleet<Item> {
           if (seat.rendered) seat.published = seat.rendered.data;
           seat.rendered = undefined;
         }
+        this.#noteRole(seat);
         this.#renderAll(seat);
       },
-      onPayload: (payload: Uint8Array) => {
+      onPayload: (payload: Uint8Array, version: string) => {
         if (seat.isLeader) return;
         try {
           const decoded = decodePayload(payload);
@@ -159,9 +181,11 @@ export class FleetMode<Item> implements DaemonFleet<Item> {
             if (seat.published !== 'direct') this.#logger.warn('dedup', `${name}: ${decoded.reason}: watching its dependencies directly`);
             seat.published = 'direct';
           } else {
-            if (seat.published === undefined) this.#logger.info('dedup', `${name}: following the published data`);
+            if (!(seat.published instanceof Map)) this.#logger.info('dedup', `${name}: following the published data`);
             seat.published = decoded.data;
           }
+          seat.lastReceived = { at: Date.now(), version };
+          this.#noteRole(seat);
           this.#renderAll(seat);
         } catch (error) {
           this.#logger.warn('dedup', `${name}: the published data is unreadable (${messageOf(error)}): ignored, keeping the last good data`);
@@ -171,6 +195,13 @@ export class FleetMode<Item> implements DaemonFleet<Item> {
     seat.seat = this.#store.join(hash, seatEvents, controller.signal);
     this.#seats.set(hash, seat);
     return seat;
+  }
+
+  #noteRole(seat: TemplateSeat<Item>): void {
+    const role: FleetRole = seat.isLeader ? 'leader' : seat.published === 'direct' ? 'direct' : seat.published ? 'follower' : 'candidate';
+    if (role === seat.role) return;
+    seat.role = role;
+    seat.roleSince = Date.now();
   }
 
   #renderAll(seat: TemplateSeat<Item>): void {
@@ -185,8 +216,10 @@ export class FleetMode<Item> implements DaemonFleet<Item> {
       while (seat.isLeader && seat.rendered && seat.rendered.text !== seat.stored && !seat.controller.signal.aborted) {
         const { text } = seat.rendered;
         try {
-          if (!(await seat.seat.publish(this.#payloadOf(seat, text)))) return;
+          const payload = this.#payloadOf(seat, text);
+          if (!(await seat.seat.publish(payload))) return;
           seat.stored = text;
+          seat.lastPublished = { at: Date.now(), bytes: payload.length, direct: seat.wasTooLarge };
           attempt = 0;
         } catch (error) {
           attempt += 1;
