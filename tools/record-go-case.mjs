@@ -5,7 +5,7 @@
 //   test/fixtures/go-unicode/case.txt          every cased code point "cp upper lower title" (hex),
 //                                              and "sep cp" for every non-ASCII separator
 //   src/template/functions/go-case-table.ts    the same mappings as ranges (Go's CaseRanges shape)
-// Run it when the reference Go changes:  PATH=/work/shared/bin:$PATH node tools/record-go-case.mjs
+// Run it when the reference Go changes:  node tools/record-go-case.mjs (with gotmpl on PATH)
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

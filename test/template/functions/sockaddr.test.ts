@@ -34,7 +34,7 @@ describe('sockaddr on the loopback interface gives what go-sockaddr gives', () =
   }
 });
 
-const gotmpl = findBinary('gotmpl', 'gotmpl (the reference renderer: put ../shared/bin on PATH)', 'sockaddr against gotmpl');
+const gotmpl = findBinary('gotmpl', 'gotmpl (the reference renderer) on PATH', 'sockaddr against gotmpl');
 
 describe('sockaddr against gotmpl on this machine', { skip: gotmpl.skip }, () => {
   it('agrees on every recorded expression, host-dependent ones included', () => {
