@@ -10,6 +10,8 @@ export interface GoRegexp {
   matchString(s: string): boolean;
   /** Go's ReplaceAllString: `$1`, `${name}` and `$$` in `template` expand per match. */
   replaceAllString(s: string, template: string): string;
+  /** Go's FindAllStringIndex: [start, end] of up to n matches (all when n < 0). */
+  findAllIndex(s: string, n: number): number[][];
 }
 
 type Re2js = typeof import('re2js');
@@ -48,6 +50,7 @@ function compileUncached(pattern: string): GoRegexp {
   const names = re.namedGroups();
   return {
     matchString: (s) => re.test(s),
+    findAllIndex: (s, n) => (engine.findAllSubmatchIndex(s, n) ?? []).map((indexes) => indexes.slice(0, 2)),
     replaceAllString(s, template) {
       let out = '';
       let last = 0;
