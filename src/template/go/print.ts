@@ -6,7 +6,7 @@
 import { compareStrings, isStruct, typeName } from './reflect.js';
 import { sharpFloat } from './float-format.js';
 import { canBackquote, formatFloat, quote, quoteRune, type FloatFormat } from './strconv.js';
-import { GO_TYPE_NAME, GoChannel, GoFloat, GoInt, GoNil, JsonNumber, type GoStruct, type GoValue } from './values.js';
+import { GO_TYPE_NAME, GoChannel, GoFloat, GoInt, GoNil, JsonNumber, methodOf, type GoStruct, type GoValue } from './values.js';
 
 const STRING_VERBS = new Set(['v', 's', 'q', 'x', 'X']);
 
@@ -82,9 +82,20 @@ export class Printer {
     } else if (arg instanceof GoNil) {
       if (verb === 'v') this.pad('<nil>');
       else this.badVerb(verb, arg);
+    } else if (this.printStringer(arg, verb)) {
+      return;
     } else {
       this.printComposite(arg, verb, depth);
     }
+  }
+
+  /** fmt's handleMethods: a value with a String() method prints what it returns for %v %s %q %x %X. */
+  printStringer(arg: GoValue, verb: string): boolean {
+    if (!STRING_VERBS.has(verb) || this.sharpV) return false;
+    const stringer = methodOf(arg, 'String');
+    if (!stringer || stringer.params.length > 0) return false;
+    this.printString(String(stringer.call()), verb);
+    return true;
   }
 
   badVerb(verb: string, arg: GoValue): void {
@@ -302,7 +313,7 @@ export function formatValue(value: GoValue): string {
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (value instanceof GoFloat) return formatFloat(value.value, 'g', -1);
   if (value instanceof GoInt) return value.value.toString();
-  if (isStruct(value) && value[GO_TYPE_NAME]?.startsWith('*')) {
+  if (isStruct(value) && value[GO_TYPE_NAME]?.startsWith('*') && !methodOf(value, 'String')) {
     const p = new Printer();
     p.printStruct(value, 'v', 0, true);
     return p.out;

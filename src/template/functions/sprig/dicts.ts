@@ -65,7 +65,11 @@ function deepCopy(value: GoValue): GoValue {
 export function dictFuncs(): FuncMap {
   const merge = goFunc(['map'], (dst: Dict, ...srcs: Dict[]) => mergeInto(dst, srcs, false), 'map');
   const mergeOverwrite = goFunc(['map'], (dst: Dict, ...srcs: Dict[]) => mergeInto(dst, srcs, true), 'map');
-  const copy = goFunc(['any'], deepCopy);
+  // copystructure.Copy(nil) fails inside reflect, and sprig reports that.
+  const copy = goFunc(['any'], (value: GoValue) => {
+    if (value === null || value === undefined) throw new Error('reflect: call of reflect.Value.Type on zero Value');
+    return deepCopy(value);
+  });
   return {
     dict: goFunc([], dict, 'any'),
     get: goFunc(['map', 'string'], (d: Dict, key: string) => (d.has(key) ? d.get(key) : '')),

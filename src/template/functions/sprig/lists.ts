@@ -81,12 +81,13 @@ function slice(list: GoValue, ...indices: GoValue[]): GoValue {
   return type ? goSlice(type, out) : out;
 }
 
-function concat(...lists: GoValue[]): GoValue[] | null {
-  let out: GoValue[] | null = null;
+/** sprig's concat: an interface{} holding a []interface{} (nil when no lists, printed `[]`). */
+function concat(...lists: GoValue[]): GoValue[] {
+  const out: GoValue[] = [];
   for (const list of lists) {
     const kind = listKind(list);
     if (!Array.isArray(list)) throw new Error(`Cannot concat type ${kind} as list`);
-    out = [...(out ?? []), ...list];
+    out.push(...list);
   }
   return out;
 }

@@ -109,6 +109,11 @@ export function parseGoTime(layout: string, value: string): ZonedTime {
     l += element.length;
     v += used;
   }
+  const ranges: [keyof Parsed, number, number][] = [['month', 1, 12], ['day', 1, 31], ['hour', 0, 23], ['minute', 0, 59], ['second', 0, 59]];
+  for (const [field, min, max] of ranges) {
+    const n = p[field] as number;
+    if (n < min || n > max) throw new Error(`parsing time ${quote(value)}: ${field} out of range`);
+  }
   if (v < value.length) throw new Error(`parsing time ${quote(value)}: extra text: ${quote(value.slice(v))}`);
   if (p.pm !== undefined && p.hour < 12 && p.pm) p.hour += 12;
   if (p.pm === false && p.hour === 12) p.hour = 0;

@@ -102,9 +102,10 @@ function satisfies(v: Version, b: Bound): boolean {
 
 function checkConstraint(constraint: string, v: Version): boolean {
   return constraint.split(/\s*\|\|\s*/).some((alternative) => {
-    const hyphened = alternative.replace(/\s+-\s+/g, ' - ');
+    const tokens = alternative.replace(/\s+-\s+/g, ' - ').split(/[\s,]+/).filter((t) => t !== '');
+    // An operator written apart from its version (">= 1.2") belongs to the next token.
+    for (let i = tokens.length - 2; i >= 0; i--) if (/^(!=|>=|=>|<=|=<|~>|[=><~^])$/.test(tokens[i]!)) tokens.splice(i, 2, tokens[i]! + tokens[i + 1]!);
     const terms: Bound[] = [];
-    const tokens = hyphened.split(/\s*,\s*|\s+(?![-])(?<!-\s*)/).filter((t) => t !== '');
     for (let i = 0; i < tokens.length; i++) {
       if (tokens[i + 1] === '-') {
         terms.push({ ...parseBound(tokens[i]!), op: '>=' }, { ...parseBound(tokens[i + 2]!), op: '<=' });
@@ -132,9 +133,6 @@ function semverValue(v: Version): GoStruct {
 export function semverFuncs(): FuncMap {
   return {
     semver: goFunc(['string'], (text: string) => semverValue(parseVersion(text))),
-    semverCompare: goFunc(['string', 'string'], (constraint: string, version: string) => {
-      const bounds = constraint;
-      return checkConstraint(bounds, parseVersion(version));
-    }),
+    semverCompare: goFunc(['string', 'string'], (constraint: string, version: string) => checkConstraint(constraint, parseVersion(version))),
   };
 }
