@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { findBinary } from '../support/binaries.js';
+import { SPRIG_CASES } from '../template/functions/sprig/cases.js';
+import { renderSprig, type Outcome } from '../template/functions/sprig/render.js';
+import { sprigCorpus } from './sprig-corpus.js';
+
+/**
+ * Live differential of the sprig_* and spew_* functions against `gotmpl` (Go's text/template
+ * with sprig 3.2.3, go-spew; see ../shared/bin/README.md): the named cases (whose recorded
+ * output test/template/functions/sprig/sprig.test.ts checks without gotmpl) and a seeded random
+ * corpus. Outputs must be byte-identical; a template the reference rejects must fail in ctmpl.
+ */
+const SEED = 20261207;
+const CORPUS_SIZE = 300;
+const gotmpl = findBinary('gotmpl', '', 'sprig differential', 'it is built from source: see ../shared/bin/README.md');
+
+/** sprig functions whose result order comes from Go's map iteration: ctmpl sorts, Go does not. */
+const RANDOM_ORDER = /sprig_(keys|values)\b/;
+
+async function renderReference(dir: string, name: string, template: string): Promise<Outcome> {
+  const file = join(dir, `${name}.tmpl`);
+  await writeFile(file, template);
+  try {
+    const { stdout } = await promisify(execFile)(gotmpl.path!, [file], { env: { ...process.env, TZ: 'UTC' } });
+    return { output: stdout };
+  } catch (error) {
+    return { error: String((error as { stderr?: string }).stderr).trim().replaceAll(file, `${name}.tmpl`) };
+  }
+}
+
+describe('sprig_* against gotmpl, live', { skip: gotmpl.skip }, () => {
+  it('renders every named case as gotmpl does', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sprig-live-'));
+    try {
+      for (const { name, template } of SPRIG_CASES) {
+        assert.deepEqual(await renderSprig(name, template), await renderReference(dir, name, template), name);
+      }
+    } finally {
+      await rm(dir, { recursive: true });
+    }
+  });
+
+  it(`renders ${CORPUS_SIZE} random sprig templates as gotmpl does (or fails where it fails)`, async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sprig-random-'));
+    const disagreements: string[] = [];
+    try {
+      for (const { name, template } of sprigCorpus(SEED, CORPUS_SIZE)) {
+        const [ours, theirs] = [await renderSprig(name, template), await renderReference(dir, name, template)];
+        const agree = 'output' in theirs ? 'output' in ours && (ours.output === theirs.output || (RANDOM_ORDER.test(template) && [...ours.output].sort().join() === [...theirs.output].sort().join())) : 'error' in ours;
+        if (!agree) disagreements.push(`${name}: ${template}\n  ctmpl:  ${JSON.stringify(ours)}\n  gotmpl: ${JSON.stringify(theirs)}`);
+      }
+    } finally {
+      await rm(dir, { recursive: true });
+    }
+    assert.deepEqual(disagreements, []);
+  });
+});
