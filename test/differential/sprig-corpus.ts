@@ -7,38 +7,46 @@ import { Random } from './random.js';
  * floats, bools, nil, lists and dicts), so argument conversions, errors and printing all show.
  */
 
-const STRINGS = ['', 'a', 'héllo wörld', 'Hello World', 'a,b,,c', '  x  ', '42', '-7', '3.50', '0x1F', '1e3', 'true', 'snake_case-Mixed Words', 'ab$cd$ef', '日本語', 'line1\nline2', '<&>', '1.2.3', 'v2.0.0-rc.1'];
+const STRINGS = ['', 'a', 'héllo wörld', '^[a-z]+$', '(o+)', '1.x', '>=1.0, <2', '95', '1h30m', 'https://u:p@h.io:81/p%20q?x=1#f', 'Hello World', 'a,b,,c', '  x  ', '42', '-7', '3.50', '0x1F', '1e3', 'true', 'snake_case-Mixed Words', 'ab$cd$ef', '日本語', 'line1\nline2', '<&>', '1.2.3', 'v2.0.0-rc.1'];
 const INTS = ['0', '1', '2', '3', '-1', '-4', '7', '100'];
 const FLOATS = ['0.5', '1.5', '-2.25', '3.0', '1e3', '0.1'];
 
-function literal(rng: Random): string {
-  const roll = rng.next();
-  if (roll < 0.4) return quote(rng.pick(STRINGS));
-  if (roll < 0.6) return rng.pick(INTS);
-  if (roll < 0.7) return rng.pick(FLOATS);
-  if (roll < 0.75) return rng.pick(['true', 'false']);
-  if (roll < 0.78) return 'nil';
-  if (roll < 0.9) return `(sprig_list ${Array.from({ length: rng.int(0, 3) }, () => (rng.chance(0.7) ? quote(rng.pick(STRINGS)) : rng.pick(INTS))).join(' ')})`;
-  return `(sprig_dict ${Array.from({ length: rng.int(0, 2) }, () => `${quote(rng.pick(['a', 'b', 'k']))} ${rng.chance(0.5) ? quote(rng.pick(STRINGS)) : rng.pick(INTS)}`).join(' ')})`;
+/** A literal of kind `kind`: s string, i int, f float, b bool, l list, d dict, a any of them (or nil). */
+function literal(rng: Random, kind: string): string {
+  switch (kind) {
+    case 's': return quote(rng.pick(STRINGS));
+    case 'i': return rng.pick(INTS);
+    case 'f': return rng.pick(FLOATS);
+    case 'b': return rng.pick(['true', 'false']);
+    case 'l': return `(sprig_list ${Array.from({ length: rng.int(0, 3) }, () => literal(rng, rng.pick(['s', 's', 'i', 'f']))).join(' ')})`;
+    case 'd': return `(sprig_dict ${Array.from({ length: rng.int(0, 2) }, () => `${quote(rng.pick(['a', 'b', 'k']))} ${literal(rng, rng.pick(['s', 'i', 'l']))}`).join(' ')})`;
+    default: return rng.chance(0.05) ? 'nil' : literal(rng, rng.pick(['s', 's', 'i', 'f', 'b', 'l', 'd']));
+  }
 }
 
-/** Function name and argument count (the piped value counts as the last argument). */
-const FUNCTIONS: readonly (readonly [string, number])[] = [
-  ['upper', 1], ['lower', 1], ['title', 1], ['untitle', 1], ['trim', 1], ['nospace', 1], ['initials', 1], ['swapcase', 1],
-  ['snakecase', 1], ['camelcase', 1], ['kebabcase', 1], ['quote', 2], ['squote', 2], ['cat', 2], ['toString', 1],
-  ['atoi', 1], ['int', 1], ['int64', 1], ['float64', 1], ['toStrings', 1], ['toJson', 1], ['toPrettyJson', 1], ['toRawJson', 1],
-  ['trunc', 2], ['abbrev', 2], ['repeat', 2], ['indent', 2], ['nindent', 2], ['wrap', 2], ['substr', 3], ['replace', 3],
-  ['trimAll', 2], ['trimPrefix', 2], ['trimSuffix', 2], ['contains', 2], ['hasPrefix', 2], ['hasSuffix', 2],
-  ['splitList', 2], ['split', 2], ['splitn', 3], ['join', 2], ['sortAlpha', 1], ['plural', 3],
-  ['add', 2], ['add1', 1], ['sub', 2], ['mul', 2], ['div', 2], ['mod', 2], ['max', 2], ['min', 2], ['addf', 2], ['subf', 2],
-  ['mulf', 2], ['divf', 2], ['maxf', 2], ['minf', 2], ['ceil', 1], ['floor', 1], ['round', 2], ['seq', 2], ['until', 1], ['toDecimal', 1],
-  ['first', 1], ['last', 1], ['rest', 1], ['initial', 1], ['reverse', 1], ['compact', 1], ['uniq', 1], ['has', 2], ['without', 2],
-  ['append', 2], ['prepend', 2], ['concat', 2], ['chunk', 2], ['slice', 2],
-  ['default', 2], ['empty', 1], ['coalesce', 2], ['all', 2], ['any', 2], ['ternary', 3], ['typeOf', 1], ['kindOf', 1],
-  ['typeIs', 2], ['kindIs', 2], ['deepEqual', 2], ['b64enc', 1], ['b64dec', 1], ['b32enc', 1], ['b32dec', 1], ['sha1sum', 1],
-  ['sha256sum', 1], ['adler32sum', 1], ['base', 1], ['dir', 1], ['clean', 1], ['ext', 1], ['isAbs', 1],
-  ['regexQuoteMeta', 1], ['regexMatch', 2], ['regexFind', 2], ['regexSplit', 3], ['regexFindAll', 3], ['fromJson', 1],
-  ['keys', 1], ['values', 1], ['hasKey', 2], ['get', 2], ['pick', 2], ['omit', 2], ['semver', 1], ['semverCompare', 2], ['duration', 1],
+/**
+ * Function names and their parameters' kinds (see literal); the piped value is the last
+ * argument. A few calls in ten get an argument of any kind, to exercise conversions and errors.
+ */
+const FUNCTIONS: readonly (readonly [string, string])[] = [
+  ['upper', 's'], ['lower', 's'], ['title', 's'], ['untitle', 's'], ['trim', 's'], ['nospace', 's'], ['initials', 's'], ['swapcase', 's'],
+  ['snakecase', 's'], ['camelcase', 's'], ['kebabcase', 's'], ['quote', 'aa'], ['squote', 'aa'], ['cat', 'aa'], ['toString', 'a'],
+  ['atoi', 's'], ['int', 'a'], ['int64', 'a'], ['float64', 'a'], ['toStrings', 'a'], ['toJson', 'a'], ['toPrettyJson', 'a'], ['toRawJson', 'a'],
+  ['trunc', 'is'], ['abbrev', 'is'], ['abbrevboth', 'iis'], ['repeat', 'is'], ['indent', 'is'], ['nindent', 'is'], ['wrap', 'is'], ['wrapWith', 'iss'],
+  ['substr', 'iis'], ['replace', 'sss'], ['trimAll', 'ss'], ['trimPrefix', 'ss'], ['trimSuffix', 'ss'], ['contains', 'ss'], ['hasPrefix', 'ss'],
+  ['hasSuffix', 'ss'], ['splitList', 'ss'], ['split', 'ss'], ['splitn', 'sis'], ['join', 'sa'], ['sortAlpha', 'a'], ['plural', 'ssi'],
+  ['add', 'aa'], ['add1', 'a'], ['sub', 'aa'], ['mul', 'aa'], ['div', 'aa'], ['mod', 'aa'], ['max', 'aa'], ['min', 'aa'], ['addf', 'aa'], ['subf', 'aa'],
+  ['mulf', 'aa'], ['divf', 'aa'], ['maxf', 'aa'], ['minf', 'aa'], ['ceil', 'a'], ['floor', 'a'], ['round', 'ai'], ['seq', 'ii'], ['until', 'i'],
+  ['untilStep', 'iii'], ['toDecimal', 'a'],
+  ['first', 'l'], ['last', 'l'], ['rest', 'l'], ['initial', 'l'], ['reverse', 'l'], ['compact', 'l'], ['uniq', 'l'], ['has', 'al'], ['without', 'la'],
+  ['append', 'la'], ['prepend', 'la'], ['concat', 'll'], ['chunk', 'il'], ['slice', 'lii'],
+  ['default', 'aa'], ['empty', 'a'], ['coalesce', 'aa'], ['all', 'aa'], ['any', 'aa'], ['ternary', 'aab'], ['typeOf', 'a'], ['kindOf', 'a'],
+  ['typeIs', 'sa'], ['kindIs', 'sa'], ['deepEqual', 'aa'], ['b64enc', 's'], ['b64dec', 's'], ['b32enc', 's'], ['b32dec', 's'], ['sha1sum', 's'],
+  ['sha256sum', 's'], ['adler32sum', 's'], ['base', 's'], ['dir', 's'], ['clean', 's'], ['ext', 's'], ['isAbs', 's'],
+  ['regexQuoteMeta', 's'], ['regexMatch', 'ss'], ['regexFind', 'ss'], ['regexSplit', 'ssi'], ['regexFindAll', 'ssi'], ['regexReplaceAll', 'sss'],
+  ['fromJson', 's'], ['keys', 'd'], ['values', 'd'], ['hasKey', 'ds'], ['get', 'ds'], ['pick', 'ds'], ['omit', 'ds'], ['dict', 'sa'], ['list', 'aa'],
+  ['semver', 's'], ['semverCompare', 'ss'], ['duration', 'a'], ['durationRound', 's'], ['urlParse', 's'], ['derivePassword', 'issss'],
+  ['spew_sdump', 'a'], ['spew_sprintf', 'sa'],
 ];
 
 export interface SprigTemplate {
@@ -51,9 +59,9 @@ export function sprigCorpus(seed: number, count: number): SprigTemplate[] {
   const rng = new Random(seed);
   return Array.from({ length: count }, (_, i) => {
     const calls = Array.from({ length: rng.int(1, 3) }, (_, j) => {
-      const [name, arity] = rng.pick(FUNCTIONS);
-      const args = Array.from({ length: j === 0 ? arity : arity - 1 }, () => literal(rng));
-      return [`sprig_${name}`, ...args].join(' ');
+      const [name, kinds] = rng.pick(FUNCTIONS);
+      const args = [...(j === 0 ? kinds : kinds.slice(0, -1))].map((kind) => literal(rng, rng.chance(0.1) ? 'a' : kind));
+      return [name.startsWith('spew_') ? name : `sprig_${name}`, ...args].join(' ');
     });
     return { name: `random_${i}`, template: `{{ ${calls.join(' | ')} }}` };
   });

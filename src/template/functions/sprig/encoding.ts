@@ -20,24 +20,34 @@ function encodeBase32(s: string): string {
   return out;
 }
 
-/** base32.StdEncoding.DecodeString, or Go's "illegal base32 data at input byte N". */
+/** base32.StdEncoding.DecodeString (newlines dropped first), or Go's "illegal base32 data at input byte N". */
 function decodeBase32(s: string): string {
-  const src = Buffer.from(s, 'utf8').toString('latin1').replace(/[\r\n]/g, '');
+  const src = Buffer.from(Buffer.from(s, 'utf8').toString('latin1').replace(/[\r\n]/g, ''), 'latin1');
   const corrupt = (at: number) => new Error(`illegal base32 data at input byte ${at}`);
-  if (src.length % 8 !== 0) throw corrupt(Math.floor(src.length / 8) * 8);
   const out: number[] = [];
-  for (let i = 0; i < src.length; i += 8) {
-    const quantum = src.slice(i, i + 8);
-    const pad = quantum.indexOf('=');
-    const data = pad < 0 ? quantum : quantum.slice(0, pad);
-    if (pad >= 0 && (!/^=+$/.test(quantum.slice(pad)) || i + 8 !== src.length || ![2, 4, 5, 7].includes(pad))) throw corrupt(i + Math.max(pad, 0));
-    let bits = 0n;
-    for (let j = 0; j < 8; j++) {
-      const value = j < data.length ? B32.indexOf(data[j]!) : 0;
-      if (value < 0) throw corrupt(i + j);
-      bits = (bits << 5n) | BigInt(value);
+  let si = 0;
+  let end = false;
+  while (si < src.length && !end) {
+    const dbuf = [0, 0, 0, 0, 0, 0, 0, 0];
+    let dlen = 8;
+    for (let j = 0; j < 8; ) {
+      if (si === src.length) throw corrupt(si - j);
+      const c = src[si++]!;
+      const left = src.length - si;
+      if (c === 0x3d && j >= 2 && left < 8) {
+        if (left + j < 7) throw corrupt(src.length);
+        for (let k = 0; k < 7 - j; k++) if (left > k && src[si + k] !== 0x3d) throw corrupt(si + k - 1);
+        [dlen, end] = [j, true];
+        if (dlen === 1 || dlen === 3 || dlen === 6) throw corrupt(si - 1);
+        break;
+      }
+      const value = B32.indexOf(String.fromCharCode(c));
+      if (value < 0) throw corrupt(si - 1);
+      dbuf[j++] = value;
     }
-    const count = Math.floor((data.length * 5) / 8);
+    let bits = 0n;
+    for (const value of dbuf) bits = (bits << 5n) | BigInt(value);
+    const count = Math.floor((dlen * 5) / 8);
     for (let j = 0; j < count; j++) out.push(Number((bits >> BigInt(32 - 8 * j)) & 255n));
   }
   return Buffer.from(out).toString('utf8');

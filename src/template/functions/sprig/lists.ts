@@ -24,6 +24,8 @@ const prepend = (list: GoValue, v: GoValue): GoValue[] => [v, ...elements(list, 
 
 function chunk(size: number, list: GoValue): GoValue[][] {
   const items = elements(list, (k) => `Cannot chunk type ${k}`);
+  // sprig sizes the chunks with float division: a size below 1 asks make() for a bad length.
+  if (size <= 0) throw new Error('runtime error: makeslice: len out of range');
   const count = Math.floor((items.length - 1) / size) + 1;
   const chunks: GoValue[][] = [];
   for (let i = 0; i < count; i++) chunks.push(items.slice(i * size, (i + 1) * size));

@@ -49,12 +49,15 @@ export function sdump(...args: GoValue[]): string {
   return args.map((arg) => `${dumpValue(arg, 0)}\n`).join('');
 }
 
+/** spew.Sprintf hands fmt each operand wrapped in this type. */
+const SPEW_WRAPPER = '*spew.formatState';
+
 export function spewFuncs(): FuncMap {
   return {
     spew_sdump: goFunc([], sdump, 'any'),
-    spew_sprintf: goFunc(['string'], (format: string, ...args: GoValue[]) => sprintf(format, args), 'any'),
+    spew_sprintf: goFunc(['string'], (format: string, ...args: GoValue[]) => sprintf(format, args, SPEW_WRAPPER), 'any'),
     // consul-template's spew_dump and spew_printf write to its own stdout and render "".
     spew_dump: goFunc([], (...args: GoValue[]) => (process.stdout.write(sdump(...args)), ''), 'any'),
-    spew_printf: goFunc(['string'], (format: string, ...args: GoValue[]) => (process.stdout.write(sprintf(format, args)), ''), 'any'),
+    spew_printf: goFunc(['string'], (format: string, ...args: GoValue[]) => (process.stdout.write(sprintf(format, args, SPEW_WRAPPER)), ''), 'any'),
   };
 }

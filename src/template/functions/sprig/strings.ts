@@ -65,7 +65,10 @@ const shuffle = (s: string): string => {
 };
 
 const nonNil = (values: readonly GoValue[]) => values.filter((v) => v !== null && v !== undefined);
-const indent = (spaces: number, s: string): string => ' '.repeat(Math.max(spaces, 0)) + s.replaceAll('\n', `\n${' '.repeat(Math.max(spaces, 0))}`);
+const indent = (spaces: number, s: string): string => {
+  const pad = repeat(spaces, ' ');
+  return pad + s.replaceAll('\n', `\n${pad}`);
+};
 
 export function stringFuncs(): FuncMap {
   return {

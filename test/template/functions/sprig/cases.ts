@@ -130,8 +130,13 @@ export const SPRIG_CASES: readonly SprigCase[] = [
   c('htpasswd_bad_user', '{{ sprig_htpasswd "a:b" "pw" }}'),
   c('fail', '{{ sprig_fail "stop here" }}'),
   // spew
-  c('spew_sdump', '{{ spew_sdump (sprig_dict "a" 1 "b" (sprig_list 1 "x" nil 2.5 (sprig_list))) "" true (sprig_splitList "," "a,b") (sprig_int64 3) }}'),
+  // One key per map: spew prints maps in Go's random order.
+  c('spew_sdump', '{{ spew_sdump (sprig_dict "b" (sprig_list 1 "x" nil 2.5 (sprig_list) (sprig_dict "a" 1))) "" true (sprig_splitList "," "a,b") (sprig_int64 3) (sprig_toDate "2006" "2020") }}'),
   c('spew_sdump_nil', '{{ spew_sdump nil }}'),
   c('spew_sprintf', '{{ spew_sprintf "%v|%+v|%s|%d" (sprig_dict "a" (sprig_list 1)) (sprig_list "x" nil) "s" (sprig_list 1 2) }}'),
   c('spew_dump_renders_nothing', 'A{{ spew_dump }}B'),
+  c('spew_sprintf_extra', '{{ spew_sprintf "x" 1 nil }}|{{ spew_sprintf "%d %s" 1 }}'),
+  c('base32_errors', '{{ sprig_b32dec "snake_case" }}|{{ sprig_b32dec "MFRA===" }}|{{ sprig_b32dec "MFRGG===" }}|{{ sprig_b32dec "M=======" }}|{{ sprig_b32dec "MZXW6YQ=\nMZXW6YQ=" }}'),
+  c('indent_negative', '{{ sprig_indent -1 "x" }}'),
+  c('chunk_zero', '{{ sprig_chunk 0 (sprig_list 1 2) }}'),
 ];
