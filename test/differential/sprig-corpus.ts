@@ -7,7 +7,7 @@ import { Random } from './random.js';
  * floats, bools, nil, lists and dicts), so argument conversions, errors and printing all show.
  */
 
-const STRINGS = ['', 'a', 'héllo wörld', '^[a-z]+$', '(o+)', '1.x', '>=1.0, <2', '95', '1h30m', 'https://u:p@h.io:81/p%20q?x=1#f', 'Hello World', 'a,b,,c', '  x  ', '42', '-7', '3.50', '0x1F', '1e3', 'true', 'snake_case-Mixed Words', 'ab$cd$ef', '日本語', 'line1\nline2', '<&>', '1.2.3', 'v2.0.0-rc.1'];
+const STRINGS = ['', 'a', 'héllo wörld', '^[a-z]+$', '(o+)', '1.x', '>=1.0, <2', '95', '1h30m', 'https://u:p@h.io:81/p%20q?x=1#f', '2006-01-02', '2021-03-04', 'Jan 2 15:04', '-90m', '{"a":[1,{"b":null}]}', 'wHaT eVeR', 'Hello World', 'a,b,,c', '  x  ', '42', '-7', '3.50', '0x1F', '1e3', 'true', 'snake_case-Mixed Words', 'ab$cd$ef', '日本語', 'line1\nline2', '<&>', '1.2.3', 'v2.0.0-rc.1'];
 const INTS = ['0', '1', '2', '3', '-1', '-4', '7', '100'];
 const FLOATS = ['0.5', '1.5', '-2.25', '3.0', '1e3', '0.1'];
 
@@ -46,7 +46,12 @@ const FUNCTIONS: readonly (readonly [string, string])[] = [
   ['regexQuoteMeta', 's'], ['regexMatch', 'ss'], ['regexFind', 'ss'], ['regexSplit', 'ssi'], ['regexFindAll', 'ssi'], ['regexReplaceAll', 'sss'],
   ['fromJson', 's'], ['keys', 'd'], ['values', 'd'], ['hasKey', 'ds'], ['get', 'ds'], ['pick', 'ds'], ['omit', 'ds'], ['dict', 'sa'], ['list', 'aa'],
   ['semver', 's'], ['semverCompare', 'ss'], ['duration', 'a'], ['durationRound', 's'], ['urlParse', 's'], ['derivePassword', 'issss'],
-  ['spew_sdump', 'a'], ['spew_sprintf', 'sa'],
+  ['spew_sdump', 'a'], ['spew_sprintf', 'sa'], ['merge', 'dd'], ['mergeOverwrite', 'dd'], ['dig', 'ssad'], ['set', 'dsa'], ['unset', 'ds'],
+  ['pluck', 'sd'], ['urlJoin', 'd'], ['toDate', 'ss'], ['mustToDate', 'ss'], ['unixEpoch', 'a'], ['mustDateModify', 'sa'],
+  ['mustRegexReplaceAllLiteral', 'sss'], ['regexReplaceAllLiteral', 'sss'], ['mustRegexSplit', 'ssi'], ['tuple', 'aa'],
+  ['mustFirst', 'a'], ['mustLast', 'a'], ['mustUniq', 'a'], ['mustCompact', 'a'], ['mustReverse', 'a'], ['mustHas', 'aa'], ['mustSlice', 'ai'],
+  ['deepCopy', 'a'], ['mustFromJson', 's'], ['mustToJson', 'a'], ['typeIsLike', 'sa'], ['osBase', 's'], ['osDir', 's'], ['osClean', 's'],
+  ['decryptAES', 'ss'], ['hello', ''], ['fail', 's'], ['biggest', 'aa'], ['int', 'a'],
 ];
 
 export interface SprigTemplate {

@@ -21,7 +21,7 @@ const CORPUS_SIZE = 300;
 const gotmpl = findBinary('gotmpl', '', 'sprig differential', 'it is built from source: see ../shared/bin/README.md');
 
 /** Functions whose output order comes from Go's map iteration: ctmpl sorts, Go does not. */
-const RANDOM_ORDER = /sprig_(keys|values)\b|spew_sdump/;
+const RANDOM_ORDER = /sprig_(keys|values)\b|spew_s(dump|printf)/;
 
 /**
  * A Go string may hold bytes that are not UTF-8 (`sprig_b64dec`, or `sprig_trunc` inside a

@@ -1,4 +1,4 @@
-import { goFunc, goSlice, taggedType, type FuncMap, type GoValue } from '../../go/values.js';
+import { goFunc, goSlice, nilSlice, taggedType, type FuncMap, type GoValue } from '../../go/values.js';
 import { deepEqual, isEmpty, kindOf, toInt } from './cast.js';
 
 /**
@@ -22,13 +22,27 @@ function elements(v: GoValue, message: (kind: string) => string): readonly GoVal
 const push = (list: GoValue, v: GoValue): GoValue[] => [...elements(list, (k) => `Cannot push on type ${k}`), v];
 const prepend = (list: GoValue, v: GoValue): GoValue[] => [v, ...elements(list, (k) => `Cannot prepend on type ${k}`)];
 
+const makesliceError = () => new Error('runtime error: makeslice: len out of range');
+
+/** Go's int(f) on amd64: NaN and out-of-range floats become the minimum int64. */
+const goInt = (f: number): number => (Number.isFinite(f) && Math.abs(f) < 2 ** 63 ? Math.trunc(f) : -(2 ** 63));
+
+/** sprig's chunk, float arithmetic included: a size below 1 mostly fails in make(), not always. */
 function chunk(size: number, list: GoValue): GoValue[][] {
   const items = elements(list, (k) => `Cannot chunk type ${k}`);
-  // sprig sizes the chunks with float division: a size below 1 asks make() for a bad length.
-  if (size <= 0) throw new Error('runtime error: makeslice: len out of range');
-  const count = Math.floor((items.length - 1) / size) + 1;
+  const count = goInt(Math.floor((items.length - 1) / size) + 1);
+  if (count < 0) throw makesliceError();
   const chunks: GoValue[][] = [];
-  for (let i = 0; i < count; i++) chunks.push(items.slice(i * size, (i + 1) * size));
+  for (let i = 0; i < count; i++) {
+    let length = size;
+    if (i === count - 1) length = goInt(Math.floor(items.length % size)) || size;
+    if (length < 0) throw makesliceError();
+    chunks.push(Array.from({ length }, (_, j) => {
+      const at = i * size + j;
+      if (at < 0 || at >= items.length) throw new Error(`runtime error: index out of range [${at}] with length ${items.length}`);
+      return items[at];
+    }));
+  }
   return goSlice('[][]interface {}', chunks);
 }
 
@@ -42,13 +56,15 @@ function last(list: GoValue): GoValue {
   return items.length === 0 ? null : items[items.length - 1];
 }
 
-/** rest/initial of an empty list is a nil []interface{}, which prints as `[]`. */
+/** rest/initial of an empty list is a nil []interface{}. */
 function rest(list: GoValue): GoValue[] {
-  return elements(list, (k) => `Cannot find rest on type ${k}`).slice(1);
+  const items = elements(list, (k) => `Cannot find rest on type ${k}`);
+  return items.length === 0 ? nilSlice('[]interface {}') : items.slice(1);
 }
 
 function initial(list: GoValue): GoValue[] {
-  return elements(list, (k) => `Cannot find initial on type ${k}`).slice(0, -1);
+  const items = elements(list, (k) => `Cannot find initial on type ${k}`);
+  return items.length === 0 ? nilSlice('[]interface {}') : items.slice(0, -1);
 }
 
 const reverse = (list: GoValue): GoValue[] => [...elements(list, (k) => `Cannot find reverse on type ${k}`)].reverse();
@@ -83,7 +99,7 @@ function slice(list: GoValue, ...indices: GoValue[]): GoValue {
   return type ? goSlice(type, out) : out;
 }
 
-/** sprig's concat: an interface{} holding a []interface{} (nil when no lists, printed `[]`). */
+/** sprig's concat: a []interface{}, nil until some list adds an element. */
 function concat(...lists: GoValue[]): GoValue[] {
   const out: GoValue[] = [];
   for (const list of lists) {
@@ -91,7 +107,7 @@ function concat(...lists: GoValue[]): GoValue[] {
     if (!Array.isArray(list)) throw new Error(`Cannot concat type ${kind} as list`);
     out.push(...list);
   }
-  return out;
+  return out.length === 0 ? nilSlice('[]interface {}') : out;
 }
 
 export function listFuncs(): FuncMap {

@@ -65,7 +65,8 @@ function round(a: GoValue, places: number, ...roundOn: number[]): GoValue {
 function toDecimal(v: GoValue): GoValue {
   const text = sprint([v]);
   if (!/^[+-]?[0-7]+$/.test(text)) return int64(0n);
-  const value = BigInt(text.startsWith('-') ? `-0o${text.slice(1)}` : `0o${text.replace(/^\+/, '')}`);
+  const magnitude = BigInt(`0o${text.replace(/^[+-]/, '')}`);
+  const value = text.startsWith('-') ? -magnitude : magnitude;
   return int64(value >= -(2n ** 63n) && value < 2n ** 63n ? value : 0n);
 }
 

@@ -1,5 +1,5 @@
 import { canBackquote, quote } from '../../go/strconv.js';
-import { goFunc, goSlice, type FuncMap } from '../../go/values.js';
+import { goFunc, goSlice, nilSlice, type FuncMap } from '../../go/values.js';
 import { compileGoRegexp, type GoRegexp } from '../regexp.js';
 
 /**
@@ -16,8 +16,11 @@ function mustCompile(pattern: string): GoRegexp {
   }
 }
 
-/** FindAllString: nil (printed `[]`) when nothing matches. */
-const findAll = (re: GoRegexp, s: string, n: number): string[] => goSlice('[]string', re.findAllIndex(s, n).map(([a, b]) => s.slice(a, b)));
+/** FindAllString: nil (printed `[]`, JSON null) when nothing matches. */
+function findAll(re: GoRegexp, s: string, n: number): string[] {
+  const matches = re.findAllIndex(s, n);
+  return matches.length === 0 ? nilSlice('[]string') as string[] : goSlice('[]string', matches.map(([a, b]) => s.slice(a, b)));
+}
 
 function findFirst(re: GoRegexp, s: string): string {
   const [match] = re.findAllIndex(s, 1);
@@ -36,7 +39,7 @@ function replaceLiteral(re: GoRegexp, s: string, repl: string): string {
 
 /** Regexp.Split. */
 function split(re: GoRegexp, pattern: string, s: string, n: number): string[] {
-  if (n === 0) return goSlice('[]string', []);
+  if (n === 0) return nilSlice('[]string') as string[];
   if (pattern.length > 0 && s.length === 0) return goSlice('[]string', ['']);
   const parts: string[] = [];
   let begin = 0;

@@ -3,7 +3,7 @@ import { quote } from '../../go/strconv.js';
 import { isStruct, typeName } from '../../go/reflect.js';
 import { formatValue } from '../../go/print.js';
 import { compareStrings } from '../../go/reflect.js';
-import { GoChannel, GoNil, GO_METHODS, goFunc, methodOf, type FuncMap, type GoValue } from '../../go/values.js';
+import { GoChannel, GoNil, GO_METHODS, goFunc, isNilSlice, methodOf, type FuncMap, type GoValue } from '../../go/values.js';
 
 /**
  * go-spew's Sdump as consul-template's spew_sdump calls it (default config: one-space indent,
@@ -28,6 +28,7 @@ function dumpValue(value: GoValue, depth: number): string {
   if (value instanceof GoChannel) return `${header}<nil>`;
   const pad = ' '.repeat(depth + 1);
   const close = `${' '.repeat(depth)}}`;
+  if (Array.isArray(value) && isNilSlice(value)) return `${header}<nil>`;
   if (Array.isArray(value)) {
     const items = value.map((item: GoValue) => pad + dumpValue(item, depth + 1));
     return `${header}${lengths(value.length, value.length)}{\n${items.map((line) => `${line},\n`).join('').replace(/,\n$/, '\n')}${close}`;

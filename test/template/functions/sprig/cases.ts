@@ -57,7 +57,7 @@ export const SPRIG_CASES: readonly SprigCase[] = [
   c('ceil_floor_round', '{{ sprig_ceil 1.1 }}|{{ sprig_floor 1.9 }}|{{ sprig_round 3.14159 2 }}|{{ sprig_round 2.5 0 }}|{{ sprig_round 1.45 1 0.6 }}|{{ sprig_floor "2.7" }}'),
   c('seq', '{{ sprig_seq 5 }}|{{ sprig_seq -3 }}|{{ sprig_seq 2 5 }}|{{ sprig_seq 0 2 10 }}|{{ sprig_seq 5 -1 1 }}|{{ sprig_seq 1 2 0 }}|{{ sprig_seq }}'),
   c('until_untilStep', '{{ sprig_until 5 }}|{{ sprig_until -3 }}|{{ sprig_untilStep 0 10 3 }}|{{ sprig_untilStep 10 0 -4 }}|{{ printf "%T" (sprig_until 1) }}'),
-  c('toDecimal', '{{ sprig_toDecimal "0777" }}|{{ sprig_toDecimal 10 }}|{{ sprig_toDecimal "9" }}'),
+  c('toDecimal', '{{ sprig_toDecimal "0777" }}|{{ sprig_toDecimal 10 }}|{{ sprig_toDecimal "9" }}|{{ sprig_toDecimal "-17" }}|{{ sprig_toDecimal "+7" }}|{{ sprig_toDecimal "1777777777777777777777" }}'),
   // lists
   c('list_tuple', '{{ sprig_list 1 "a" nil }}|{{ sprig_tuple }}|{{ printf "%T" (sprig_list) }}'),
   c('append_push_prepend', '{{ sprig_append (sprig_list 1 2) 3 }}|{{ sprig_push (sprig_splitList "," "a,b") "c" }}|{{ sprig_prepend (sprig_list 1) 0 }}|{{ sprig_mustAppend (sprig_list) 1 }}|{{ sprig_mustPush (sprig_list) 2 }}|{{ sprig_mustPrepend (sprig_list) 3 }}'),
@@ -139,4 +139,6 @@ export const SPRIG_CASES: readonly SprigCase[] = [
   c('base32_errors', '{{ sprig_b32dec "snake_case" }}|{{ sprig_b32dec "MFRA===" }}|{{ sprig_b32dec "MFRGG===" }}|{{ sprig_b32dec "M=======" }}|{{ sprig_b32dec "MZXW6YQ=\nMZXW6YQ=" }}'),
   c('indent_negative', '{{ sprig_indent -1 "x" }}'),
   c('chunk_zero', '{{ sprig_chunk 0 (sprig_list 1 2) }}'),
+  c('chunk_negative_single', '{{ sprig_chunk -4 (sprig_list 1) }}'),
+  c('nil_slices', '{{ sprig_toJson (sprig_regexFindAll "z" "abc" -1) }}|{{ sprig_toJson (sprig_regexSplit "a" "b" 0) }}|{{ sprig_toJson (sprig_rest (sprig_list)) }}|{{ sprig_toJson (sprig_concat) }}|{{ sprig_regexFindAll "z" "abc" -1 }}|{{ spew_sdump (sprig_initial (sprig_list)) }}'),
 ];
