@@ -1,4 +1,4 @@
-import { GoChannel, GoFloat, GoInt, GoNil, isNilSlice, JsonNumber, type GoValue } from '../go/values.js';
+import { GoChannel, GoFloat, GoInt, GoNil, isNilSlice, JsonNumber, methodOf, type GoValue } from '../go/values.js';
 
 /**
  * Go's json.Marshal / MarshalIndent over Go values: map keys sorted, struct fields in order,
@@ -73,6 +73,9 @@ function encode(value: GoValue, opts: JSONOptions, depth: number): string {
     const keys = [...value.keys()].sort();
     return encodeEntries(keys.map((k) => [k, value.get(k)]), opts, depth);
   }
+  // A json.Marshaler (time.Time, *semver.Version) writes itself.
+  const marshaler = methodOf(value, 'MarshalJSON');
+  if (marshaler) return String(marshaler.call());
   return encodeEntries(Object.entries(value) as [string, GoValue][], opts, depth);
 }
 

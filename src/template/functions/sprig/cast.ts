@@ -52,11 +52,14 @@ export function toFloat64(v: GoValue): number {
   const text = typeof v === 'string' ? v : v instanceof JsonNumber ? v.text : undefined;
   if (text === undefined) return 0;
   try {
-    return parseFloat64(text);
+    // ParseFloat takes Go's literal syntax, underscores between digits included.
+    return parseFloat64(GO_UNDERSCORES.test(text) ? text.replaceAll('_', '') : text);
   } catch {
     return 0;
   }
 }
+
+const GO_UNDERSCORES = /^[+-]?(?=.*_)([0-9]+(_[0-9]+)*)?(\.([0-9]+(_[0-9]+)*)?)?([eE][+-]?[0-9]+(_[0-9]+)*)?$/;
 
 /** An int64 result. */
 export const int64 = (n: bigint): GoInt => new GoInt(BigInt.asIntN(64, n), 'int64');

@@ -5,7 +5,15 @@ import { isEmpty } from './cast.js';
 
 /** sprig's defaults.go: default, empty, coalesce, all, any, ternary and the JSON functions. */
 
-const mustFromJson = (text: string): GoValue => fromJSON(parseGoJSON(text));
+/** json.Unmarshal into interface{}: a number beyond float64's range is Go's UnmarshalTypeError. */
+function mustFromJson(text: string): GoValue {
+  const value = parseGoJSON(text);
+  const tooBig = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?[eE][+-]?[0-9]+|-?[0-9]{309,}(?:\.[0-9]+)?/g;
+  for (const [literal] of text.matchAll(tooBig)) {
+    if (!Number.isFinite(Number(literal))) throw new Error(`json: cannot unmarshal number ${literal} into Go value of type float64`);
+  }
+  return fromJSON(value);
+}
 
 function fromJson(text: string): GoValue {
   try {

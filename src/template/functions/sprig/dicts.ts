@@ -1,6 +1,5 @@
 import { compareStrings, typeName } from '../../go/reflect.js';
-import { goFunc, goSlice, taggedType, type FuncMap, type GoValue } from '../../go/values.js';
-import { mergeMaps } from '../collections.js';
+import { GoFloat, goFunc, GoInt, GoNil, goSlice, JsonNumber, taggedType, type FuncMap, type GoValue } from '../../go/values.js';
 import { strval } from './cast.js';
 
 /**
@@ -18,13 +17,45 @@ function dict(...pairs: GoValue[]): Dict {
   return out;
 }
 
-/** mergo.Merge / MergeWithOverwrite into `dst` itself, as sprig's merge changes its first map. */
-function mergeInto(dst: Dict, srcs: readonly Dict[], isOverride: boolean): Dict {
-  for (const src of srcs) {
-    const merged = mergeMaps(dst, src, isOverride);
-    dst.clear();
-    for (const [k, v] of merged) dst.set(k, v);
+/** mergo's isEmptyValue: zero scalars, empty collections, nil; a struct never. */
+function isMergoEmpty(v: GoValue): boolean {
+  if (v === null || v === undefined || v instanceof GoNil) return true;
+  if (v instanceof GoFloat) return v.value === 0;
+  if (v instanceof GoInt) return v.value === 0n;
+  if (v instanceof JsonNumber) return v.text === '';
+  if (Array.isArray(v)) return v.length === 0;
+  if (v instanceof Map) return v.size === 0;
+  return v === '' || v === 0 || v === false;
+}
+
+/**
+ * mergo's deepMerge of two map[string]interface{} (imdario/mergo 0.3, as the reference links
+ * it), changing `dst` in place: src fills dst's missing and empty keys (every key with
+ * `overwrite`); a nested map merges into dst's map, and a non-empty dst value is never replaced
+ * by a map or slice.
+ */
+function mergeMap(dst: Dict, src: ReadonlyMap<string, GoValue>, overwrite: boolean): void {
+  for (const [key, value] of src) {
+    const has = dst.has(key);
+    const current = dst.get(key);
+    if (value === null || value === undefined) {
+      if (overwrite) dst.set(key, null);
+      continue;
+    }
+    const isCollection = value instanceof Map || Array.isArray(value);
+    if (value instanceof Map && current instanceof Map) mergeMap(current as Dict, value, overwrite);
+    else if (Array.isArray(value)) {
+      const replace = src.size > 0 && (overwrite || dst.size === 0);
+      dst.set(key, replace || !has || current === null ? value : current);
+    }
+    if (has && !isMergoEmpty(current) && isCollection) continue;
+    if (overwrite || !has || isMergoEmpty(current)) dst.set(key, value);
   }
+}
+
+/** sprig's merge and mergeOverwrite: every src into the first map, which is returned. */
+function mergeInto(dst: Dict, srcs: readonly Dict[], overwrite: boolean): Dict {
+  for (const src of srcs) mergeMap(dst, src, overwrite);
   return dst;
 }
 

@@ -54,11 +54,12 @@ function seq(...params: number[]): string {
 }
 
 /** sprig's round: half-up (or at `roundOn`) to `places` decimal places. */
-function round(a: GoValue, places: number, ...roundOn: number[]): GoValue {
+function round(a: GoValue, places: number, ...roundOn: GoValue[]): GoValue {
   const pow = Math.pow(10, places);
   const digit = pow * toFloat64(a);
   const fraction = digit - Math.trunc(digit);
-  return float64((fraction >= (roundOn[0] ?? 0.5) ? Math.ceil(digit) : Math.floor(digit)) / pow);
+  const threshold = roundOn.length > 0 ? toFloat64(roundOn[0]) : 0.5;
+  return float64((fraction >= threshold ? Math.ceil(digit) : Math.floor(digit)) / pow);
 }
 
 /** strconv.ParseInt(fmt.Sprint(v), 8, 64), 0 on error. */

@@ -75,6 +75,11 @@ function localOffset(utcGuess: number): number {
   return -new Date(utcGuess).getTimezoneOffset();
 }
 
+function numericZone(offset: number): string {
+  const abs = Math.abs(offset);
+  return `${offset < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}${String(abs % 60).padStart(2, '0')}`;
+}
+
 export function parseGoTime(layout: string, value: string): ZonedTime {
   const fail = (element: string, rest: string, extra = '') =>
     new Error(`parsing time ${quote(value)} as ${quote(layout)}: cannot parse ${quote(rest)} as ${quote(element)}${extra}`);
@@ -114,6 +119,8 @@ export function parseGoTime(layout: string, value: string): ZonedTime {
     const n = p[field] as number;
     if (n < min || n > max) throw new Error(`parsing time ${quote(value)}: ${field} out of range`);
   }
+  const daysInMonth = new Date(Date.UTC(2000 + (p.year % 400), p.month, 0)).getUTCDate();
+  if (p.day > daysInMonth) throw new Error(`parsing time ${quote(value)}: day out of range`);
   if (v < value.length) throw new Error(`parsing time ${quote(value)}: extra text: ${quote(value.slice(v))}`);
   if (p.pm !== undefined && p.hour < 12 && p.pm) p.hour += 12;
   if (p.pm === false && p.hour === 12) p.hour = 0;
@@ -121,7 +128,9 @@ export function parseGoTime(layout: string, value: string): ZonedTime {
   wall.setUTCFullYear(p.year, p.month - 1, p.day);
   wall.setUTCHours(p.hour, p.minute, p.second, 0);
   const wallMs = wall.getTime();
-  const offset = p.offset ?? (p.zone === 'UTC' ? 0 : localOffset(wallMs));
-  const zone = p.offset === undefined ? (p.zone ?? (offset === 0 ? 'UTC' : 'Local')) : offset === 0 && p.offset === 0 ? 'UTC' : '';
+  // A zone abbreviation Go cannot place in the local zone becomes a zone of that name at +0000.
+  const offset = p.offset ?? (p.zone !== undefined ? 0 : localOffset(wallMs));
+  // A numeric offset makes an unnamed fixed zone, which Go prints as the offset ("+0200").
+  const zone = p.offset === undefined ? (p.zone ?? (offset === 0 ? 'UTC' : 'Local')) : offset === 0 ? 'UTC' : numericZone(offset);
   return { ms: wallMs - offset * 60_000 + Math.floor(p.nanos / 1e6), extraNanos: p.nanos % 1e6, offset, zone };
 }

@@ -127,6 +127,7 @@ function semverValue(v: Version): GoStruct {
     Metadata: goFunc([], () => v.meta),
     Original: goFunc([], () => v.original),
     String: goFunc([], () => versionString(v)),
+    MarshalJSON: goFunc([], () => JSON.stringify(versionString(v))),
   });
 }
 

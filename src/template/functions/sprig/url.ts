@@ -28,7 +28,11 @@ function escape(s: string, mode: Mode): string {
   return out;
 }
 
-function unescape(s: string): string {
+function unescape(s: string, mode?: Mode): string {
+  if (mode === 'host') {
+    const invalid = Array.from(s).find((c) => c.charCodeAt(0) < 0x80 && c !== '%' && shouldEscape(c, 'host'));
+    if (invalid !== undefined) throw new Error(`invalid character ${quote(invalid)} in host name`);
+  }
   const bad = /%(?![0-9a-fA-F]{2})(.{0,2})/s.exec(s);
   if (bad) throw new Error(`invalid URL escape ${quote(`%${bad[1]}`)}`);
   return Buffer.from(s.replace(/%([0-9a-fA-F]{2})|[^%]+/g, (m, hex?: string) => (hex ? String.fromCharCode(parseInt(hex, 16)) : Buffer.from(m, 'utf8').toString('latin1'))), 'latin1').toString('utf8');
@@ -51,9 +55,10 @@ function parseAuthority(url: Url, authority: string): void {
     const colon = host.lastIndexOf(':');
     if (colon >= 0 && !/^:[0-9]*$/.test(host.slice(colon))) throw new Error(`invalid port ${quote(host.slice(colon))} after host`);
   }
-  url.host = unescape(host);
+  url.host = unescape(host, 'host');
   if (at < 0) return;
   const userinfo = authority.slice(0, at);
+  if (!/^[A-Za-z0-9\-._:~!$&'()*+,;=%@]*$/.test(userinfo)) throw new Error('net/url: invalid userinfo');
   const colon = userinfo.indexOf(':');
   url.user = colon < 0 ? { username: unescape(userinfo) } : { username: unescape(userinfo.slice(0, colon)), password: unescape(userinfo.slice(colon + 1)) };
 }
