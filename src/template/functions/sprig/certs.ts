@@ -1,4 +1,4 @@
-import { createPublicKey, generateKeyPairSync, randomBytes, sign, X509Certificate, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync, randomBytes, sign, X509Certificate, type KeyObject } from 'node:crypto';
 import { isIP } from 'node:net';
 import { typeName } from '../../go/reflect.js';
 import { goFunc, type FuncMap, type GoStruct, type GoValue } from '../../go/values.js';
@@ -18,6 +18,29 @@ interface Signer {
   readonly key: KeyObject;
   /** The issuer Name, DER (the signer's subject). */
   readonly subject: Buffer;
+  /** The signer's subject key identifier, which becomes the authority key identifier. */
+  readonly keyId?: Buffer;
+}
+
+const SUBJECT_KEY_ID = '2.5.29.14';
+
+/** RFC 5280's method 1, as Go derives a CA's key identifier: SHA-1 of the public key bits. */
+function keyIdOf(key: KeyObject): Buffer {
+  const [spki] = der.readAll(createPublicKey(key).export({ type: 'spki', format: 'der' }));
+  const [, bits] = der.readAll(spki!.contents);
+  return createHash('sha1').update(bits!.contents.subarray(1)).digest();
+}
+
+/** The subject key identifier among a certificate's extensions, if any. */
+function subjectKeyIdOf(tbsFields: readonly der.Element[]): Buffer | undefined {
+  const extensions = tbsFields.find((field) => field.tag === 0xa3);
+  if (!extensions) return undefined;
+  const wanted = der.oid(SUBJECT_KEY_ID);
+  for (const extension of der.readAll(der.readAll(extensions.contents)[0]!.contents)) {
+    const parts = der.readAll(extension.contents);
+    if (parts[0]!.raw.equals(wanted)) return der.readAll(parts[parts.length - 1]!.contents)[0]!.contents;
+  }
+  return undefined;
 }
 
 const KEY_USAGE = { digitalSignature: 0x80, keyEncipherment: 0x20, certSign: 0x04 };
@@ -69,6 +92,8 @@ function createCertificate(request: CertRequest, key: KeyObject, signer: Signer 
     extension('2.5.29.15', true, der.bitString(Buffer.from([usage]), request.isCA ? 2 : 5)),
     extension('2.5.29.37', false, der.sequence(der.oid('1.3.6.1.5.5.7.3.1'), der.oid('1.3.6.1.5.5.7.3.2'))),
     extension('2.5.29.19', true, request.isCA ? der.sequence(der.boolean(true)) : der.sequence()),
+    ...(request.isCA ? [extension(SUBJECT_KEY_ID, false, der.octetString(keyIdOf(key)))] : []),
+    ...(signer?.keyId ? [extension('2.5.29.35', false, der.sequence(der.tlv(0x80, signer.keyId)))] : []),
     ...(sans.length > 0 ? [extension('2.5.29.17', false, der.sequence(...sans))] : []),
   ];
   const subject = commonName(request.cn);
@@ -139,7 +164,8 @@ function signerOf(ca: GoValue): Signer {
   const [tbs] = der.readAll(certificateSeq!.contents);
   const fields = der.readAll(tbs!.contents);
   const offset = fields[0]!.tag === 0xa0 ? 1 : 0;
-  return { key, subject: fields[offset + 4]!.raw };
+  const keyId = subjectKeyIdOf(fields);
+  return keyId ? { key, subject: fields[offset + 4]!.raw, keyId } : { key, subject: fields[offset + 4]!.raw };
 }
 
 function buildCustomCert(b64cert: string, b64key: string): GoStruct {

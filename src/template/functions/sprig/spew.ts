@@ -1,4 +1,4 @@
-import { sprintf } from '../../go/print.js';
+import { spewSprintf } from './spew-format.js';
 import { quote } from '../../go/strconv.js';
 import { isStruct, typeName } from '../../go/reflect.js';
 import { formatValue } from '../../go/print.js';
@@ -12,6 +12,9 @@ import { GoChannel, GoNil, GO_METHODS, goFunc, isNilSlice, methodOf, type FuncMa
  */
 
 /** spew's "(len=N cap=M) " header, left out when both are 0. */
+/** A pseudo address where spew prints a pointer's (Go's differ on every run). */
+const FAKE_POINTER = '0xc000010000';
+
 function lengths(len: number, cap?: number): string {
   if (len === 0 && !cap) return '';
   const parts = [len !== 0 ? `len=${len}` : '', cap ? `cap=${cap}` : ''].filter(Boolean);
@@ -22,6 +25,8 @@ function dumpValue(value: GoValue, depth: number): string {
   if (value === null || value === undefined) return '(interface {}) <nil>';
   const header = `(${typeName(value)}) `;
   const stringer = methodOf(value, 'String');
+  // spew shows a pointer's address before what it points to: "(*T)(0xc…)(text)".
+  if (stringer && stringer.params.length === 0 && typeName(value).startsWith('*')) return `(${typeName(value)})(${FAKE_POINTER})(${formatValue(stringer.call() as GoValue)})`;
   if (stringer && stringer.params.length === 0) return header + formatValue(stringer.call() as GoValue);
   if (typeof value === 'string') return header + lengths(Buffer.byteLength(value)) + quote(value);
   if (value instanceof GoNil) return `${header}<nil>`;
@@ -50,15 +55,12 @@ export function sdump(...args: GoValue[]): string {
   return args.map((arg) => `${dumpValue(arg, 0)}\n`).join('');
 }
 
-/** spew.Sprintf hands fmt each operand wrapped in this type. */
-const SPEW_WRAPPER = '*spew.formatState';
-
 export function spewFuncs(): FuncMap {
   return {
     spew_sdump: goFunc([], sdump, 'any'),
-    spew_sprintf: goFunc(['string'], (format: string, ...args: GoValue[]) => sprintf(format, args, SPEW_WRAPPER), 'any'),
+    spew_sprintf: goFunc(['string'], (format: string, ...args: GoValue[]) => spewSprintf(format, args), 'any'),
     // consul-template's spew_dump and spew_printf write to its own stdout and render "".
     spew_dump: goFunc([], (...args: GoValue[]) => (process.stdout.write(sdump(...args)), ''), 'any'),
-    spew_printf: goFunc(['string'], (format: string, ...args: GoValue[]) => (process.stdout.write(sprintf(format, args, SPEW_WRAPPER)), ''), 'any'),
+    spew_printf: goFunc(['string'], (format: string, ...args: GoValue[]) => (process.stdout.write(spewSprintf(format, args)), ''), 'any'),
   };
 }

@@ -85,6 +85,7 @@ describe('sprig_* functions with random output, by property', () => {
     assert.ok(cert.verify(ca.publicKey));
     assert.ok(!cert.ca);
     assert.equal(cert.subjectAltName, 'DNS:svc.local, IP Address:10.0.0.1, IP Address:0:0:0:0:0:0:0:1');
+    assert.ok(cert.checkIssued(ca), 'the authority key identifier names the CA');
     assert.equal(sameKey, 'true');
     const self = new X509Certificate(selfPem);
     assert.ok(self.verify(self.publicKey));
