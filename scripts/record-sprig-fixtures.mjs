@@ -16,7 +16,7 @@ for (const { name, template } of SPRIG_CASES) {
   try {
     expected[name] = { output: execFileSync('gotmpl', [file], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' }, stdio: ['ignore', 'pipe', 'pipe'] }) };
   } catch (error) {
-    expected[name] = { error: String(error.stderr).trim().replaceAll(file, `${name}.tmpl`) };
+    expected[name] = { error: String(error.stderr).replace(/\n$/, '').replaceAll(file, `${name}.tmpl`) };
   }
 }
 rmSync(dir, { recursive: true });

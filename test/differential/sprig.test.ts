@@ -41,7 +41,7 @@ async function renderReference(dir: string, name: string, template: string): Pro
     const { stdout } = await promisify(execFile)(gotmpl.path!, [file], { env: { ...process.env, TZ: 'UTC' } });
     return { output: stdout };
   } catch (error) {
-    return { error: String((error as { stderr?: string }).stderr).trim().replaceAll(file, `${name}.tmpl`) };
+    return { error: String((error as { stderr?: string }).stderr).replace(/\n$/, '').replaceAll(file, `${name}.tmpl`) };
   }
 }
 

@@ -142,7 +142,10 @@ export type GoParamType =
   | 'any' // interface{}
   | '[]string'
   | '[]any'
-  | 'map'; // map[string]interface{}
+  | 'map' // map[string]interface{}
+  | 'uint32'
+  | 'time.Time' // sprig's date functions
+  | 'sprig.certificate'; // sprig's genSignedCert
 
 /**
  * A function callable from a template. `call` throws to report the (value, error) error return;

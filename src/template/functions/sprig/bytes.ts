@@ -12,7 +12,8 @@ export const fromBytes = (bytes: string): string => Buffer.from(bytes, 'latin1')
 
 /** Go's s[lo:hi] on bytes, with the runtime's panic message when out of range. */
 export function sliceBytes(bytes: string, lo: number, hi = bytes.length): string {
-  if (hi < 0 || hi > bytes.length) throw new Error(`runtime error: slice bounds out of range [:${hi}] with length ${bytes.length}`);
+  if (hi < 0) throw new Error(`runtime error: slice bounds out of range [:${hi}]`);
+  if (hi > bytes.length) throw new Error(`runtime error: slice bounds out of range [:${hi}] with length ${bytes.length}`);
   if (lo < 0 || lo > hi) throw new Error(`runtime error: slice bounds out of range [${lo}:${hi}]`);
   return bytes.slice(lo, hi);
 }

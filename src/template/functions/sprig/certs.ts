@@ -1,6 +1,5 @@
 import { createHash, createPublicKey, generateKeyPairSync, randomBytes, sign, X509Certificate, type KeyObject } from 'node:crypto';
 import { isIP } from 'node:net';
-import { typeName } from '../../go/reflect.js';
 import { goFunc, type FuncMap, type GoStruct, type GoValue } from '../../go/values.js';
 import { goStruct } from '../methods.js';
 import { decodeStdBase64 } from '../base64.js';
@@ -143,9 +142,6 @@ function issue(req: CertRequest, key: KeyObject, signer?: Signer): GoStruct {
 
 /** The CA argument of genSignedCert: a sprig certificate whose Cert and Key parse. */
 function signerOf(ca: GoValue): Signer {
-  if (ca === null || typeof ca !== 'object' || typeName(ca) !== 'sprig.certificate') {
-    throw new Error(`wrong type for value; expected sprig.certificate; got ${ca === null || ca === undefined ? '<nil>' : typeName(ca)}`);
-  }
   const { Cert, Key } = ca as { Cert: string; Key: string };
   const block = der.decodePem(Cert);
   if (!block) throw new Error('unable to decode certificate');
@@ -206,11 +202,11 @@ export function certFuncs(): FuncMap {
     genSelfSignedCertWithKey: goFunc([...sans, 'string'], (cn: string, ips: GoValue[] | null, dns: GoValue[] | null, days: number, key: string) =>
       issue(request(cn, ips, dns, days), withKey(key)),
     ),
-    genSignedCert: goFunc([...sans, 'any'], (cn: string, ips: GoValue[] | null, dns: GoValue[] | null, days: number, ca: GoValue) => {
+    genSignedCert: goFunc([...sans, 'sprig.certificate'], (cn: string, ips: GoValue[] | null, dns: GoValue[] | null, days: number, ca: GoValue) => {
       const signer = signerOf(ca);
       return issue(request(cn, ips, dns, days), newRsaKey(), signer);
     }),
-    genSignedCertWithKey: goFunc([...sans, 'any', 'string'], (cn: string, ips: GoValue[] | null, dns: GoValue[] | null, days: number, ca: GoValue, key: string) => {
+    genSignedCertWithKey: goFunc([...sans, 'sprig.certificate', 'string'], (cn: string, ips: GoValue[] | null, dns: GoValue[] | null, days: number, ca: GoValue, key: string) => {
       const signer = signerOf(ca);
       return issue(request(cn, ips, dns, days), withKey(key), signer);
     }),

@@ -49,8 +49,6 @@ function uint32(n: number): Buffer {
 
 /** sprig's derivePassword: the Master Password algorithm (scrypt, then HMAC-SHA256). */
 function derivePassword(counter: number, type: string, password: string, user: string, site: string): string {
-  // The counter is a uint32 parameter: Go's template engine refuses a negative one.
-  if (counter < 0 || counter > 0xffffffff) throw new Error(`expected unsigned integer; found ${counter}`);
   const templates = PASSWORD_TEMPLATES[type];
   if (!templates) return `cannot find password template ${type}`;
   const userBytes = Buffer.from(user, 'utf8');
@@ -99,7 +97,7 @@ export function cryptoFuncs(): FuncMap {
   return {
     bcrypt: goFunc(['string'], bcrypt),
     htpasswd: goFunc(['string', 'string'], htpasswd),
-    derivePassword: goFunc(['int', 'string', 'string', 'string', 'string'], derivePassword),
+    derivePassword: goFunc(['uint32', 'string', 'string', 'string', 'string'], derivePassword),
     encryptAES: goFunc(['string', 'string'], encryptAES),
     decryptAES: goFunc(['string', 'string'], decryptAES),
     genPrivateKey: goFunc(['string'], generatePrivateKey),

@@ -11,7 +11,6 @@ import { parseGoTime } from './parse-time.js';
 
 /** The instant and zone of a time.Time value, read back through its methods. */
 function zonedOf(t: GoValue): ZonedTime {
-  if (typeName(t) !== 'time.Time') throw new Error(`wrong type for value; expected time.Time; got ${t === null || t === undefined ? '<nil>' : typeName(t)}`);
   const methods = (t as GoStruct & { [GO_METHODS]: Record<string, { call: (...a: GoValue[]) => GoValue }> })[GO_METHODS];
   const seconds = Number(methods.Unix!.call());
   const nanos = Number(methods.Nanosecond!.call());
@@ -66,7 +65,7 @@ function mustDateModify(fmt: string, date: GoValue): GoStruct {
 }
 
 export function dateFuncs(): FuncMap {
-  const dateModify = goFunc(['string', 'any'], mustDateModify);
+  const dateModify = goFunc(['string', 'time.Time'], mustDateModify);
   return {
     ago: goFunc(['any'], ago),
     duration: goFunc(['any'], duration),
@@ -81,6 +80,6 @@ export function dateFuncs(): FuncMap {
     mustToDate: goFunc(['string', 'string'], (layout: string, value: string) => goTime(parseGoTime(layout, value))),
     mustDateModify: dateModify,
     must_date_modify: dateModify,
-    unixEpoch: goFunc(['any'], (date: GoValue) => String(Math.floor(zonedOf(date).ms / 1000))),
+    unixEpoch: goFunc(['time.Time'], (date: GoValue) => String(Math.floor(zonedOf(date).ms / 1000))),
   };
 }

@@ -104,7 +104,9 @@ export function parseGoTime(layout: string, value: string): ZonedTime {
       continue;
     }
     const used = readElement(element, value.slice(v), p);
-    if (used === undefined) throw fail(element, value.slice(v));
+    // Go slices a four-digit year off before reading it, so its error shows what follows.
+    const shown = element === '2006' && /^[0-9].{3}/s.test(value.slice(v)) ? value.slice(v + 4) : value.slice(v);
+    if (used === undefined) throw fail(element, shown);
     // A seconds element may be followed by a fraction the layout does not mention.
     if ((element === '05' || element === '5') && /^[.,][0-9]/.test(value.slice(v + used)) && !/^[.,][09]/.test(layout.slice(l + element.length))) {
       const m = /^[.,]([0-9]+)/.exec(value.slice(v + used))!;

@@ -23,7 +23,7 @@ export function parseVersion(text: string): Version {
   const m = VERSION.exec(text);
   if (!m) throw new Error('Invalid Semantic Version');
   const pre = m[4] ?? '';
-  if (pre.split('.').some((part) => /^0[0-9]+$/.test(part))) throw new Error('Invalid Prerelease string');
+  if (pre.split('.').some((part) => /^0[0-9]+$/.test(part))) throw new Error('Version segment starts with 0');
   return { major: BigInt(m[1]!), minor: BigInt(m[2] ?? 0), patch: BigInt(m[3] ?? 0), pre, meta: m[5] ?? '', original: text };
 }
 
