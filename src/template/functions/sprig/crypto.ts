@@ -1,15 +1,22 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes, scryptSync } from 'node:crypto';
-import bcryptjs from 'bcryptjs';
+import { createRequire } from 'node:module';
 import { goFunc, type FuncMap } from '../../go/values.js';
 import { decodeStdBase64Bytes } from '../base64.js';
 import { generatePrivateKey } from './keys.js';
 
 /** sprig's crypto.go but the certificates: bcrypt, htpasswd, derivePassword, AES, keys. */
 
+type Bcryptjs = typeof import('bcryptjs');
+
+// Loaded on first use: few templates hash passwords.
+let bcryptjs: Bcryptjs | undefined;
+const loadBcryptjs = (): Bcryptjs => (bcryptjs ??= createRequire(import.meta.url)('bcryptjs') as Bcryptjs);
+
 /** sprig's bcrypt: golang.org/x/crypto/bcrypt at its default cost 10, "$2a$" hashes. */
 function bcrypt(input: string): string {
   if (Buffer.byteLength(input) > 72) return 'failed to encrypt string with bcrypt: bcrypt: password length exceeds 72 bytes';
-  return bcryptjs.hashSync(input, bcryptjs.genSaltSync(10).replace(/^\$2b\$/, '$2a$'));
+  const { hashSync, genSaltSync } = loadBcryptjs();
+  return hashSync(input, genSaltSync(10).replace(/^\$2b\$/, '$2a$'));
 }
 
 const htpasswd = (user: string, password: string): string => (user.includes(':') ? `invalid username: ${user}` : `${user}:${bcrypt(password)}`);
