@@ -116,6 +116,12 @@ describe('sprig_* loading', () => {
     assert.ok(!functionNames('confd').has('sprig_hello'));
   });
 
+  it('Handlebars templates of the consul-template flavor call them as helpers', async () => {
+    const { compileTemplate } = await import('../../../../src/template/render.js');
+    const compiled = await compileTemplate({ name: 't.hbs', text: '{{sprig_upper "abc"}} {{sprig_repeat 2 "x"}}', dialect: 'handlebars', flavor: 'consul-template' });
+    assert.equal(compiled.render(new Map(), { env: {}, prefix: '/', denylist: [] }).output, 'ABC xx');
+  });
+
   it('the denylist reaches sprig_* names', async () => {
     const { compileTemplate } = await import('../../../../src/template/render.js');
     const compiled = await compileTemplate({ name: 't', text: '{{ sprig_hello }}', dialect: 'go', flavor: 'consul-template' });
