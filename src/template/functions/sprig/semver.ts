@@ -2,10 +2,10 @@ import { goFunc, GoInt, type FuncMap, type GoStruct } from '../../go/values.js';
 import { goObject } from '../methods.js';
 
 /**
- * Masterminds/semver v3 as sprig uses it: NewVersion (lenient: "v1.2" is 1.2.0) and
- * constraints (`=`, `!=`, `>`, `<`, `>=`, `<=`, `~`, `^`, wildcards, hyphen ranges, commas
- * and spaces for AND, `||` for OR). A pre-release version satisfies only a constraint that
- * names a pre-release itself, as in v3.
+ * Masterminds/semver v3 (3.2, as the reference links it) as sprig uses it: NewVersion (lenient:
+ * "v1.2" is 1.2.0) and NewConstraint/Check, ported with its regular expressions and its
+ * operator rules (wildcards, `~`, `^`, hyphen ranges, commas or spaces for AND, `||` for OR;
+ * a pre-release version satisfies only a constraint that names a pre-release).
  */
 
 interface Version {
@@ -29,92 +29,133 @@ export function parseVersion(text: string): Version {
 
 const versionString = (v: Version): string => `${v.major}.${v.minor}.${v.patch}${v.pre ? `-${v.pre}` : ''}${v.meta ? `+${v.meta}` : ''}`;
 
-function comparePre(a: string, b: string): number {
-  if (a === b) return 0;
-  if (a === '') return 1;
-  if (b === '') return -1;
+function comparePrePart(s: string, o: string): number {
+  if (s === o) return 0;
+  if (s === '') return -1;
+  if (o === '') return 1;
+  const [sn, on] = [/^[0-9]+$/.test(s), /^[0-9]+$/.test(o)];
+  if (!sn && !on) return s > o ? 1 : -1;
+  if (!sn) return 1;
+  if (!on) return -1;
+  return BigInt(s) > BigInt(o) ? 1 : -1;
+}
+
+function comparePrerelease(a: string, b: string): number {
   const [pa, pb] = [a.split('.'), b.split('.')];
   for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const [x, y] = [pa[i], pb[i]];
-    if (x === undefined) return -1;
-    if (y === undefined) return 1;
-    if (x === y) continue;
-    const [nx, ny] = [/^[0-9]+$/.test(x), /^[0-9]+$/.test(y)];
-    if (nx && ny) return BigInt(x) < BigInt(y) ? -1 : 1;
-    if (nx !== ny) return nx ? -1 : 1;
-    return x < y ? -1 : 1;
+    const d = comparePrePart(pa[i] ?? '', pb[i] ?? '');
+    if (d !== 0) return d;
   }
   return 0;
 }
 
+/** Version.Compare: numbers, then pre-release (none sorts after any); metadata ignored. */
 export function compare(a: Version, b: Version): number {
   for (const key of ['major', 'minor', 'patch'] as const) if (a[key] !== b[key]) return a[key] < b[key] ? -1 : 1;
-  return comparePre(a.pre, b.pre);
+  if (a.pre === b.pre) return 0;
+  if (a.pre === '') return 1;
+  if (b.pre === '') return -1;
+  return comparePrerelease(a.pre, b.pre);
 }
 
-interface Bound {
+/** One parsed constraint: its operator and version, and which parts were wildcards. */
+interface Constraint {
   readonly op: string;
-  readonly version: Version;
-  /** Which parts were wildcards or missing: 0 none, 1 patch, 2 minor and patch, 3 all. */
-  readonly dirty: number;
+  readonly con: Version;
+  readonly dirty: boolean;
+  readonly minorDirty: boolean;
+  readonly patchDirty: boolean;
 }
 
-const CONSTRAINT = /^\s*(!=|>=|=>|<=|=<|~>|[=><~^])?\s*v?([0-9xX*]+)(?:\.([0-9xX*]+))?(?:\.([0-9xX*]+))?(?:-([0-9A-Za-z.-]+))?(?:\+([0-9A-Za-z.-]+))?\s*$/;
+const OPS = String.raw`=||!=|>|<|>=|=>|<=|=<|~|~>|\^`;
+const CV = String.raw`v?([0-9|x|X|\*]+)(\.[0-9|x|X|\*]+)?(\.[0-9|x|X|\*]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?`;
+const CONSTRAINT = new RegExp(String.raw`^\s*(${OPS})\s*(${CV})\s*$`);
+const RANGE = new RegExp(String.raw`\s*(${CV})\s+-\s+(${CV})\s*`, 'g');
+const FIND = new RegExp(String.raw`(${OPS})\s*(${CV})`, 'g');
+const VALID = new RegExp(String.raw`^(\s*(${OPS})\s*(${CV})\s*)((?:\s+|,\s*)(${OPS})\s*(${CV})\s*)*$`);
 
-function parseBound(text: string): Bound {
-  const m = CONSTRAINT.exec(text);
-  if (!m) throw new Error(`improper constraint: ${text}`);
-  const parts = [m[2], m[3], m[4]];
-  const wild = (p: string | undefined) => p === undefined || /^[xX*]$/.test(p);
-  const firstWild = parts.findIndex(wild);
-  const dirty = firstWild < 0 ? 0 : 3 - firstWild;
-  const num = (p: string | undefined) => (wild(p) ? 0n : BigInt(p!));
-  const version: Version = { major: num(parts[0]), minor: num(parts[1]), patch: num(parts[2]), pre: m[5] ?? '', meta: m[6] ?? '', original: text };
-  return { op: m[1] ?? '', version, dirty };
-}
+const isX = (part: string | undefined): boolean => part === 'x' || part === 'X' || part === '*';
 
-/** The upper end of a bound's wildcard range, exclusive. */
-function bump(v: Version, dirty: number): Version {
-  if (dirty >= 3) return { ...v, major: 1n << 62n };
-  if (dirty === 2) return { ...v, major: v.major + 1n, minor: 0n, patch: 0n, pre: '' };
-  return { ...v, minor: v.minor + 1n, patch: 0n, pre: '' };
-}
-
-function satisfies(v: Version, b: Bound): boolean {
-  if (v.pre !== '' && b.version.pre === '') return false;
-  const c = compare(v, b.version);
-  const inRange = () => c >= 0 && compare(v, bump(b.version, b.dirty)) < 0;
-  switch (b.op) {
-    case '': case '=': return b.dirty > 0 ? inRange() : c === 0;
-    case '!=': return b.dirty > 0 ? !inRange() : c !== 0;
-    case '>': return b.dirty > 0 ? compare(v, bump(b.version, b.dirty)) >= 0 : c > 0;
-    case '>=': case '=>': return c >= 0;
-    case '<': return c < 0;
-    case '<=': case '=<': return b.dirty > 0 ? compare(v, bump(b.version, b.dirty)) < 0 : c <= 0;
-    case '~': case '~>': return c >= 0 && compare(v, bump(b.version, b.dirty >= 2 ? 2 : 1)) < 0;
-    default: {
-      // ^: the left-most non-zero part stays.
-      const upper = b.version.major > 0n || b.dirty >= 2 ? bump(b.version, 2) : b.version.minor > 0n || b.dirty >= 1 ? bump(b.version, 1) : { ...b.version, patch: b.version.patch + 1n, pre: '' };
-      return c >= 0 && compare(v, upper) < 0;
-    }
+/** semver's parseConstraint: wildcards and missing parts become 0 and mark the constraint dirty. */
+function parseConstraint(text: string): Constraint {
+  const m = CONSTRAINT.exec(text)!;
+  const [op, major, minor = '', patch = '', rest] = [m[1]!, m[3]!, m[4] ?? '', m[5] ?? '', (m[6] ?? '') + (m[9] ?? '')];
+  let version = m[2]!;
+  let [dirty, minorDirty, patchDirty] = [false, false, false];
+  if (isX(major)) [version, dirty] = [`0.0.0${rest}`, true];
+  else if (isX(minor.slice(1)) || minor === '') [version, dirty, minorDirty] = [`${major}.0.0${rest}`, true, true];
+  else if (isX(patch.slice(1)) || patch === '') [version, dirty, patchDirty] = [`${major}${minor}.0${rest}`, true, true];
+  let con: Version;
+  try {
+    con = parseVersion(version);
+  } catch {
+    throw new Error('constraint Parser Error');
   }
+  return { op, con, dirty, minorDirty, patchDirty };
 }
+
+/** semver's NewConstraint: hyphen ranges rewritten, `||` alternatives of AND-ed constraints. */
+function parseConstraints(text: string): Constraint[][] {
+  const rewritten = text.replace(RANGE, (_whole, from: string, ...groups: string[]) => `>= ${from}, <= ${groups[9]}`);
+  return rewritten.split('||').map((alternative) => {
+    if (!VALID.test(alternative)) throw new Error(`improper constraint: ${alternative}`);
+    const found = [...alternative.matchAll(FIND)].map((m) => m[0]);
+    return (found.length > 0 ? found : [alternative]).map(parseConstraint);
+  });
+}
+
+type Check = (v: Version, c: Constraint) => boolean;
+
+const preleaseBlocked = (v: Version, c: Constraint): boolean => v.pre !== '' && c.con.pre === '';
+
+const tilde: Check = (v, c) => {
+  if (preleaseBlocked(v, c) || compare(v, c.con) < 0) return false;
+  if (c.con.major === 0n && c.con.minor === 0n && c.con.patch === 0n && !c.minorDirty && !c.patchDirty) return true;
+  if (v.major !== c.con.major) return false;
+  return v.minor === c.con.minor || c.minorDirty;
+};
+
+const CHECKS: Readonly<Record<string, Check>> = {
+  '': (v, c) => !preleaseBlocked(v, c) && (c.dirty ? tilde(v, c) : compare(v, c.con) === 0),
+  '!=': (v, c) => {
+    if (c.dirty) {
+      if (preleaseBlocked(v, c)) return false;
+      if (c.con.major !== v.major) return true;
+      if (c.con.minor !== v.minor && !c.minorDirty) return true;
+      if (c.minorDirty) return false;
+      if (c.con.patch !== v.patch && !c.patchDirty) return true;
+      if (c.patchDirty) return (v.pre !== '' || c.con.pre !== '') && comparePrerelease(v.pre, c.con.pre) !== 0;
+    }
+    return compare(v, c.con) !== 0;
+  },
+  '>': (v, c) => {
+    if (preleaseBlocked(v, c)) return false;
+    if (!c.dirty || (v.major === c.con.major && !c.minorDirty && !c.patchDirty)) return compare(v, c.con) === 1;
+    if (v.major !== c.con.major) return v.major > c.con.major;
+    return !c.minorDirty && v.minor > c.con.minor;
+  },
+  '<': (v, c) => !preleaseBlocked(v, c) && compare(v, c.con) < 0,
+  '>=': (v, c) => !preleaseBlocked(v, c) && compare(v, c.con) >= 0,
+  '<=': (v, c) => {
+    if (preleaseBlocked(v, c)) return false;
+    if (!c.dirty) return compare(v, c.con) <= 0;
+    if (v.major > c.con.major) return false;
+    return !(v.major === c.con.major && v.minor > c.con.minor && !c.minorDirty);
+  },
+  '~': tilde,
+  '^': (v, c) => {
+    if (preleaseBlocked(v, c) || compare(v, c.con) < 0) return false;
+    if (c.con.major > 0n || c.minorDirty) return v.major === c.con.major;
+    if (v.major > 0n) return false;
+    if (c.con.minor > 0n || c.patchDirty) return v.minor === c.con.minor;
+    if (v.minor > 0n) return false;
+    return c.con.patch === v.patch;
+  },
+};
+const ALIASES: Readonly<Record<string, string>> = { '=': '', '=>': '>=', '=<': '<=', '~>': '~' };
 
 function checkConstraint(constraint: string, v: Version): boolean {
-  return constraint.split(/\s*\|\|\s*/).some((alternative) => {
-    const tokens = alternative.replace(/\s+-\s+/g, ' - ').split(/[\s,]+/).filter((t) => t !== '');
-    // An operator written apart from its version (">= 1.2") belongs to the next token.
-    for (let i = tokens.length - 2; i >= 0; i--) if (/^(!=|>=|=>|<=|=<|~>|[=><~^])$/.test(tokens[i]!)) tokens.splice(i, 2, tokens[i]! + tokens[i + 1]!);
-    const terms: Bound[] = [];
-    for (let i = 0; i < tokens.length; i++) {
-      if (tokens[i + 1] === '-') {
-        terms.push({ ...parseBound(tokens[i]!), op: '>=' }, { ...parseBound(tokens[i + 2]!), op: '<=' });
-        i += 2;
-      } else terms.push(parseBound(tokens[i]!));
-    }
-    if (terms.length === 0) throw new Error(`improper constraint: ${alternative}`);
-    return terms.every((term) => satisfies(v, term));
-  });
+  return parseConstraints(constraint).some((all) => all.every((c) => CHECKS[ALIASES[c.op] ?? c.op]!(v, c)));
 }
 
 function semverValue(v: Version): GoStruct {
