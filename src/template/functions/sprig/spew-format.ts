@@ -13,8 +13,8 @@ import { GoChannel, GoFloat, GoInt, GoNil, isNilSlice, JsonNumber, methodOf, tag
 /** The wrapper type fmt sees for each operand. */
 export const SPEW_WRAPPER = '*spew.formatState';
 
-/** A pseudo address where spew prints a pointer's. */
-const FAKE_POINTER = '0xc000010000';
+/** A pseudo address where spew prints a pointer's (Go's differ on every run). */
+export const FAKE_POINTER = '0xc000010000';
 
 /** Whether a container's elements are interface values (so `#` shows their types). */
 const holdsInterfaces = (container: GoValue): boolean =>

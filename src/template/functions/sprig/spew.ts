@@ -1,52 +1,47 @@
-import { spewSprintf } from './spew-format.js';
-import { quote } from '../../go/strconv.js';
-import { isStruct, typeName } from '../../go/reflect.js';
 import { formatValue } from '../../go/print.js';
-import { compareStrings } from '../../go/reflect.js';
-import { GoChannel, GoNil, GO_METHODS, goFunc, isNilSlice, methodOf, type FuncMap, type GoValue } from '../../go/values.js';
+import { compareStrings, isStruct, typeName } from '../../go/reflect.js';
+import { quote } from '../../go/strconv.js';
+import { GoChannel, GoNil, goFunc, isNilSlice, methodOf, type FuncMap, type GoValue } from '../../go/values.js';
+import { FAKE_POINTER, spewSprintf } from './spew-format.js';
 
 /**
  * go-spew's Sdump as consul-template's spew_sdump calls it (default config: one-space indent,
  * Stringers printed through String()). Go gives map keys in random order, spew does not sort
- * them; here they are sorted. A slice's capacity is its length (Go's append may round it up).
+ * them; here they are sorted. A slice's capacity is its length (Go's append may round it up),
+ * and a pointer's address a fixed pseudo one.
  */
 
 /** spew's "(len=N cap=M) " header, left out when both are 0. */
-/** A pseudo address where spew prints a pointer's (Go's differ on every run). */
-const FAKE_POINTER = '0xc000010000';
-
-function lengths(len: number, cap?: number): string {
-  if (len === 0 && !cap) return '';
-  const parts = [len !== 0 ? `len=${len}` : '', cap ? `cap=${cap}` : ''].filter(Boolean);
-  return `(${parts.join(' ')}) `;
+function lengths(len: number, cap = 0): string {
+  if (len === 0 && cap === 0) return '';
+  return `(${[len !== 0 ? `len=${len}` : '', cap !== 0 ? `cap=${cap}` : ''].filter(Boolean).join(' ')}) `;
 }
+
+/** A `{ … }` block: one entry a line, commas between, closed at the outer indent. */
+const block = (entries: readonly string[], depth: number): string =>
+  `{\n${entries.map((entry) => `${' '.repeat(depth + 1)}${entry}`).join(',\n')}${entries.length > 0 ? '\n' : ''}${' '.repeat(depth)}}`;
 
 function dumpValue(value: GoValue, depth: number): string {
   if (value === null || value === undefined) return '(interface {}) <nil>';
-  const header = `(${typeName(value)}) `;
+  const type = typeName(value);
+  const header = `(${type}) `;
   const stringer = methodOf(value, 'String');
-  // spew shows a pointer's address before what it points to: "(*T)(0xc…)(text)".
-  if (stringer && stringer.params.length === 0 && typeName(value).startsWith('*')) return `(${typeName(value)})(${FAKE_POINTER})(${formatValue(stringer.call() as GoValue)})`;
-  if (stringer && stringer.params.length === 0) return header + formatValue(stringer.call() as GoValue);
+  if (stringer && stringer.params.length === 0) {
+    const text = formatValue(stringer.call() as GoValue);
+    // spew shows a pointer's address before what it points to: "(*T)(0xc…)(text)".
+    return type.startsWith('*') ? `(${type})(${FAKE_POINTER})(${text})` : header + text;
+  }
   if (typeof value === 'string') return header + lengths(Buffer.byteLength(value)) + quote(value);
-  if (value instanceof GoNil) return `${header}<nil>`;
-  if (value instanceof GoChannel) return `${header}<nil>`;
-  const pad = ' '.repeat(depth + 1);
-  const close = `${' '.repeat(depth)}}`;
-  if (Array.isArray(value) && isNilSlice(value)) return `${header}<nil>`;
+  if (value instanceof GoNil || value instanceof GoChannel) return `${header}<nil>`;
   if (Array.isArray(value)) {
-    const items = value.map((item: GoValue) => pad + dumpValue(item, depth + 1));
-    return `${header}${lengths(value.length, value.length)}{\n${items.map((line) => `${line},\n`).join('').replace(/,\n$/, '\n')}${close}`;
+    if (isNilSlice(value)) return `${header}<nil>`;
+    return header + lengths(value.length, value.length) + block(value.map((item: GoValue) => dumpValue(item, depth + 1)), depth);
   }
   if (value instanceof Map) {
     const keys = [...value.keys()].sort(compareStrings);
-    const items = keys.map((k) => `${pad}${dumpValue(k, depth + 1)}: ${dumpValue(value.get(k), depth + 1)}`);
-    return `${header}${lengths(value.size)}{\n${items.map((line) => `${line},\n`).join('').replace(/,\n$/, '\n')}${close}`;
+    return header + lengths(value.size) + block(keys.map((k) => `${dumpValue(k, depth + 1)}: ${dumpValue(value.get(k), depth + 1)}`), depth);
   }
-  if (isStruct(value) && !(GO_METHODS in value && Object.keys(value).length === 0)) {
-    const fields = Object.keys(value).map((k) => `${pad}${k}: ${dumpValue(value[k], depth + 1)}`);
-    return `${header}{\n${fields.map((line) => `${line},\n`).join('').replace(/,\n$/, '\n')}${close}`;
-  }
+  if (isStruct(value)) return header + block(Object.keys(value).map((k) => `${k}: ${dumpValue(value[k], depth + 1)}`), depth);
   return header + formatValue(value);
 }
 
