@@ -27,6 +27,11 @@ describe('the documentation', () => {
     const text = readFileSync(join(repoRoot, 'docs/functions.md'), 'utf8');
     // A function is documented by a code span that starts with its name: `getv "/key" ["default"]`.
     const documented = new Set([...text.matchAll(/`([A-Za-z_]\w*)[^`\n]*`/g)].map((match) => match[1]));
+    // The sprig section's table lists the names without their prefix, several to a code span.
+    const sprigSection = text.slice(text.indexOf('## sprig_*'), text.indexOf('\n## ', text.indexOf('## sprig_*') + 1));
+    for (const [, span] of sprigSection.matchAll(/^\|[^|]*\|(.*)\|$/gm)) {
+      for (const [, names] of span!.matchAll(/`([^`]*)`/g)) for (const name of names!.split(' ')) documented.add(`sprig_${name}`);
+    }
     const names = new Set([...functionNames('confd'), ...functionNames('consul-template')]);
     const undocumented = [...names].filter((name) => !documented.has(name)).sort();
     assert.ok(undocumented.length === 0, `functions missing from docs/functions.md: ${undocumented.join(' ')}`);

@@ -52,7 +52,9 @@ async function checkGoTemplate(resource: Resource, text: string, shown: string):
     ...(resource.leftDelim ? { leftDelim: resource.leftDelim } : {}),
     ...(resource.rightDelim ? { rightDelim: resource.rightDelim } : {}),
   });
-  const funcs = functions.createFuncMap({ flavor: resource.flavor, data: { read: () => undefined, markMissing: () => undefined }, env: {}, prefix: '/', denylist: [] });
+  const sprig = await functions.loadSprigFuncs(resource.flavor, text);
+  const context = { flavor: resource.flavor, data: { read: () => undefined, markMissing: () => undefined }, env: {}, prefix: '/', denylist: [] };
+  const funcs = functions.createFuncMap(context, sprig ? { sprig } : {});
   // A FuncMap entry hides the builtin of the same name, as in Go's findFunction.
   const shapeOf = (name: string) => (Object.hasOwn(funcs, name) ? funcs[name] : Object.hasOwn(BUILTINS, name) ? BUILTINS[name] : undefined);
   return checkArity(template.trees, shapeOf).map(({ pos, message }) => {

@@ -49,9 +49,10 @@ export interface CompiledTemplate {
  * dialect's engine is loaded on first use, so a run pays only for the dialect it renders.
  */
 export async function compileTemplate(source: TemplateSource): Promise<CompiledTemplate> {
-  const { createFuncMap, functionNames } = await import('./functions/index.js');
+  const { createFuncMap, functionNames, loadSprigFuncs } = await import('./functions/index.js');
+  const sprig = await loadSprigFuncs(source.flavor, source.text);
   const renderWith = (snapshots: ReadonlyMap<string, unknown>, options: RenderOptions, execute: (funcs: FuncMap) => string, goEngine?: FunctionContext['goEngine']) =>
-    renderWithData(source, snapshots, (data, fileWrites) => execute(createFuncMap({ ...options, flavor: source.flavor, data, fileWrites, ...(goEngine ? { goEngine } : {}) })));
+    renderWithData(source, snapshots, (data, fileWrites) => execute(createFuncMap({ ...options, flavor: source.flavor, data, fileWrites, ...(goEngine ? { goEngine } : {}) }, sprig ? { sprig } : {})));
   if (source.dialect === 'handlebars') {
     const { compileHandlebars, renderHandlebars } = await import('./handlebars.js');
     const template = compileHandlebars(source.name, source.text);

@@ -51,6 +51,17 @@ describe('ctmpl check and -parse-only', () => {
     ]);
   });
 
+  it('checks the arity of sprig_* calls in a consul-template-flavor template', async () => {
+    const root = join(dir, 'sprig');
+    await writeConfdir(root, {
+      resources: { 's.toml': `${resource('s')}flavor = "consul-template"\n` },
+      templates: { 's.tmpl': '{{ sprig_upper "a" }}\n{{ sprig_repeat 3 }} {{ "x" | sprig_trunc 1 }}\n' },
+    });
+    const result = await runInProcess(['check', '-confdir', root], { cwd: root });
+    assert.notEqual(result.code, 0);
+    assert.equal(result.stderr.trim().split('\n')[0], 'templates/s.tmpl:2:4: wrong number of args for sprig_repeat: want 2 got 1');
+  });
+
   it('reports a broken resource file and a broken template together', async () => {
     const root = join(dir, 'mixed');
     await writeConfdir(root, {

@@ -76,6 +76,11 @@ function decodeWith(map: Int16Array, text: string): Buffer {
   return Buffer.from(out);
 }
 
+/** base64.StdEncoding.DecodeString, as bytes. */
+export function decodeStdBase64Bytes(text: string): Buffer {
+  return decodeWith(STD_MAP, text);
+}
+
 /** base64.StdEncoding.DecodeString, as a UTF-8 string. */
 export function decodeStdBase64(text: string): string {
   return decodeWith(STD_MAP, text).toString('utf8');

@@ -18,6 +18,7 @@ import { pkiFuncs } from './pki.js';
 import { scratchFuncs } from './scratch.js';
 import { serviceFuncs } from './services.js';
 import { sockaddrFuncs, type Host } from './sockaddr/index.js';
+import { mentionsSprig, PREFIXED_NAMES } from './sprig/names.js';
 import { stringFuncs } from './strings.js';
 import { timeFuncs } from './time.js';
 import { vaultFuncs } from './vault.js';
@@ -30,6 +31,19 @@ export interface FuncMapOptions {
   readonly resolver?: Resolver;
   /** The interfaces `sockaddr` reads (default: this machine's). */
   readonly sockaddrHost?: Host;
+  /** The sprig_* and spew_* implementations, when the template uses them (loadSprigFuncs). */
+  readonly sprig?: FuncMap;
+}
+
+/**
+ * consul-template's sprig_* and spew_* functions for a template of `flavor` whose text calls
+ * any, else undefined. Imported on demand: most templates use none, and the ~200 functions
+ * would otherwise load on every start.
+ */
+export async function loadSprigFuncs(flavor: Flavor, text: string): Promise<FuncMap | undefined> {
+  if (flavor !== 'consul-template' || !mentionsSprig(text)) return undefined;
+  const { sprigFuncs } = await import('./sprig/index.js');
+  return sprigFuncs();
 }
 
 /**
@@ -85,6 +99,7 @@ export function createFuncMap(ctx: FunctionContext, options: FuncMapOptions = {}
     connectFuncs(ctx),
     effectFuncs(ctx),
     { ls: (ctx.flavor === 'confd' ? confdKv : consulKv).ls! },
+    options.sprig,
   );
   return (all = applyDenylist(funcs, ctx.denylist));
 }
@@ -92,12 +107,16 @@ export function createFuncMap(ctx: FunctionContext, options: FuncMapOptions = {}
 const NO_DATA: DataReader = { read: () => undefined, markMissing: () => undefined };
 const namesByFlavor = new Map<Flavor, ReadonlySet<string>>();
 
-/** The names `flavor` defines (denied ones included: they exist, they just fail). */
+/**
+ * The names `flavor` defines (denied ones included: they exist, they just fail), sprig_* and
+ * spew_* included in the consul-template flavor though their implementations load on demand.
+ */
 export function functionNames(flavor: Flavor): ReadonlySet<string> {
   let names = namesByFlavor.get(flavor);
   if (!names) {
     const ctx: FunctionContext = { flavor, data: NO_DATA, env: {}, prefix: '/', denylist: [] };
     names = new Set(Object.keys(createFuncMap(ctx)));
+    if (flavor === 'consul-template') PREFIXED_NAMES.forEach((name) => (names as Set<string>).add(name));
     namesByFlavor.set(flavor, names);
   }
   return names;

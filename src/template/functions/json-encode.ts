@@ -1,4 +1,4 @@
-import { GoChannel, GoFloat, GoInt, GoNil, JsonNumber, type GoValue } from '../go/values.js';
+import { GoChannel, GoFloat, GoInt, GoNil, isNilSlice, JsonNumber, methodOf, type GoValue } from '../go/values.js';
 
 /**
  * Go's json.Marshal / MarshalIndent over Go values: map keys sorted, struct fields in order,
@@ -68,11 +68,14 @@ function encode(value: GoValue, opts: JSONOptions, depth: number): string {
   if (value instanceof GoFloat) return encodeFloat(value.value);
   if (value instanceof GoInt) return value.value.toString();
   if (value instanceof GoChannel) return encodeArray([...value.values], opts, depth);
-  if (Array.isArray(value)) return encodeArray(value, opts, depth);
+  if (Array.isArray(value)) return isNilSlice(value) ? 'null' : encodeArray(value, opts, depth);
   if (value instanceof Map) {
     const keys = [...value.keys()].sort();
     return encodeEntries(keys.map((k) => [k, value.get(k)]), opts, depth);
   }
+  // A json.Marshaler (time.Time, *semver.Version) writes itself.
+  const marshaler = methodOf(value, 'MarshalJSON');
+  if (marshaler) return String(marshaler.call());
   return encodeEntries(Object.entries(value) as [string, GoValue][], opts, depth);
 }
 

@@ -12,6 +12,8 @@ export interface GoRegexp {
   findString(s: string): string;
   /** Go's ReplaceAllString: `$1`, `${name}` and `$$` in `template` expand per match. */
   replaceAllString(s: string, template: string): string;
+  /** Go's FindAllStringIndex: [start, end] of up to n matches (all when n < 0). */
+  findAllIndex(s: string, n: number): number[][];
 }
 
 type Re2js = typeof import('re2js');
@@ -54,6 +56,7 @@ function compileUncached(pattern: string): GoRegexp {
       const [start, end] = engine.findAllSubmatchIndex(s, 1)?.[0] ?? [];
       return start === undefined || end === undefined ? '' : s.slice(start, end);
     },
+    findAllIndex: (s, n) => (engine.findAllSubmatchIndex(s, n) ?? []).map((indexes) => indexes.slice(0, 2)),
     replaceAllString(s, template) {
       let out = '';
       let last = 0;

@@ -139,6 +139,7 @@ export function goTime(t: ZonedTime): GoStruct {
   return goObject('time.Time', {
     Format: goFunc(['string'], (layout: string) => formatGoTime(t, layout)),
     String: goFunc([], () => formatGoTime(t, '2006-01-02 15:04:05.999999999 -0700 MST')),
+    MarshalJSON: goFunc([], () => `"${formatGoTime(t, '2006-01-02T15:04:05.999999999Z07:00')}"`),
     Unix: goFunc([], () => Math.floor(t.ms / 1000)),
     UnixNano: goFunc([], () => t.ms * 1_000_000 + t.extraNanos),
     UTC: goFunc([], utc),

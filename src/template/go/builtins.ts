@@ -21,6 +21,7 @@ export interface EngineFunc {
 const PARAM_TYPE_NAMES: Readonly<Record<ParamType, string>> = {
   string: 'string', int: 'int', float64: 'float64', bool: 'bool', any: 'interface {}', value: 'reflect.Value',
   '[]string': '[]string', '[]any': '[]interface {}', map: 'map[string]interface {}',
+  uint32: 'uint32', 'time.Time': 'time.Time', 'sprig.certificate': 'sprig.certificate',
 };
 
 /** The Go spelling of a parameter type, for messages. */
@@ -39,6 +40,8 @@ export function isAssignable(value: GoValue, type: ParamType): boolean {
     case '[]any': return Array.isArray(value) && underlying(taggedType(value) ?? '[]interface {}') === '[]interface {}';
     case '[]string': return Array.isArray(value) && isStringSlice(value);
     case 'map': return value instanceof Map && (taggedType(value) ?? 'map[string]interface {}') === 'map[string]interface {}';
+    case 'uint32': return value instanceof GoInt && value.type === 'uint32';
+    case 'time.Time': case 'sprig.certificate': return typeName(value) === type;
   }
 }
 

@@ -262,6 +262,9 @@ function evalConstant(s: ExecState, type: ParamType, n: Exclude<ArgNode, { type:
       return n.type === 'number' && n.isFloat ? new GoFloat(n.float) : errorf(s, `expected float; found ${nodeString(n)}`);
     case 'int':
       return n.type === 'number' && n.isInt ? n.int : errorf(s, `expected integer; found ${nodeString(n)}`);
+    case 'uint32':
+      // reflect's SetUint keeps the low 32 bits of a larger constant, as Go does.
+      return n.type === 'number' && n.isInt && n.int >= 0 ? Number(BigInt.asUintN(32, BigInt(n.int))) : errorf(s, `expected unsigned integer; found ${nodeString(n)}`);
     case 'string':
       return n.type === 'string' ? n.text : errorf(s, `expected string; found ${nodeString(n)}`);
     case 'any': case 'value':

@@ -310,7 +310,7 @@ export function formatValue(value: GoValue): string {
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (value instanceof GoFloat) return formatFloat(value.value, 'g', -1);
   if (value instanceof GoInt) return value.value.toString();
-  if (isStruct(value) && value[GO_TYPE_NAME]?.startsWith('*')) {
+  if (isStruct(value) && value[GO_TYPE_NAME]?.startsWith('*') && !methodOf(value, 'String')) {
     const p = new Printer();
     p.printStruct(value, 'v', 0, true);
     return p.out;

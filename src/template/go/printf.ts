@@ -122,18 +122,22 @@ function printVerb(p: Printer, st: ArgState, verb: string, args: readonly GoValu
   }
 }
 
-function extraOperands(args: readonly GoValue[]): string {
+function extraOperands(args: readonly GoValue[], wrapperType?: string): string {
   const extras = args.map((arg) => {
-    if (arg === null || arg === undefined) return '<nil>';
+    if ((arg === null || arg === undefined) && !wrapperType) return '<nil>';
     const q = new Printer();
     q.printArg(arg, 'v');
-    return `${typeName(arg)}=${q.out}`;
+    return `${wrapperType ?? typeName(arg)}=${q.out}`;
   });
   return `%!(EXTRA ${extras.join(', ')})`;
 }
 
-/** fmt.Sprintf with Go's verbs, flags and error forms (`%!d(string=x)`, `%!v(MISSING)`, `%!(EXTRA …)`). */
-export function sprintf(format: string, args: readonly GoValue[]): string {
+/**
+ * fmt.Sprintf with Go's verbs, flags and error forms (`%!d(string=x)`, `%!v(MISSING)`, `%!(EXTRA …)`).
+ * `wrapperType` names the type every operand had when a caller wrapped them (go-spew's
+ * `*spew.formatState`), as `%!(EXTRA …)` shows it.
+ */
+export function sprintf(format: string, args: readonly GoValue[], wrapperType?: string): string {
   const p = new Printer();
   const st: ArgState = { argNum: 0, reordered: false, goodArgNum: true, afterIndex: false };
   let i = 0;
@@ -155,6 +159,6 @@ export function sprintf(format: string, args: readonly GoValue[]): string {
     i += verb.length;
     printVerb(p, st, verb, args);
   }
-  if (!st.reordered && st.argNum < args.length) p.out += extraOperands(args.slice(st.argNum));
+  if (!st.reordered && st.argNum < args.length) p.out += extraOperands(args.slice(st.argNum), wrapperType);
   return p.out;
 }

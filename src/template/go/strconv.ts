@@ -118,8 +118,8 @@ export interface NumberLiteral {
 
 const DIGITS: Readonly<Record<number, string>> = { 2: '01', 8: '0-7', 10: '0-9', 16: '0-9a-fA-F' };
 
-/** strconv.ParseInt/ParseUint with base 0: prefixes 0x 0o 0b 0, underscores between digits. */
-function parseIntLiteral(text: string): bigint | null {
+/** strconv.ParseInt/ParseUint with base 0 (null when malformed): prefixes 0x 0o 0b 0, underscores between digits. */
+export function parseIntLiteral(text: string): bigint | null {
   const negative = text.startsWith('-');
   let s = /^[+-]/.test(text) ? text.slice(1) : text;
   let base = 10;

@@ -80,6 +80,21 @@ export function goMap(type: string, zero: () => GoValue, entries: Iterable<reado
   return map;
 }
 
+/** Marks a nil slice: printed `[]` like an empty one, but JSON `null` and spew's `<nil>`. */
+export const GO_NIL_SLICE: unique symbol = Symbol('goNilSlice');
+
+/** A nil slice of Go type `type` (`[]string`, `[]interface {}`). */
+export function nilSlice(type: string): GoValue[] {
+  const items = goSlice(type, []);
+  Object.defineProperty(items, GO_NIL_SLICE, { value: true, enumerable: false });
+  return items;
+}
+
+/** Whether a slice is nil rather than empty. */
+export function isNilSlice(value: readonly GoValue[]): boolean {
+  return (value as { [GO_NIL_SLICE]?: boolean })[GO_NIL_SLICE] === true;
+}
+
 /** The Go type a slice or map was tagged with, if any. */
 export function taggedType(value: object): string | undefined {
   return (value as { [GO_TYPE_NAME]?: string })[GO_TYPE_NAME];
@@ -127,7 +142,10 @@ export type GoParamType =
   | 'any' // interface{}
   | '[]string'
   | '[]any'
-  | 'map'; // map[string]interface{}
+  | 'map' // map[string]interface{}
+  | 'uint32'
+  | 'time.Time' // sprig's date functions
+  | 'sprig.certificate'; // sprig's genSignedCert
 
 /**
  * A function callable from a template. `call` throws to report the (value, error) error return;
