@@ -23,8 +23,12 @@ export interface ConsulTemplateConfig {
 }
 
 type Leaf = 'leaf' | 'wait';
+/** A key consul-template accepts that ctmpl refuses, with why; the message names it and its place. */
+interface Refused {
+  readonly refused: string;
+}
 interface Schema {
-  readonly [key: string]: Leaf | Schema;
+  readonly [key: string]: Leaf | Refused | Schema;
 }
 
 const ssl: Schema = { enabled: 'leaf', verify: 'leaf', cert: 'leaf', key: 'leaf', ca_cert: 'leaf', ca_path: 'leaf', server_name: 'leaf' };
@@ -35,16 +39,28 @@ const transport: Schema = {
 };
 const waitBlock: Schema = { min: 'leaf', max: 'leaf', enabled: 'leaf' };
 
-/** The keys consul-template 0.20 accepts (its config/*.go); anything else is an error. */
+/**
+ * A template's exec {} (consul-template 0.28): `command` and `timeout` replace the block's
+ * `command` and `command_timeout`. consul-template starts a template's command and waits for it,
+ * so `enabled`, the signals, `kill_timeout` and `splay` have no effect there either.
+ */
+const templateExecSchema: Schema = {
+  command: 'leaf', timeout: 'leaf', enabled: 'leaf', reload_signal: 'leaf', kill_signal: 'leaf', kill_timeout: 'leaf', splay: 'leaf',
+  env: { refused: 'per-template command environments are not supported: template commands see ctmpl\'s environment' },
+};
+
+/** The template {} keys of current consul-template (0.42, config/template.go); anything else is an error. */
 const templateSchema: Schema = {
   source: 'leaf', destination: 'leaf', contents: 'leaf', command: 'leaf', command_timeout: 'leaf', perms: 'leaf',
   backup: 'leaf', wait: 'wait', left_delimiter: 'leaf', right_delimiter: 'leaf', error_on_missing_key: 'leaf',
-  create_dest_dirs: 'leaf',
+  create_dest_dirs: 'leaf', error_fatal: 'leaf', exec: templateExecSchema, user: 'leaf', uid: 'leaf', group: 'leaf', gid: 'leaf',
+  function_denylist: 'leaf', function_blacklist: 'leaf', sandbox_path: 'leaf',
 };
 const rootSchema: Schema = {
   consul: { address: 'leaf', token: 'leaf', auth: { enabled: 'leaf', username: 'leaf', password: 'leaf' }, ssl, retry, transport },
   vault: { address: 'leaf', token: 'leaf', renew_token: 'leaf', unwrap_token: 'leaf', grace: 'leaf', ssl, retry, transport },
   template: templateSchema,
+  template_error_fatal: 'leaf',
   wait: 'wait',
   max_stale: 'leaf',
   log_level: 'leaf',
@@ -71,14 +87,19 @@ interface Block {
  */
 export async function readConsulTemplateConfigs(paths: readonly string[], cwd: string): Promise<ConsulTemplateConfig> {
   let merged: ConsulTemplateConfig = { values: {}, templates: [], notes: [] };
+  let templateErrorFatal: unknown;
   for (const path of paths) {
     for (const file of await listConfigFiles(resolve(cwd, path))) {
       const shown = relative(cwd, file) || file;
-      const root = parseHcl(await readConfigText(file, shown), shown);
-      merged = mergeConfigs(merged, toConsulTemplateConfig(decodeObject(root, rootSchema, shown, '', true), shown));
+      const root = decodeObject(parseHcl(await readConfigText(file, shown), shown), rootSchema, shown, '', true);
+      templateErrorFatal = root.template_error_fatal ?? templateErrorFatal;
+      merged = mergeConfigs(merged, toConsulTemplateConfig(root, shown));
     }
   }
-  return merged;
+  if (templateErrorFatal === undefined) return merged;
+  // As in consul-template's Finalize: the top-level default, from any file, for blocks that do not say.
+  const templates = merged.templates.map(({ block, where }) => ({ block: { error_fatal: templateErrorFatal, ...block }, where }));
+  return { ...merged, templates };
 }
 
 async function listConfigFiles(path: string): Promise<string[]> {
@@ -125,6 +146,7 @@ function decodeObject(value: HclValue, schema: Schema, file: string, path: strin
     const where = path ? `${path}.${name}` : name;
     const rule = schema[name];
     if (rule === undefined) throw positioned(file, key!.pos, `unknown key "${name}"${path ? ` in ${path}` : ''}`);
+    if (isRefused(rule)) throw positioned(file, key!.pos, `${where}: ${rule.refused}`);
     if (labels.length > 0) throw positioned(file, labels[0]!.pos, `${where}: unexpected label "${labels[0]!.name}"`);
     if (rule === 'leaf') out[name] = plainValue(item.value);
     else if (rule === 'wait') out[name] = waitValue(item.value, file, where);
@@ -139,6 +161,10 @@ function decodeObject(value: HclValue, schema: Schema, file: string, path: strin
     }
   }
   return out;
+}
+
+function isRefused(rule: Leaf | Refused | Schema): rule is Refused {
+  return typeof rule === 'object' && typeof rule.refused === 'string';
 }
 
 function plainValue(value: HclValue): unknown {

@@ -42,8 +42,8 @@ export type DaemonStats = RunStats;
  * The long-running mode's scheduler. One watch per distinct dependency (reference counted across
  * resources, the data itself comes from the Watcher); a change re-renders only the resources
  * that used it; quiescence per resource; writes then one run of each distinct reload command
- * per pass. Nothing here exits on a failure except a failed reload with `reloadErrorFatal` or
- * a dependency given up on (`-retry-max`): the promise resolves with that error, or with null
+ * per pass. Nothing here exits on a failure except a failed reload with `reloadErrorFatal`, a
+ * render or write error of a template with `errorFatal`, or a dependency given up on (`-retry-max`): the promise resolves with that error, or with null
  * when `signal` aborts.
  */
 export class Daemon {
@@ -88,7 +88,7 @@ export class Daemon {
     });
   }
 
-  /** Runs until the signal aborts (resolves null) or a fatal reload failure (resolves the error). */
+  /** Runs until the signal aborts (resolves null) or a fatal failure (resolves the error). */
   run(resources: readonly PreparedResource[]): Promise<CtmplError | null> {
     return new Promise((resolve) => {
       this.#fatal = (error) => {
@@ -170,7 +170,10 @@ export class Daemon {
     });
     const onCheck = (dest: string, result: CommandResult) => this.status.checked(dest, result);
     const pass = await writePass(items, { ...this.#options, onCheck }, (command) => this.#failedReloads.has(command));
-    for (const { dest, didRender, error } of pass.outcomes) this.status.processed(dest, { didRender, ...(error ? { error: error.message } : {}) });
+    for (const { dest, didRender, error } of pass.outcomes) {
+      this.status.processed(dest, { didRender, ...(error ? { error: error.message } : {}) });
+      if (error?.code === 'WRITE' && batch.some((item) => item.resource.dest === dest && item.resource.errorFatal)) this.#fatal?.(new CtmplError('WRITE', `${error.message} (error_fatal)`));
+    }
     this.stats.writes += pass.written;
     for (const error of pass.errors) this.#options.logger.error('runner', error.message);
     await this.#reload(pass.reloads);
@@ -216,6 +219,11 @@ export class Daemon {
     } catch (error) {
       this.#renderFailures++;
       this.status.renderFailed(item.resource, messageOf(error));
+      if (item.resource.errorFatal) {
+        const code = error instanceof CtmplError ? error.code : 'TEMPLATE_EXEC';
+        this.#fatal?.(new CtmplError(code, `${item.resource.dest}: ${messageOf(error)} (error_fatal)`, { cause: error }));
+        return undefined;
+      }
       this.#options.logger.error('runner', `${item.resource.dest}: ${messageOf(error)} (keeping the last good file)`);
       return undefined;
     }
