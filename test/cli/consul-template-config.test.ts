@@ -5,7 +5,7 @@ import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { findBinary } from '../support/binaries.js';
-import { makeTempDir, runInProcess } from '../support/cli.js';
+import { makeTempDir, runInProcess, startInProcess, waitFor } from '../support/cli.js';
 import { startConsulAgent, type TestConsul } from '../support/consul-agent.js';
 
 const consulBinary = findBinary('consul', 'consul (a Consul 1.2 agent; not a Debian package)', 'consul-template config files against a real Consul');
@@ -107,4 +107,79 @@ describe('consul-template HCL config files render as consul-template renders the
     const fromFlag = await runInProcess(['-once', '-config', 'config.hcl', '-consul-addr', address], { cwd: ours, env: { CONSUL_HTTP_ADDR: '127.0.0.1:1' } });
     assert.equal(fromFlag.code, 0, fromFlag.stderr);
   });
+});
+
+describe('consul-template template {} keys from 0.21 on, in a run', () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  before(async () => ({ dir, cleanup } = await makeTempDir()));
+  after(() => cleanup());
+
+  it('refuses a function or a file in the template whose block says so, and only there', async () => {
+    const outside = join(dir, 'outside.txt');
+    await mkdir(join(dir, 'inside'));
+    await writeFile(outside, 'secret');
+    await writeFile(join(dir, 'data.yaml'), 'unused: 1\n');
+    await writeFile(join(dir, 'greet.tmpl'), 'greeting={{ env "GREETING" }}\n');
+    await writeFile(join(dir, 'read.tmpl'), `{{ file "${outside}" }}\n`);
+    await writeFile(
+      join(dir, 'config.hcl'),
+      `template {
+  source            = "greet.tmpl"
+  destination       = "out/denied.txt"
+  function_denylist = ["env"]
+}
+template {
+  source      = "greet.tmpl"
+  destination = "out/allowed.txt"
+}
+template {
+  source       = "read.tmpl"
+  destination  = "out/sandboxed.txt"
+  sandbox_path = "inside"
+}
+template {
+  source      = "read.tmpl"
+  destination = "out/read.txt"
+}
+`,
+    );
+    const result = await runInProcess(['-once', '-backend', 'file', '-file', 'data.yaml', '-config', 'config.hcl'], { cwd: dir, env: { GREETING: 'hi' } });
+    assert.notEqual(result.code, 0);
+    assert.match(result.stderr, /greet\.tmpl:1:\d+: executing "greet\.tmpl" at <env "GREETING">: error calling env: function is disabled/);
+    assert.match(result.stderr, new RegExp(`error calling file: '${outside.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}' is outside of sandbox`));
+    assert.equal(await readFile(join(dir, 'out/allowed.txt'), 'utf8'), 'greeting=hi\n');
+    assert.equal(await readFile(join(dir, 'out/read.txt'), 'utf8'), 'secret\n');
+    await assert.rejects(stat(join(dir, 'out/denied.txt')), { code: 'ENOENT' });
+    await assert.rejects(stat(join(dir, 'out/sandboxed.txt')), { code: 'ENOENT' });
+  });
+
+  const errorFatal: { name: string; top: string; keys: string; fatal: boolean }[] = [
+    { name: 'error_fatal = true ends the daemon at a render error, as consul-template does', top: '', keys: 'error_fatal = true', fatal: true },
+    { name: 'template_error_fatal = true does it for every block', top: 'template_error_fatal = true', keys: '', fatal: true },
+    { name: 'without error_fatal the daemon logs the error and keeps watching', top: '', keys: '', fatal: false },
+  ];
+  for (const [index, { name, top, keys, fatal }] of errorFatal.entries()) {
+    it(name, async () => {
+      const cwd = join(dir, `fatal-${index}`);
+      await mkdir(cwd);
+      await writeFile(join(cwd, 'data.yaml'), 'unused: 1\n');
+      await writeFile(join(cwd, 'bad.tmpl'), '{{ env "GREETING" }}\n');
+      await writeFile(join(cwd, 'config.hcl'), `${top}\ntemplate {\n  source = "bad.tmpl"\n  destination = "out.txt"\n  function_denylist = ["env"]\n  ${keys}\n}\n`);
+      const controller = new AbortController();
+      const run = startInProcess(['-backend', 'file', '-file', 'data.yaml', '-watch', '-config', 'config.hcl'], { cwd, signal: controller.signal });
+      const stopAfter = AbortSignal.timeout(20_000);
+      stopAfter.addEventListener('abort', () => controller.abort());
+      if (fatal) {
+        const result = await run.result;
+        assert.ok(!stopAfter.aborted, 'the daemon did not end by itself');
+        assert.notEqual(result.code, 0);
+        assert.match(result.stderr, /out\.txt: .*function is disabled \(error_fatal\)/);
+      } else {
+        await waitFor(() => /function is disabled \(keeping the last good file\)/.test(run.stderr()), 'the logged render error');
+        controller.abort();
+        assert.equal((await run.result).code, 0);
+      }
+    });
+  }
 });
