@@ -35,8 +35,10 @@ export interface Resource {
   readonly functionDenylist?: readonly string[];
   /** consul-template's per-template sandbox_path: replaces `-sandbox-path` for this template. */
   readonly sandboxPath?: string;
-  /** consul-template's error_fatal = true: a render error of this template ends the daemon. */
+  /** consul-template's error_fatal = true: a render or write error of this template ends the daemon. */
   readonly errorFatal?: boolean;
+  /** consul-template's create_dest_dirs = false: a missing destination folder is an error, not created. */
+  readonly createDestDirs?: false;
 }
 
 /** Picks the dialect from the source's extension: Handlebars for .hbs/.handlebars, else Go. */

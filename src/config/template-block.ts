@@ -73,6 +73,7 @@ export function templateBlockResource(
       ...(denylist.length > 0 ? { functionDenylist: denylist } : {}),
       ...(sandbox ? { sandboxPath: resolve(options.cwd, sandbox) } : {}),
       ...(block.error_fatal === true ? { errorFatal: true } : {}),
+      ...(block.create_dest_dirs === false ? { createDestDirs: false as const } : {}),
     };
   } catch (error) {
     if (error instanceof CtmplError && error.code === 'CONFIG') throw error;

@@ -154,6 +154,19 @@ template {
     await assert.rejects(stat(join(dir, 'out/sandboxed.txt')), { code: 'ENOENT' });
   });
 
+  it('writes into a missing folder only when create_dest_dirs is not false', async () => {
+    const cwd = join(dir, 'dest-dirs');
+    await mkdir(cwd);
+    await writeFile(join(cwd, 'data.yaml'), 'unused: 1\n');
+    await writeFile(join(cwd, 't.tmpl'), 'x\n');
+    await writeFile(join(cwd, 'config.hcl'), 'template {\n  source = "t.tmpl"\n  destination = "made/out.txt"\n}\ntemplate {\n  source = "t.tmpl"\n  destination = "missing/out.txt"\n  create_dest_dirs = false\n}\n');
+    const result = await runInProcess(['-once', '-backend', 'file', '-file', 'data.yaml', '-config', 'config.hcl'], { cwd });
+    assert.notEqual(result.code, 0);
+    assert.match(result.stderr, /missing\/out\.txt: parent directory is missing \(create_dest_dirs = false\)/);
+    assert.equal(await readFile(join(cwd, 'made/out.txt'), 'utf8'), 'x\n');
+    await assert.rejects(stat(join(cwd, 'missing')), { code: 'ENOENT' });
+  });
+
   const errorFatal: { name: string; top: string; keys: string; fatal: boolean }[] = [
     { name: 'error_fatal = true ends the daemon at a render error, as consul-template does', top: '', keys: 'error_fatal = true', fatal: true },
     { name: 'template_error_fatal = true does it for every block', top: 'template_error_fatal = true', keys: '', fatal: true },

@@ -19,6 +19,8 @@ const accepted: { name: string; text: string; want: (cwd: string) => Partial<Res
   { name: 'sandbox_path, relative to the working directory', text: 'sandbox_path = "secrets"', want: (cwd) => ({ sandboxPath: join(cwd, 'secrets') }) },
   { name: 'error_fatal = true', text: 'error_fatal = true', want: () => ({ errorFatal: true }) },
   { name: 'error_fatal = false (ctmpl never exits on a render error anyway)', text: 'error_fatal = false', want: () => ({ errorFatal: undefined }) },
+  { name: 'create_dest_dirs = false', text: 'create_dest_dirs = false', want: () => ({ createDestDirs: false }) },
+  { name: 'create_dest_dirs = true (the default: folders are made)', text: 'create_dest_dirs = true', want: () => ({ createDestDirs: undefined }) },
   { name: 'user and group by name', text: 'user = "root"\ngroup = "root"', want: () => ({ uid: 0, gid: 0 }) },
   { name: 'uid and gid as numbers (0.28)', text: 'uid = 1234\ngid = 5678', want: () => ({ uid: 1234, gid: 5678 }) },
   { name: 'user wins over uid, group over gid', text: 'user = "42"\nuid = 7\ngroup = "43"\ngid = 8', want: () => ({ uid: 42, gid: 43 }) },
