@@ -18,6 +18,8 @@ export interface ConsulTemplateConfig {
   readonly reloadSignal?: string;
   /** The deduplicate {} block (fleet mode), keys as written. */
   readonly deduplicate?: DedupBlock;
+  /** default_delimiters {}: the delimiters of every template that names none (-template ones too). */
+  readonly defaultDelimiters?: { readonly left?: string; readonly right?: string };
   /** Settings accepted but without effect in ctmpl (syslog…), to warn about once. */
   readonly notes: readonly string[];
 }
@@ -61,6 +63,7 @@ const rootSchema: Schema = {
   vault: { address: 'leaf', token: 'leaf', renew_token: 'leaf', unwrap_token: 'leaf', grace: 'leaf', ssl, retry, transport },
   template: templateSchema,
   template_error_fatal: 'leaf',
+  default_delimiters: { left: 'leaf', right: 'leaf' },
   wait: 'wait',
   max_stale: 'leaf',
   log_level: 'leaf',
@@ -96,10 +99,20 @@ export async function readConsulTemplateConfigs(paths: readonly string[], cwd: s
       merged = mergeConfigs(merged, toConsulTemplateConfig(root, shown));
     }
   }
-  if (templateErrorFatal === undefined) return merged;
-  // As in consul-template's Finalize: the top-level default, from any file, for blocks that do not say.
-  const templates = merged.templates.map(({ block, where }) => ({ block: { error_fatal: templateErrorFatal, ...block }, where }));
+  // As in consul-template: the top-level defaults, from any file, for blocks that do not say.
+  const { left, right } = merged.defaultDelimiters ?? {};
+  const defaults = {
+    ...pick('error_fatal', templateErrorFatal),
+    ...pick('left_delimiter', left || undefined),
+    ...pick('right_delimiter', right || undefined),
+  };
+  const templates = merged.templates.map(({ block, where }) => ({ block: { ...defaults, ...withoutEmpty(block) }, where }));
   return { ...merged, templates };
+}
+
+/** consul-template treats an empty delimiter as unset. */
+function withoutEmpty(block: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+  return Object.fromEntries(Object.entries(block).filter(([key, value]) => !(key.endsWith('_delimiter') && value === '')));
 }
 
 async function listConfigFiles(path: string): Promise<string[]> {
@@ -129,6 +142,7 @@ function mergeConfigs(base: ConsulTemplateConfig, next: ConsulTemplateConfig): C
     ...pick('killSignal', next.killSignal ?? base.killSignal),
     ...pick('reloadSignal', next.reloadSignal ?? base.reloadSignal),
     ...(base.deduplicate || next.deduplicate ? { deduplicate: { ...base.deduplicate, ...next.deduplicate } } : {}),
+    ...(base.defaultDelimiters || next.defaultDelimiters ? { defaultDelimiters: { ...base.defaultDelimiters, ...next.defaultDelimiters } } : {}),
     notes: [...base.notes, ...next.notes],
   };
 }
@@ -215,6 +229,7 @@ function toConsulTemplateConfig(root: Decoded, file: string): ConsulTemplateConf
     ...pick('killSignal', root.kill_signal as string | undefined),
     ...pick('reloadSignal', root.reload_signal as string | undefined),
     ...pick('deduplicate', root.deduplicate as DedupBlock | undefined),
+    ...pick('defaultDelimiters', root.default_delimiters as ConsulTemplateConfig['defaultDelimiters']),
     notes,
   };
 }

@@ -154,6 +154,17 @@ template {
     await assert.rejects(stat(join(dir, 'out/sandboxed.txt')), { code: 'ENOENT' });
   });
 
+  it('uses default_delimiters for config blocks and -template specs alike', async () => {
+    const cwd = join(dir, 'delimiters');
+    await mkdir(cwd);
+    await writeFile(join(cwd, 'data.yaml'), 'unused: 1\n');
+    await writeFile(join(cwd, 't.tmpl'), '[[ env "GREETING" ]] {{ kept }}\n');
+    await writeFile(join(cwd, 'config.hcl'), 'default_delimiters {\n  left = "[["\n  right = "]]"\n}\ntemplate {\n  source = "t.tmpl"\n  destination = "block.txt"\n}\n');
+    const result = await runInProcess(['-once', '-backend', 'file', '-file', 'data.yaml', '-config', 'config.hcl', '-template', 't.tmpl:spec.txt'], { cwd, env: { GREETING: 'hi' } });
+    assert.equal(result.code, 0, result.stderr);
+    for (const file of ['block.txt', 'spec.txt']) assert.equal(await readFile(join(cwd, file), 'utf8'), 'hi {{ kept }}\n', file);
+  });
+
   it('writes into a missing folder only when create_dest_dirs is not false', async () => {
     const cwd = join(dir, 'dest-dirs');
     await mkdir(cwd);

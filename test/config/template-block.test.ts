@@ -76,6 +76,11 @@ describe('consul-template template {} keys after 0.20', () => {
     });
   }
 
+  it('gives default_delimiters to the blocks that name none (an empty one is none)', async () => {
+    const { resources: list } = await resources('left_delimiter = "<%"', 'default_delimiters {\n  left = "[["\n  right = "]]"\n}\ntemplate {\n  source = "u.tmpl"\n  destination = "out2"\n  right_delimiter = ""\n}\n');
+    assert.deepEqual(list.map((resource) => [resource.leftDelim, resource.rightDelim]), [['<%', ']]'], ['[[', ']]']]);
+  });
+
   it('gives template_error_fatal to the blocks that do not say, wherever the file says it', async () => {
     const { resources: list } = await resources('error_fatal = false', 'template_error_fatal = true\ntemplate {\n  source = "u.tmpl"\n  destination = "out2"\n}\n');
     assert.deepEqual(list.map((resource) => resource.errorFatal), [undefined, true]);
