@@ -3,6 +3,7 @@ import { join, relative, resolve } from 'node:path';
 import { CtmplError, messageOf } from '../errors.js';
 import type { DedupBlock } from './dedup.js';
 import { parseHcl, type HclValue, type Position } from './hcl.js';
+import { EXEC_ENV_REFUSAL } from './template-block.js';
 import { vaultTableToFlags } from './vault.js';
 
 /**
@@ -48,7 +49,7 @@ const waitBlock: Schema = { min: 'leaf', max: 'leaf', enabled: 'leaf' };
  */
 const templateExecSchema: Schema = {
   command: 'leaf', timeout: 'leaf', enabled: 'leaf', reload_signal: 'leaf', kill_signal: 'leaf', kill_timeout: 'leaf', splay: 'leaf',
-  env: { refused: 'per-template command environments are not supported: template commands see ctmpl\'s environment' },
+  env: { refused: EXEC_ENV_REFUSAL },
 };
 
 /** The template {} keys of current consul-template (0.42, config/template.go); anything else is an error. */

@@ -12,6 +12,8 @@ const knownKeys = new Set([
 ]);
 /** A template's exec {} keys (see consul-template-config.ts for why most have no effect). */
 const execKeys = new Set(['command', 'timeout', 'enabled', 'reload_signal', 'kill_signal', 'kill_timeout', 'splay']);
+/** Why a template's exec.env is refused (it would change what its command sees). */
+export const EXEC_ENV_REFUSAL = "per-template command environments are not supported: template commands see ctmpl's environment";
 
 /** Builds the Resource of one consul-template style `[[template]]` block of ctmpl.toml. */
 export function templateBlockResource(
@@ -65,7 +67,7 @@ export function templateBlockResource(
       ...(left ? { leftDelim: left } : {}),
       ...(right ? { rightDelim: right } : {}),
       ...(wait ? { wait: parseWait(wait) } : {}),
-      ...(timeout ? { commandTimeoutMs: parseDuration(timeout, 'command_timeout') } : {}),
+      ...(timeout ? { commandTimeoutMs: parseDuration(timeout, exec.timeout === undefined ? 'command_timeout' : 'exec.timeout') } : {}),
       errorOnMissingKey: block.error_on_missing_key === true,
       backup: block.backup === true,
       ...(user !== undefined ? { uid: resolveId('user', user, `${where} user`) } : {}),
@@ -85,7 +87,7 @@ function execBlock(value: unknown, where: string): Readonly<Record<string, unkno
   if (value === undefined) return {};
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new CtmplError('CONFIG', `${where}: "exec" must be a block`);
   for (const key of Object.keys(value)) {
-    if (key === 'env') throw new CtmplError('CONFIG', `${where}: exec.env: per-template command environments are not supported: template commands see ctmpl's environment`);
+    if (key === 'env') throw new CtmplError('CONFIG', `${where}: exec.env: ${EXEC_ENV_REFUSAL}`);
     if (!execKeys.has(key)) throw new CtmplError('CONFIG', `${where}: unknown key "${key}" in exec`);
   }
   return value as Record<string, unknown>;

@@ -43,8 +43,8 @@ export type DaemonStats = RunStats;
  * resources, the data itself comes from the Watcher); a change re-renders only the resources
  * that used it; quiescence per resource; writes then one run of each distinct reload command
  * per pass. Nothing here exits on a failure except a failed reload with `reloadErrorFatal`, a
- * render or write error of a template with `errorFatal`, or a dependency given up on (`-retry-max`): the promise resolves with that error, or with null
- * when `signal` aborts.
+ * render or write error of a template with `errorFatal`, or a dependency given up on
+ * (`-retry-max`): the promise resolves with that error, or with null when `signal` aborts.
  */
 export class Daemon {
   readonly stats: RunStats = createStats();
@@ -170,12 +170,15 @@ export class Daemon {
     });
     const onCheck = (dest: string, result: CommandResult) => this.status.checked(dest, result);
     const pass = await writePass(items, { ...this.#options, onCheck }, (command) => this.#failedReloads.has(command));
-    for (const { dest, didRender, error } of pass.outcomes) {
-      this.status.processed(dest, { didRender, ...(error ? { error: error.message } : {}) });
-      if (error?.code === 'WRITE' && batch.some((item) => item.resource.dest === dest && item.resource.errorFatal)) this.#fatal?.(new CtmplError('WRITE', `${error.message} (error_fatal)`));
-    }
+    for (const { dest, didRender, error } of pass.outcomes) this.status.processed(dest, { didRender, ...(error ? { error: error.message } : {}) });
     this.stats.writes += pass.written;
     for (const error of pass.errors) this.#options.logger.error('runner', error.message);
+    // consul-template's error_fatal: a failed write ends the run before any command runs.
+    const fatalWrite = pass.outcomes.find(({ dest, error }) => error?.code === 'WRITE' && batch.some((item) => item.resource.dest === dest && item.resource.errorFatal));
+    if (fatalWrite) {
+      this.#fatal?.(new CtmplError('WRITE', `${fatalWrite.error!.message} (error_fatal)`));
+      return;
+    }
     await this.#reload(pass.reloads);
     await this.#options.onPassComplete?.({
       isComplete: this.#resources.every((item) => this.#rendered.has(item)),

@@ -178,18 +178,25 @@ template {
     await assert.rejects(stat(join(cwd, 'missing')), { code: 'ENOENT' });
   });
 
-  const errorFatal: { name: string; top: string; keys: string; fatal: boolean }[] = [
-    { name: 'error_fatal = true ends the daemon at a render error, as consul-template does', top: '', keys: 'error_fatal = true', fatal: true },
-    { name: 'template_error_fatal = true does it for every block', top: 'template_error_fatal = true', keys: '', fatal: true },
-    { name: 'without error_fatal the daemon logs the error and keeps watching', top: '', keys: '', fatal: false },
+  const denied = 'source = "bad.tmpl"\n  destination = "out.txt"\n  function_denylist = ["env"]';
+  const errorFatal: { name: string; top: string; block: string; fatal?: RegExp }[] = [
+    { name: 'error_fatal = true ends the daemon at a render error, as consul-template does', top: '', block: `${denied}\n  error_fatal = true`, fatal: /out\.txt: .*function is disabled \(error_fatal\)/ },
+    { name: 'template_error_fatal = true does it for every block', top: 'template_error_fatal = true', block: denied, fatal: /out\.txt: .*function is disabled \(error_fatal\)/ },
+    {
+      name: 'error_fatal = true ends the daemon at a write error too',
+      top: '',
+      block: 'source = "bad.tmpl"\n  destination = "missing/out.txt"\n  create_dest_dirs = false\n  error_fatal = true',
+      fatal: /parent directory is missing \(create_dest_dirs = false\) \(error_fatal\)/,
+    },
+    { name: 'without error_fatal the daemon logs the error and keeps watching', top: '', block: denied },
   ];
-  for (const [index, { name, top, keys, fatal }] of errorFatal.entries()) {
+  for (const [index, { name, top, block, fatal }] of errorFatal.entries()) {
     it(name, async () => {
       const cwd = join(dir, `fatal-${index}`);
       await mkdir(cwd);
       await writeFile(join(cwd, 'data.yaml'), 'unused: 1\n');
       await writeFile(join(cwd, 'bad.tmpl'), '{{ env "GREETING" }}\n');
-      await writeFile(join(cwd, 'config.hcl'), `${top}\ntemplate {\n  source = "bad.tmpl"\n  destination = "out.txt"\n  function_denylist = ["env"]\n  ${keys}\n}\n`);
+      await writeFile(join(cwd, 'config.hcl'), `${top}\ntemplate {\n  ${block}\n}\n`);
       const controller = new AbortController();
       const run = startInProcess(['-backend', 'file', '-file', 'data.yaml', '-watch', '-config', 'config.hcl'], { cwd, signal: controller.signal });
       const stopAfter = AbortSignal.timeout(20_000);
@@ -198,7 +205,7 @@ template {
         const result = await run.result;
         assert.ok(!stopAfter.aborted, 'the daemon did not end by itself');
         assert.notEqual(result.code, 0);
-        assert.match(result.stderr, /out\.txt: .*function is disabled \(error_fatal\)/);
+        assert.match(result.stderr, fatal);
       } else {
         await waitFor(() => /function is disabled \(keeping the last good file\)/.test(run.stderr()), 'the logged render error');
         controller.abort();
