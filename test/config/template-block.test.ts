@@ -45,7 +45,25 @@ const refused: { name: string; text: string; message: RegExp }[] = [
   { name: 'an unknown user', text: 'user = "no-such-user-here"', message: /^c\.hcl:1: \[\[template\]\] #1 user: unknown user "no-such-user-here"$/ },
 ];
 
+/** ctmpl.toml's [[template]] tables reach templateBlockResource without the HCL schema. */
+const tomlRefused: { name: string; block: Record<string, unknown>; message: RegExp }[] = [
+  { name: 'exec.env', block: { exec: { command: 'x', env: { pristine: true } } }, message: /^ctmpl\.toml: \[\[template\]\] #1: exec\.env: per-template command environments are not supported/ },
+  { name: 'an unknown exec key', block: { exec: { comand: 'x' } }, message: /^ctmpl\.toml: \[\[template\]\] #1: unknown key "comand" in exec$/ },
+  { name: 'an exec that is not a table', block: { exec: 'x' }, message: /^ctmpl\.toml: \[\[template\]\] #1: "exec" must be a block$/ },
+  { name: 'an exec.timeout that is not a duration', block: { exec: { command: 'x', timeout: 5 } }, message: /^ctmpl\.toml: \[\[template\]\] #1: exec\.timeout must be a duration/ },
+];
+
 describe('consul-template template {} keys after 0.20', () => {
+  for (const { name, block, message } of tomlRefused) {
+    it(`refuses ${name} in a ctmpl.toml [[template]]`, () => {
+      assert.throws(
+        () => templateBlockResource({ source: 't.tmpl', destination: 'out', ...block }, 0, { cwd: '/', file: 'ctmpl.toml' }),
+        (error: Error & { code?: string }) => error.code === 'CONFIG' && message.test(error.message),
+      );
+    });
+  }
+
+
   let dir: string;
   let cleanup: () => Promise<void>;
   let counter = 0;
