@@ -3,6 +3,7 @@ import { join, relative, resolve } from 'node:path';
 import { CtmplError, messageOf } from '../errors.js';
 import type { DedupBlock } from './dedup.js';
 import { parseHcl, type HclValue, type Position } from './hcl.js';
+import { EXEC_ENV_REFUSAL } from './template-block.js';
 import { vaultTableToFlags } from './vault.js';
 
 /**
@@ -18,13 +19,19 @@ export interface ConsulTemplateConfig {
   readonly reloadSignal?: string;
   /** The deduplicate {} block (fleet mode), keys as written. */
   readonly deduplicate?: DedupBlock;
+  /** default_delimiters {}: the delimiters of every template that names none (-template ones too). */
+  readonly defaultDelimiters?: { readonly left?: string; readonly right?: string };
   /** Settings accepted but without effect in ctmpl (syslog…), to warn about once. */
   readonly notes: readonly string[];
 }
 
 type Leaf = 'leaf' | 'wait';
+/** A key consul-template accepts that ctmpl refuses, with why; the message names it and its place. */
+interface Refused {
+  readonly refused: string;
+}
 interface Schema {
-  readonly [key: string]: Leaf | Schema;
+  readonly [key: string]: Leaf | Refused | Schema;
 }
 
 const ssl: Schema = { enabled: 'leaf', verify: 'leaf', cert: 'leaf', key: 'leaf', ca_cert: 'leaf', ca_path: 'leaf', server_name: 'leaf' };
@@ -35,16 +42,29 @@ const transport: Schema = {
 };
 const waitBlock: Schema = { min: 'leaf', max: 'leaf', enabled: 'leaf' };
 
-/** The keys consul-template 0.20 accepts (its config/*.go); anything else is an error. */
+/**
+ * A template's exec {} (consul-template 0.28): `command` and `timeout` replace the block's
+ * `command` and `command_timeout`. consul-template starts a template's command and waits for it,
+ * so `enabled`, the signals, `kill_timeout` and `splay` have no effect there either.
+ */
+const templateExecSchema: Schema = {
+  command: 'leaf', timeout: 'leaf', enabled: 'leaf', reload_signal: 'leaf', kill_signal: 'leaf', kill_timeout: 'leaf', splay: 'leaf',
+  env: { refused: EXEC_ENV_REFUSAL },
+};
+
+/** The template {} keys of current consul-template (0.42, config/template.go); anything else is an error. */
 const templateSchema: Schema = {
   source: 'leaf', destination: 'leaf', contents: 'leaf', command: 'leaf', command_timeout: 'leaf', perms: 'leaf',
   backup: 'leaf', wait: 'wait', left_delimiter: 'leaf', right_delimiter: 'leaf', error_on_missing_key: 'leaf',
-  create_dest_dirs: 'leaf',
+  create_dest_dirs: 'leaf', error_fatal: 'leaf', exec: templateExecSchema, user: 'leaf', uid: 'leaf', group: 'leaf', gid: 'leaf',
+  function_denylist: 'leaf', function_blacklist: 'leaf', sandbox_path: 'leaf',
 };
 const rootSchema: Schema = {
   consul: { address: 'leaf', token: 'leaf', auth: { enabled: 'leaf', username: 'leaf', password: 'leaf' }, ssl, retry, transport },
   vault: { address: 'leaf', token: 'leaf', renew_token: 'leaf', unwrap_token: 'leaf', grace: 'leaf', ssl, retry, transport },
   template: templateSchema,
+  template_error_fatal: 'leaf',
+  default_delimiters: { left: 'leaf', right: 'leaf' },
   wait: 'wait',
   max_stale: 'leaf',
   log_level: 'leaf',
@@ -71,14 +91,29 @@ interface Block {
  */
 export async function readConsulTemplateConfigs(paths: readonly string[], cwd: string): Promise<ConsulTemplateConfig> {
   let merged: ConsulTemplateConfig = { values: {}, templates: [], notes: [] };
+  let templateErrorFatal: unknown;
   for (const path of paths) {
     for (const file of await listConfigFiles(resolve(cwd, path))) {
       const shown = relative(cwd, file) || file;
-      const root = parseHcl(await readConfigText(file, shown), shown);
-      merged = mergeConfigs(merged, toConsulTemplateConfig(decodeObject(root, rootSchema, shown, '', true), shown));
+      const root = decodeObject(parseHcl(await readConfigText(file, shown), shown), rootSchema, shown, '', true);
+      templateErrorFatal = root.template_error_fatal ?? templateErrorFatal;
+      merged = mergeConfigs(merged, toConsulTemplateConfig(root, shown));
     }
   }
-  return merged;
+  // As in consul-template: the top-level defaults, from any file, for blocks that do not say.
+  const { left, right } = merged.defaultDelimiters ?? {};
+  const defaults = {
+    ...pick('error_fatal', templateErrorFatal),
+    ...pick('left_delimiter', left || undefined),
+    ...pick('right_delimiter', right || undefined),
+  };
+  const templates = merged.templates.map(({ block, where }) => ({ block: { ...defaults, ...withoutEmpty(block) }, where }));
+  return { ...merged, templates };
+}
+
+/** consul-template treats an empty delimiter as unset. */
+function withoutEmpty(block: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+  return Object.fromEntries(Object.entries(block).filter(([key, value]) => !(key.endsWith('_delimiter') && value === '')));
 }
 
 async function listConfigFiles(path: string): Promise<string[]> {
@@ -108,6 +143,7 @@ function mergeConfigs(base: ConsulTemplateConfig, next: ConsulTemplateConfig): C
     ...pick('killSignal', next.killSignal ?? base.killSignal),
     ...pick('reloadSignal', next.reloadSignal ?? base.reloadSignal),
     ...(base.deduplicate || next.deduplicate ? { deduplicate: { ...base.deduplicate, ...next.deduplicate } } : {}),
+    ...(base.defaultDelimiters || next.defaultDelimiters ? { defaultDelimiters: { ...base.defaultDelimiters, ...next.defaultDelimiters } } : {}),
     notes: [...base.notes, ...next.notes],
   };
 }
@@ -125,6 +161,7 @@ function decodeObject(value: HclValue, schema: Schema, file: string, path: strin
     const where = path ? `${path}.${name}` : name;
     const rule = schema[name];
     if (rule === undefined) throw positioned(file, key!.pos, `unknown key "${name}"${path ? ` in ${path}` : ''}`);
+    if (isRefused(rule)) throw positioned(file, key!.pos, `${where}: ${rule.refused}`);
     if (labels.length > 0) throw positioned(file, labels[0]!.pos, `${where}: unexpected label "${labels[0]!.name}"`);
     if (rule === 'leaf') out[name] = plainValue(item.value);
     else if (rule === 'wait') out[name] = waitValue(item.value, file, where);
@@ -139,6 +176,10 @@ function decodeObject(value: HclValue, schema: Schema, file: string, path: strin
     }
   }
   return out;
+}
+
+function isRefused(rule: Leaf | Refused | Schema): rule is Refused {
+  return typeof rule === 'object' && typeof rule.refused === 'string';
 }
 
 function plainValue(value: HclValue): unknown {
@@ -189,6 +230,7 @@ function toConsulTemplateConfig(root: Decoded, file: string): ConsulTemplateConf
     ...pick('killSignal', root.kill_signal as string | undefined),
     ...pick('reloadSignal', root.reload_signal as string | undefined),
     ...pick('deduplicate', root.deduplicate as DedupBlock | undefined),
+    ...pick('defaultDelimiters', root.default_delimiters as ConsulTemplateConfig['defaultDelimiters']),
     notes,
   };
 }

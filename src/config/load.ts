@@ -68,7 +68,7 @@ export async function loadConfig(
     ...(await loadConfdResources({ confdir: config.confdir, prefix: config.prefix, cwd, ...flavorOf(config) }, onResourceError)),
     ...(configFile?.templates ?? []).flatMap((block, index) => attempt(() => templateBlockResource(block, index, { cwd, file: configFile!.path, ...flavorOf(config) }))),
     ...(ctConfig?.templates ?? []).flatMap(({ block, where }, index) => attempt(() => templateBlockResource(block, index, { cwd, file: where, ...flavorOf(config) }))),
-    ...config.templates.flatMap((spec) => attempt(() => templateSpecResource(spec, { cwd, ...flavorOf(config) }))),
+    ...config.templates.flatMap((spec) => attempt(() => withDelimiters(templateSpecResource(spec, { cwd, ...flavorOf(config) }), ctConfig?.defaultDelimiters))),
   ];
   return { config, resources, ...(configFile ? { configFile } : {}), ...(ctConfig ? { consulTemplateConfig: ctConfig } : {}) };
 }
@@ -90,6 +90,15 @@ function withOperations(config: Config, setting: (name: keyof ParsedFlags) => un
     ...optional('killSignal', signalOf(ct?.killSignal, 'kill_signal')),
     ...optional('reloadSignal', signalOf(ct?.reloadSignal, 'reload_signal')),
     ...optional('dedup', dedupSettingsOf(setting('dedup'), ct?.deduplicate, config.backend)),
+  };
+}
+
+/** consul-template's default_delimiters reach -template specs too. */
+function withDelimiters(resource: Resource, delimiters: ConsulTemplateConfig['defaultDelimiters']): Resource {
+  return {
+    ...resource,
+    ...(delimiters?.left ? { leftDelim: delimiters.left } : {}),
+    ...(delimiters?.right ? { rightDelim: delimiters.right } : {}),
   };
 }
 

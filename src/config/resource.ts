@@ -31,6 +31,14 @@ export interface Resource {
   readonly commandTimeoutMs?: number;
   readonly errorOnMissingKey: boolean;
   readonly backup: boolean;
+  /** consul-template's per-template function_denylist: added to `-function-denylist` for this template. */
+  readonly functionDenylist?: readonly string[];
+  /** consul-template's per-template sandbox_path: replaces `-sandbox-path` for this template. */
+  readonly sandboxPath?: string;
+  /** consul-template's error_fatal = true: a render or write error of this template ends the daemon. */
+  readonly errorFatal?: boolean;
+  /** consul-template's create_dest_dirs = false: a missing destination folder is an error, not created. */
+  readonly createDestDirs?: false;
 }
 
 /** Picks the dialect from the source's extension: Handlebars for .hbs/.handlebars, else Go. */

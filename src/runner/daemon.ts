@@ -43,9 +43,9 @@ export type DaemonStats = RunStats;
  * The long-running mode's scheduler. One watch per distinct dependency (reference counted across
  * resources, the data itself comes from the Watcher); a change re-renders only the resources
  * that used it; quiescence per resource; writes then one run of each distinct reload command
- * per pass. Nothing here exits on a failure except a failed reload with `reloadErrorFatal` or
- * a dependency given up on (`-retry-max`): the promise resolves with that error, or with null
- * when `signal` aborts.
+ * per pass. Nothing here exits on a failure except a failed reload with `reloadErrorFatal`, a
+ * render or write error of a template with `errorFatal`, or a dependency given up on
+ * (`-retry-max`): the promise resolves with that error, or with null when `signal` aborts.
  */
 export class Daemon {
   readonly stats: RunStats = createStats();
@@ -96,7 +96,7 @@ export class Daemon {
     });
   }
 
-  /** Runs until the signal aborts (resolves null) or a fatal reload failure (resolves the error). */
+  /** Runs until the signal aborts (resolves null) or a fatal failure (resolves the error). */
   run(resources: readonly PreparedResource[]): Promise<CtmplError | null> {
     return new Promise((resolve) => {
       this.#fatal = (error) => {
@@ -183,6 +183,12 @@ export class Daemon {
     for (const { dest, didRender, error } of pass.outcomes) this.status.processed(dest, { didRender, ...(error ? { error: error.message } : {}) });
     this.stats.writes += pass.written;
     for (const error of pass.errors) this.#options.logger.error('runner', error.message);
+    // consul-template's error_fatal: a failed write ends the run before any command runs.
+    const fatalWrite = pass.outcomes.find(({ dest, error }) => error?.code === 'WRITE' && batch.some((item) => item.resource.dest === dest && item.resource.errorFatal));
+    if (fatalWrite) {
+      this.#fatal?.(new CtmplError('WRITE', `${fatalWrite.error!.message} (error_fatal)`));
+      return;
+    }
     await this.#reload(pass.reloads);
     await this.#options.onPassComplete?.({
       isComplete: this.#resources.every((item) => this.#rendered.has(item)),
@@ -226,6 +232,11 @@ export class Daemon {
     } catch (error) {
       this.#renderFailures++;
       this.status.renderFailed(item.resource, messageOf(error));
+      if (item.resource.errorFatal) {
+        const code = error instanceof CtmplError ? error.code : 'TEMPLATE_EXEC';
+        this.#fatal?.(new CtmplError(code, `${item.resource.dest}: ${messageOf(error)} (error_fatal)`, { cause: error }));
+        return undefined;
+      }
       this.#options.logger.error('runner', `${item.resource.dest}: ${messageOf(error)} (keeping the last good file)`);
       return undefined;
     }

@@ -54,13 +54,15 @@ async function prepareResource(
     ...(resource.rightDelim ? { rightDelim: resource.rightDelim } : {}),
     errorOnMissingKey: resource.errorOnMissingKey,
   });
+  // A template's own sandbox_path replaces -sandbox-path; its function_denylist adds to -function-denylist.
+  const sandboxPath = resource.sandboxPath ?? config.sandboxPath;
   const renderOptions: RenderOptions = {
     env,
     prefix: resource.prefix,
     templateDir: resource.templateDir ?? dirname(resource.src),
     ...(resource.keys ? { keys: resource.keys } : {}),
-    ...(config.sandboxPath ? { sandboxPath: config.sandboxPath } : {}),
-    denylist: config.functionDenylist,
+    ...(sandboxPath ? { sandboxPath } : {}),
+    denylist: resource.functionDenylist ? [...config.functionDenylist, ...resource.functionDenylist] : config.functionDenylist,
     destination: resource.dest,
     runPlugin,
   };

@@ -63,7 +63,7 @@ export async function processResource(resource: Resource, output: string, option
   if (secrets.length > 0 && isWorldReadable(plan.mode)) {
     options.logger.warn('runner', `${resource.dest}: holds values read from Vault but is world-readable (mode 0${plan.mode.toString(8)}); give it a mode such as 0600`);
   }
-  const staged = await stageFile(plan);
+  const staged = await stageFile(plan, { createDirs: resource.createDestDirs !== false });
   try {
     await checkStaged(resource, staged, options);
   } catch (error) {

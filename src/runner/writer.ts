@@ -113,13 +113,21 @@ export function planWrite(destination: Destination, output: string, wanted: Perm
   };
 }
 
+async function isDirectory(path: string): Promise<boolean> {
+  return stat(path).then((info) => info.isDirectory(), () => false);
+}
+
 /**
  * Writes the planned content to a temp file beside the destination (same filesystem, so the
  * rename is atomic), fsyncs it, and gives it the planned mode and owner. Returns its path.
+ * Without `createDirs` (consul-template's create_dest_dirs = false) a missing folder is an error.
  */
-export async function stageFile(plan: WritePlan): Promise<string> {
+export async function stageFile(plan: WritePlan, options: { createDirs: boolean } = { createDirs: true }): Promise<string> {
   const dest = plan.destination.path;
   const staged = join(dirname(dest), `.${basename(dest)}.ctmpl-${process.pid}-${randomBytes(4).toString('hex')}`);
+  if (!options.createDirs && !(await isDirectory(dirname(dest)))) {
+    throw new CtmplError('WRITE', `${dest}: parent directory is missing (create_dest_dirs = false)`);
+  }
   setExitHook();
   inFlight.add(staged);
   try {
