@@ -113,8 +113,8 @@ export function planWrite(destination: Destination, output: string, wanted: Perm
   };
 }
 
-async function isDirectory(path: string): Promise<boolean> {
-  return stat(path).then((info) => info.isDirectory(), () => false);
+function isDirectory(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
 }
 
 /**
@@ -125,7 +125,7 @@ async function isDirectory(path: string): Promise<boolean> {
 export async function stageFile(plan: WritePlan, options: { createDirs: boolean } = { createDirs: true }): Promise<string> {
   const dest = plan.destination.path;
   const staged = join(dirname(dest), `.${basename(dest)}.ctmpl-${process.pid}-${randomBytes(4).toString('hex')}`);
-  if (!options.createDirs && !(await isDirectory(dirname(dest)))) {
+  if (!options.createDirs && !isDirectory(dirname(dest))) {
     throw new CtmplError('WRITE', `${dest}: parent directory is missing (create_dest_dirs = false)`);
   }
   setExitHook();
