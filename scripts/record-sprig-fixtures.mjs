@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Records the reference output of every case in test/template/functions/sprig/cases.ts into
-// test/fixtures/sprig/expected.json by running `gotmpl` (see ../shared/bin/README.md) with TZ=UTC.
+// test/fixtures/sprig/expected.json by running `gotmpl` (Go's text/template with sprig 3.2.3 and go-spew, on PATH) with TZ=UTC.
 // Run: node --import tsx scripts/record-sprig-fixtures.mjs
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
