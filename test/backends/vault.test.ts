@@ -210,7 +210,7 @@ describe('the vault backend (confd) on a real Vault', { skip: vault.skip }, () =
     it(failure.name, async () => {
       const root = join(dir, `fail-${failures.indexOf(failure)}`);
       await writeIntegrationConfdir(root, join(root, 'out'));
-      const outcome = await runCtmpl(['-onetime', '-backend', 'vault', '-node', server.address, ...failure.flags(), '-prefix', '/kv', '-confdir', root, '-lookup-timeout', '10s'], root);
+      const outcome = await runCtmpl(['-onetime', '-backend', 'vault', '-node', server.address, ...failure.flags(), '-prefix', '/kv', '-confdir', root, '-lookup-timeout', '4s'], root);
       assert.equal(outcome.code, failure.code, outcome.stderr);
       assert.match(outcome.stderr, failure.message);
       assert.doesNotMatch(outcome.stderr, /deadbeef/);
