@@ -88,7 +88,10 @@ export function createConsulBackend(options: ConsulOptions = {}) {
     let lastQueryAt = 0;
     const budget = new RequeryBudget(REQUERY_BURST, minRequeryMs);
     while (!signal.aborted) {
-      await sleep(query.blocking ? budget.take() : nextPollDelay(lastQueryAt), signal);
+      const waitMs = query.blocking ? budget.take() : nextPollDelay(lastQueryAt);
+      // No timer when there is nothing to wait for: a 0 ms sleep was a timer, an abort listener
+      // and an event-loop turn per answer.
+      if (waitMs > 0) await sleep(waitMs, signal);
       if (signal.aborted) return;
       lastQueryAt = Date.now();
       const answer = await read(query, index, signal).catch((error: unknown) => {

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdir, readFile, stat, writeFile, chmod } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { spawn, spawnSync } from 'node:child_process';
 import { basename, join } from 'node:path';
 import { makeTempDir } from '../support/cli.js';
@@ -46,6 +46,25 @@ describe('the writer', () => {
     const unused = await stageFile(planWrite(await readDestination(dest), 'never\n', {}));
     await discardStaged(unused);
     assert.deepEqual((await readdir(dir)).filter((name) => name.includes('ctmpl-')), []);
+  });
+
+  it('gives each staged file of one process its own name', async () => {
+    const dest = join(dir, 'names.conf');
+    const plan = planWrite(await readDestination(dest), 'x\n', {});
+    const staged = [await stageFile(plan), await stageFile(plan), await stageFile(plan)];
+    for (const path of staged) assert.match(basename(path), new RegExp(`^\\.names\\.conf\\.ctmpl-${process.pid}-[0-9a-f]{8}$`));
+    assert.equal(new Set(staged).size, 3);
+    for (const path of staged) await discardStaged(path);
+  });
+
+  it('makes the folder again when it went away after the destination was read', async () => {
+    const dest = join(dir, 'gone', 'app.conf');
+    await mkdir(join(dir, 'gone'));
+    await writeFile(dest, 'old\n');
+    const plan = planWrite(await readDestination(dest), 'new\n', {});
+    await rm(join(dir, 'gone'), { recursive: true });
+    await commitFile(await stageFile(plan), plan);
+    assert.equal(await readFile(dest, 'utf8'), 'new\n');
   });
 });
 

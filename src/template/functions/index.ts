@@ -92,7 +92,7 @@ export function createFuncMap(ctx: FunctionContext, options: FuncMapOptions = {}
     consulKv,
     serviceFuncs(ctx),
     envFuncs(ctx),
-    scratchFuncs(),
+    scratchFuncs(ctx),
     vaultFuncs(ctx),
     includeFuncs(ctx, () => all),
     pkiFuncs(ctx),

@@ -1,5 +1,6 @@
 import { goFunc, type FuncMap, type GoStruct, type GoValue } from '../go/values.js';
 import { quote } from '../go/strconv.js';
+import type { DataReader, FunctionContext } from './context.js';
 import { goObject } from './methods.js';
 
 /**
@@ -40,8 +41,11 @@ export function createScratch(): GoStruct {
   });
 }
 
-/** `scratch`: one Scratch per function map, i.e. per render. */
-export function scratchFuncs(): FuncMap {
-  const scratch = createScratch();
-  return { scratch: goFunc([], () => scratch) };
+/**
+ * `scratch`: one Scratch per render. A function map may serve many renders (render.ts keeps one
+ * per template and options); each render reads through its own `ctx.data`, so that marks it.
+ */
+export function scratchFuncs(ctx: FunctionContext): FuncMap {
+  let pad: { readonly render: DataReader; readonly scratch: GoStruct } | undefined;
+  return { scratch: goFunc([], () => (pad?.render === ctx.data ? pad : (pad = { render: ctx.data, scratch: createScratch() })).scratch) };
 }

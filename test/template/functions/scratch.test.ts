@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GO_TYPE_NAME, type GoStruct, type GoValue } from '../../../src/template/go/values.js';
 import { methodOf } from '../../../src/template/functions/methods.js';
+import { compileTemplate } from '../../../src/template/render.js';
 import { call, funcsFor, plain } from './helpers.js';
 
 function scratchOf() {
@@ -19,6 +20,21 @@ describe('scratch', () => {
   it('returns the same scratch for the whole render', () => {
     const f = funcsFor('consul-template');
     assert.equal(call(f, 'scratch'), call(f, 'scratch'));
+  });
+
+  it('starts empty in each render of a template, whose function map serves every render', async () => {
+    const template = await compileTemplate({
+      name: 'x.tmpl',
+      text: '{{ if scratch.Key "seen" }}again{{ else }}first{{ end }}{{ scratch.Set "seen" true }} {{ key "k" }}',
+      dialect: 'go',
+      flavor: 'consul-template',
+    });
+    const options = { env: {}, prefix: '/', denylist: [] };
+    const [key] = template.render(new Map(), options).missing.keys();
+    const first = template.render(new Map([[key!, 'one']]), options);
+    const second = template.render(new Map([[key!, 'two']]), options);
+    assert.deepEqual([first.output, second.output], ['first one', 'first two']);
+    assert.deepEqual([...second.used.keys()], [key]);
   });
 
   it('Set, SetX, Get, Key', () => {
