@@ -19,7 +19,7 @@ import { spec } from 'node:test/reporters';
 import { build } from 'esbuild';
 
 const BUILD_DIR = '.test-build';
-const STARTS_FIRST = ['runner/watcher', 'bench/smoke', 'differential/sprig', 'docs', 'backends/vault', 'cli/zookeeper', 'conformance-vault', 'backends/vault/pki', 'runner/status-page', 'cli/node-credentials'].map((name) => join('test', `${name}.test.ts`));
+const STARTS_FIRST = ['runner/watcher', 'differential/sprig', 'docs', 'backends/vault', 'cli/zookeeper', 'conformance-vault', 'backends/vault/pki', 'runner/status-page', 'cli/node-credentials'].map((name) => join('test', `${name}.test.ts`));
 const ONE_PROCESS_DIRS = [join('test', 'template'), join('test', 'config')];
 const args = process.argv.slice(2);
 const isReliability = args.includes('--reliability');
