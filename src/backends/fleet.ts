@@ -1,3 +1,6 @@
+import { sleep } from '../sleep.js';
+import type { LogFunction } from '../types/log.js';
+
 /**
  * The store side of fleet mode (-dedup): per template name, an election among the instances of a
  * fleet and one published value. Protocol code only; what the value holds is the runner's business
@@ -30,6 +33,15 @@ export interface FleetStore {
   join(name: string, events: SeatEvents, signal: AbortSignal): Seat;
   /** Gives up every leadership at once (others take over without waiting for a TTL) and closes connections. */
   close(): Promise<void>;
+}
+
+/**
+ * After the `attempt`-th store failure in a row: logs it (an error the first time, then at debug
+ * level) and waits before the retry, unless `signal` aborts.
+ */
+export async function retryAfterStoreFailure(log: LogFunction, attempt: number, failure: string, signal: AbortSignal): Promise<void> {
+  log(attempt === 1 ? 'error' : 'debug', `${failure} (retrying; keeping the last good data)`);
+  await sleep(fleetRetryDelay(attempt), signal);
 }
 
 /** How long to wait before retrying after a store failure: a little, then up to 5 s. */

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { CtmplError, isAbortError, messageOf } from '../../errors.js';
 import { sleep } from '../../sleep.js';
 import type { LogFunction } from '../../types/log.js';
-import { fleetRetryDelay, type FleetStore, type Seat, type SeatEvents } from '../fleet.js';
+import { retryAfterStoreFailure, type FleetStore, type Seat, type SeatEvents } from '../fleet.js';
 import { consulConnection, type ConsulConnectionOptions } from './connection.js';
 
 export interface ConsulFleetOptions extends ConsulConnectionOptions {
@@ -183,9 +183,7 @@ export function createConsulFleet(options: ConsulFleetOptions): FleetStore {
           if (signal.aborted) return;
           attempt += 1;
           index = 0;
-          const message = `${base}: ${messageOf(error)}`;
-          log(attempt === 1 ? 'error' : 'debug', `${message} (retrying; keeping the last good data)`);
-          await sleep(fleetRetryDelay(attempt), signal);
+          await retryAfterStoreFailure(log, attempt, `${base}: ${messageOf(error)}`, signal);
         }
       }
     }

@@ -3,7 +3,7 @@ import { encodeText } from '../../bytes.js';
 import { CtmplError, messageOf } from '../../errors.js';
 import { sleep } from '../../sleep.js';
 import type { LogFunction } from '../../types/log.js';
-import { fleetRetryDelay, type FleetStore, type Seat, type SeatEvents } from '../fleet.js';
+import { retryAfterStoreFailure, type FleetStore, type Seat, type SeatEvents } from '../fleet.js';
 import { EtcdGateway, type EtcdOptions } from './gateway.js';
 import { encode, prefixEnd } from './query.js';
 
@@ -119,8 +119,7 @@ export function createEtcdFleet(options: EtcdFleetOptions): FleetStore {
         } catch (error) {
           if (until.aborted) return;
           attempt += 1;
-          log(attempt === 1 ? 'error' : 'debug', `${base}: ${messageOf(error)} (retrying; keeping the last good data)`);
-          await sleep(fleetRetryDelay(attempt), until);
+          await retryAfterStoreFailure(log, attempt, `${base}: ${messageOf(error)}`, until);
         }
       }
     }
@@ -156,8 +155,7 @@ export function createEtcdFleet(options: EtcdFleetOptions): FleetStore {
         } catch (error) {
           if (signal.aborted) return;
           attempt += 1;
-          log(attempt === 1 ? 'error' : 'debug', `${base}: ${messageOf(error)} (retrying; keeping the last good data)`);
-          await sleep(fleetRetryDelay(attempt), signal);
+          await retryAfterStoreFailure(log, attempt, `${base}: ${messageOf(error)}`, signal);
         }
       }
     }
